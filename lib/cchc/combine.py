@@ -1,0 +1,128 @@
+"""Combine parsed files: typed frames, duplicates collapsed (last file name wins), conflicts
+listed, quarantine gathered, and the account of every raw row completed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cchc.errors import message
+from cchc.parse import SOURCE_FILE, SOURCE_ROW, ParsedFile
+from cchc.sources import SourceSpec
+
+QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
+
+
+def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
+    """Canonical columns with stable dtypes, plus the source file and Excel row of each record."""
+    data: dict[str, Any] = {}
+    for name, column in spec.columns.items():
+        cells = records[name]
+        if column.type == "date":
+            data[name] = pd.Series(np.array(cells, dtype="datetime64[D]")).astype("datetime64[s]")
+        elif column.type == "number":
+            data[name] = pd.Series(cells, dtype="Float64")
+        elif column.vocab == "yes_no":
+            data[name] = pd.Series(cells, dtype="boolean")
+        else:
+            data[name] = pd.Series(cells, dtype="string")
+    data[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
+    data[SOURCE_ROW] = pd.Series(records[SOURCE_ROW], dtype="int64")
+    return pd.DataFrame(data)
+
+
+def _display(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return "" if pd.isna(value) else value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, list[dict[str, Any]]]:
+    """Mask of rows collapsed into a later duplicate, and the duplicates whose values differ."""
+    key = spec.key
+    collapsed = frame.duplicated(key, keep="last")
+    if not collapsed.any():
+        return collapsed, []
+    losers = frame[collapsed].reset_index(drop=True)
+    winners = frame[~collapsed].set_index(key).reindex(losers[key]).reset_index()
+    differ: dict[str, pd.Series] = {}
+    for name in spec.columns:
+        if name == key:
+            continue
+        left, right = losers[name], winners[name]
+        unequal = (left != right).fillna(True).astype(bool) & ~(left.isna() & right.isna())
+        if unequal.any():
+            differ[name] = unequal
+    if not differ:
+        return collapsed, []
+    any_differ = pd.concat(differ, axis=1).any(axis=1)
+    conflicts = []
+    for index in np.flatnonzero(any_differ.to_numpy()):
+        conflicts.append({
+            "key": str(losers.at[index, key]),
+            "kept": {"file": winners.at[index, SOURCE_FILE], "row": int(winners.at[index, SOURCE_ROW])},
+            "dropped": {"file": losers.at[index, SOURCE_FILE], "row": int(losers.at[index, SOURCE_ROW])},
+            "columns": {spec.columns[name].header: [_display(losers.at[index, name]),
+                                                   _display(winners.at[index, name])]
+                        for name, mask in differ.items() if mask.iat[index]},
+        })
+    return collapsed, conflicts
+
+
+def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
+            ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    tables: dict[str, pd.DataFrame] = {}
+    sources: dict[str, Any] = {}
+    for kind, spec in sorted(specs.items()):
+        files = [p for p in parsed if p.kind == kind]  # already in file-name order
+        if not files:
+            continue
+        frame = pd.concat([pd.DataFrame(p.records) for p in files], ignore_index=True)
+        collapsed, conflicts = find_conflicts(frame, spec)
+        collapsed_per_file = Counter(frame.loc[collapsed, SOURCE_FILE].tolist())
+        kept = frame[~collapsed].reset_index(drop=True)
+        kept_per_file = Counter(kept[SOURCE_FILE].tolist())
+        for p in files:
+            p.account.collapsed = collapsed_per_file.get(p.file, 0)
+            p.account.kept = kept_per_file.get(p.file, 0)
+        tables[kind] = kept
+        rows = Counter()
+        for p in files:
+            rows.update(asdict(p.account))
+        sources[kind] = {"label": spec.label, "files": [p.file for p in files], "rows": dict(rows),
+                         "conflicts": conflicts, "conflict_count": len(conflicts)}
+
+    quarantine = [dict(q, reason_text=message(f"reason_{q['reason']}")) for p in parsed for q in p.quarantine]
+    tables["quarantine"] = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).astype(
+        {"file": "string", "sheet": "string", "row": "int64", "column": "string", "value": "string",
+         "reason": "string", "reason_text": "string"})
+
+    file_entries = []
+    for p in parsed:
+        entry = p.meta()
+        account = p.account
+        entry["balanced"] = account.read == (account.title + account.header + account.blank
+                                             + account.footer + account.quarantined
+                                             + account.collapsed + account.kept)
+        if p.footer is not None:
+            entry["footer"]["data_rows"] = account.data
+            entry["footer"]["matches"] = p.footer.get("declared") == account.data
+        entry.pop("quarantine")
+        entry["quarantined_rows"] = account.quarantined
+        file_entries.append(entry)
+    warnings = [dict(w, reason_text=message(f"reason_{w['reason']}")) for p in parsed for w in p.warnings]
+    report = {
+        "files": file_entries,
+        "sources": sources,
+        "quarantine": {"rows": sum(p.account.quarantined for p in parsed), "problems": len(quarantine),
+                       "table": "quarantine.parquet", "items": quarantine},
+        "warnings": warnings,
+        "balanced": all(entry["balanced"] for entry in file_entries),
+    }
+    return tables, report

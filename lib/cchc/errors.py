@@ -1,0 +1,20 @@
+"""User-facing errors. Message texts live in data/messages.yaml (Vietnamese)."""
+
+from __future__ import annotations
+
+from cchc.resources import load_yaml
+
+
+def message(key: str, **values: object) -> str:
+    """Format the message ``key`` from data/messages.yaml with ``values``."""
+    template = load_yaml("messages.yaml")[key]
+    return template.format(**values)
+
+
+class CchcError(Exception):
+    """An error the user can fix; ``str()`` is the message in the user's terms."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(message(key, **values))

@@ -1,0 +1,80 @@
+"""The ingest report as Markdown, for a person: every file, every row accounted for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cchc import fmt
+from cchc.resources import load_yaml
+
+CONFLICTS_SHOWN = 50
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    def cell(value: Any) -> str:
+        if isinstance(value, bool):
+            value = load_yaml("ingest-report.yaml")["label_yes" if value else "label_no"]
+        elif isinstance(value, int):
+            value = fmt.integer(value)
+        return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    L = load_yaml("ingest-report.yaml")
+    out = [f"# {L['title'].format(unit=report['unit'], period=report['period'])}", ""]
+    labels = {kind: source["label"] for kind, source in report["sources"].items()}
+
+    out += [f"## {L['summary']}", ""]
+    rows = []
+    for kind, source in report["sources"].items():
+        r = source["rows"]
+        rows.append([source["label"], r["read"], r["title"] + r["header"], r["blank"], r["footer"],
+                     r["kept"], r["collapsed"], r["quarantined"]])
+    out += _table(L["rows_columns"], rows)
+    out += [L["balance_ok"] if report["balanced"] else L["balance_bad"], ""]
+
+    out += [f"## {L['files']}", ""]
+    out += _table(L["file_columns"], [
+        [f["file"], labels.get(f["kind"], f["kind"]), f["header_row"], f["account"]["read"],
+         f["account"]["title"], f["account"]["blank"], f["account"]["footer"], f["account"]["kept"],
+         f["account"]["collapsed"], f["account"]["quarantined"], f["balanced"]]
+        for f in report["files"]])
+
+    out += [f"## {L['footers']}", ""]
+    footers = [[f["file"], f["footer"]["row"], f["footer"]["text"], f["footer"]["declared"],
+                f["footer"]["data_rows"], f["footer"]["matches"]] for f in report["files"] if f.get("footer")]
+    out += _table(L["footer_columns"], footers) if footers else [L["none"], ""]
+
+    out += [f"## {L['columns']}", ""]
+    out += _table(L["columns_columns"], [
+        [f["file"], ", ".join(f["unknown_columns"]), ", ".join(f["personal_columns"]),
+         ", ".join(f["missing_columns"])] for f in report["files"]])
+
+    out += [f"## {L['quarantine']}", ""]
+    items = report["quarantine"]["items"]
+    out += _table(L["quarantine_columns"], [[q["file"], q["row"], q["column"], q["value"], q["reason_text"]]
+                                            for q in items]) if items else [L["none"], ""]
+
+    out += [f"## {L['warnings']}", ""]
+    out += _table(L["warning_columns"], [[w["file"], w["row"], w["column"], w["value"], w["reason_text"]]
+                                         for w in report["warnings"]]) if report["warnings"] else [L["none"], ""]
+
+    out += [f"## {L['conflicts']}", ""]
+    conflicts = [c for source in report["sources"].values() for c in source["conflicts"]]
+    if conflicts:
+        out += _table(L["conflict_columns"], [
+            [c["key"], f"{c['kept']['file']}:{c['kept']['row']}", f"{c['dropped']['file']}:{c['dropped']['row']}",
+             "; ".join(f"{name}: {old} → {new}" for name, (old, new) in c["columns"].items())]
+            for c in conflicts[:CONFLICTS_SHOWN]])
+        if len(conflicts) > CONFLICTS_SHOWN:
+            out += [L["conflicts_more"].format(more=fmt.integer(len(conflicts) - CONFLICTS_SHOWN)), ""]
+    else:
+        out += [L["none"], ""]
+
+    out += [f"## {L['ignored']}", ""]
+    out += [f"- {name}" for name in report["ignored_files"]] or [L["none"]]
+    return "\n".join(out).rstrip() + "\n"

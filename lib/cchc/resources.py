@@ -1,0 +1,18 @@
+"""Access to the package's data files (YAML vocabularies, labels, messages)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@functools.lru_cache(maxsize=None)
+def load_yaml(relative: str) -> Any:
+    """Load a YAML file shipped under ``cchc/data`` (cached; treat the result as read-only)."""
+    with open(DATA_DIR / relative, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
