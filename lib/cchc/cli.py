@@ -1,0 +1,120 @@
+"""The `cchc` command. Imports stay light: heavy libraries load only in the subcommand that
+needs them (no Jupyter machinery for `cchc ingest`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from cchc.errors import CchcError, message
+from cchc.resources import load_yaml
+
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 3
+DEMO_UNIT, DEMO_PERIOD = "nguyen-luong-bang", "2025"
+
+
+def _parser() -> argparse.ArgumentParser:
+    text = load_yaml("cli.yaml")
+    opts = text["options"]
+    parser = argparse.ArgumentParser(prog="cchc", description=text["description"], epilog=text["epilog"])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def unit_period(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--unit", required=True, metavar="U", help=opts["unit"])
+        sub.add_argument("--period", required=True, metavar="P", help=opts["period"])
+        sub.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help=opts["root"])
+
+    for name in ("run", "ingest"):
+        sub = commands.add_parser(name, help=text["commands"][name], description=text["commands"][name])
+        unit_period(sub)
+        sub.add_argument("--force", action="store_true", help=opts["force"])
+    demo = commands.add_parser("demo", help=text["commands"]["demo"], description=text["commands"]["demo"])
+    demo.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help=opts["root"])
+    demo.add_argument("--force", action="store_true", help=opts["demo_force"])
+    return parser
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _ingest_summary(result, root: Path) -> str:
+    report = result.report
+    rows = {"kept": 0, "collapsed": 0, "quarantined": 0}
+    for source in report["sources"].values():
+        for key in rows:
+            rows[key] += source["rows"][key]
+    report_path = _shown(result.processed_dir / "ingest-report.md", root)
+    if result.from_cache:
+        return message("ingest_cached", report=report_path)
+    return message("ingest_done", files=len(report["files"]), report=report_path, **rows)
+
+
+def _warnings(report: dict) -> list[str]:
+    notes = []
+    for entry in report["files"]:
+        footer = entry.get("footer")
+        if footer and footer.get("declared") is not None and not footer["matches"]:
+            notes.append(message("footer_mismatch_notice", file=entry["file"],
+                                 declared=footer["declared"], data=footer["data_rows"]))
+    if report["quarantine"]["rows"]:
+        notes.append(message("quarantine_notice", rows=report["quarantine"]["rows"],
+                             report="ingest-report.md"))
+    return notes
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    if args.command == "ingest":
+        from cchc.pipeline import run_ingest
+
+        result = run_ingest(root, args.unit, args.period, force=args.force)
+        print(_ingest_summary(result, root))
+        for note in _warnings(result.report):
+            print(note, file=sys.stderr)
+        return 0
+    if args.command == "run":
+        from cchc.pipeline import run
+
+        result = run(root, args.unit, args.period, force=args.force)
+        print(_ingest_summary(result.ingest, root))
+        for note in _warnings(result.ingest.report):
+            print(note, file=sys.stderr)
+        print(message("run_done", figures=result.figure_count, folder=_shown(result.output_dir, root)))
+        return 0
+    if args.command == "demo":
+        from cchc.demo import generate
+        from cchc.ingest import raw_dir
+
+        folder = raw_dir(root, DEMO_UNIT, DEMO_PERIOD)
+        if folder.is_dir() and any(folder.iterdir()) and not args.force:
+            raise CchcError("demo_exists", folder=_shown(folder, root))
+        written = generate(root)
+        print(message("demo_done", count=len(written), folder=_shown(folder, root)))
+        return 0
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except CchcError as exc:
+        print(message("error_prefix") + str(exc), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so loudly, with the traceback for the developers
+        traceback.print_exc()
+        print(message("error_prefix") + message("internal_error", reason=exc), file=sys.stderr)
+        return EXIT_INTERNAL_ERROR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""The figure registry: every number of a report with its id, value, definition and sources.
+
+A figure is built once, by a pure function of processed tables and the window; everything
+that shows a number (figures.json, the report, the appendix) reads it from here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from cchc.errors import CchcError
+from cchc.params import Params, Window
+from cchc.resources import load_yaml
+
+
+@dataclass
+class Figure:
+    id: str
+    value: int | float | None
+    unit: str
+    label: str
+    definition: str
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    numerator: int | None = None
+    denominator: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"value": self.value, "unit": self.unit, "label": self.label,
+                                "definition": self.definition, "sources": self.sources}
+        if self.is_rate:
+            data["numerator"] = self.numerator
+            data["denominator"] = self.denominator
+        data.update(self.extra)
+        return data
+
+
+def count(id: str, value: int, meta: dict[str, str], sources: list[dict[str, Any]],
+          **extra: Any) -> Figure:
+    return Figure(id=id, value=int(value), unit=meta["unit"], label=meta["label"],
+                  definition=meta["definition"], sources=sources, extra=extra)
+
+
+def rate(id: str, numerator: int, denominator: int, meta: dict[str, str],
+         sources: list[dict[str, Any]], **extra: Any) -> Figure:
+    numerator, denominator = int(numerator), int(denominator)
+    return Figure(id=id, value=numerator / denominator if denominator else None, unit=meta["unit"],
+                  label=meta["label"], definition=meta["definition"], sources=sources,
+                  numerator=numerator, denominator=denominator, extra=extra)
+
+
+class FigureSet:
+    """An ordered collection of figures, unique by id."""
+
+    def __init__(self) -> None:
+        self._figures: dict[str, Figure] = {}
+
+    def add(self, figure: Figure) -> None:
+        if figure.id in self._figures:
+            raise ValueError(f"figure {figure.id} registered twice")
+        self._figures[figure.id] = figure
+
+    def extend(self, figures: list[Figure]) -> None:
+        for figure in figures:
+            self.add(figure)
+
+    def __getitem__(self, figure_id: str) -> Figure:
+        try:
+            return self._figures[figure_id]
+        except KeyError:
+            raise CchcError("unknown_figure", figure=figure_id) from None
+
+    def __contains__(self, figure_id: str) -> bool:
+        return figure_id in self._figures
+
+    def __iter__(self):
+        return iter(self._figures.values())
+
+    def __len__(self) -> int:
+        return len(self._figures)
+
+    def ids(self) -> list[str]:
+        return list(self._figures)
+
+    def apply_targets(self, targets: dict[str, float]) -> None:
+        """Attach each target to its figure with the computed assessment."""
+        known = [f.id for f in self if f.is_rate]
+        for figure_id, target in sorted(targets.items()):
+            if figure_id not in self._figures or not self._figures[figure_id].is_rate:
+                raise CchcError("unknown_target", figure=figure_id,
+                                known=", ".join(k for k in known if k.count(".") <= 2))
+            figure = self._figures[figure_id]
+            figure.extra["target"] = target
+            if figure.value is None:
+                figure.extra["met"] = None
+                figure.extra["assessment"] = None
+            else:
+                figure.extra["met"] = figure.value >= target
+                figure.extra["assessment"] = ("exceeded" if figure.value > target else
+                                              "met" if figure.value == target else "not_met")
+
+    def to_json(self, params: Params) -> dict[str, Any]:
+        return {"unit": params.unit, "period": params.period,
+                "start": params.window.start.isoformat(), "cutoff": params.window.cutoff.isoformat(),
+                "figures": {figure.id: figure.to_json() for figure in self}}
+
+    def dumps(self, params: Params) -> str:
+        return json.dumps(self.to_json(params), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def assessment_label(code: str | None) -> str:
+    return "" if code is None else load_yaml("targets.yaml")["assessment"][code]
+
+
+def definitions(section: str) -> dict[str, Any]:
+    """The data file of a section's figure definitions (data/figures/<section>.yaml)."""
+    return load_yaml(f"figures/{section}.yaml")
+
+
+__all__ = ["Figure", "FigureSet", "Window", "count", "rate", "assessment_label", "definitions"]

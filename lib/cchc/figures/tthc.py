@@ -1,0 +1,149 @@
+"""TTHC figures (form 06a/VPCP/KSTT rules): pure functions of the processed dossier and
+catalogue tables and the window. See data/figures/tthc.yaml for labels and definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from cchc.figures.registry import Figure, count, definitions, rate
+from cchc.params import Window
+from cchc.parse import SOURCE_FILE
+from cchc.text import slug
+
+SECTION = "tthc"
+# Dossier figures that are counts (mask name = id suffix), in report order.
+DOSSIER_COUNTS = [
+    "carried_over", "received.online", "received.direct", "received.postal", "received.total",
+    "to_handle", "resolved.total", "resolved.early", "resolved.on_time", "resolved.late",
+    "pending.total", "pending.not_due", "pending.overdue", "interlinked.received",
+    "interlinked.resolved", "satisfaction.rated",
+]
+# Dossier rates: id suffix -> (numerator mask, denominator mask).
+DOSSIER_RATES = {
+    "rate.online": ("received.online", "received.total"),
+    "rate.direct": ("received.direct", "received.total"),
+    "rate.early": ("resolved.early", "resolved.total"),
+    "rate.on_time": ("resolved.in_time", "resolved.total"),
+    "rate.digitized": ("received.digitized", "received.total"),
+    "rate.result_digitized": ("resolved.result_digitized", "resolved.total"),
+    "rate.reused": ("received.reused", "received.total"),
+    "rate.online_payment": ("payment.online", "payment.paying"),
+    "rate.satisfaction": ("satisfaction.positive", "satisfaction.rated"),
+}
+CATALOGUE_COUNTS = ["catalogue.total", "catalogue.published", "catalogue.e_process",
+                    "catalogue.online_full", "catalogue.online_partial"]
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    """Nullable comparison -> plain bool (missing counts as False)."""
+    return series.fillna(False).astype(bool)
+
+
+def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """One boolean column per counted set of dossiers; rows are the dossiers of ``d``."""
+    start, cutoff = pd.Timestamp(window.start), pd.Timestamp(window.cutoff)
+    valid = _flag(d["status"] != "rejected")
+    ended = _flag(d["status"].isin(["resolved", "withdrawn"]))
+    end = d["resolved_at"].where(ended)
+    received, due = d["received_at"], d["due_at"]
+    m: dict[str, pd.Series] = {}
+    m["carried_over"] = valid & _flag(received < start) & (end.isna() | _flag(end >= start))
+    within = valid & _flag((received >= start) & (received <= cutoff))
+    for channel in ("online", "direct", "postal"):
+        m[f"received.{channel}"] = within & _flag(d["channel"] == channel)
+    m["received.total"] = m["received.online"] | m["received.direct"] | m["received.postal"]
+    m["to_handle"] = m["carried_over"] | m["received.total"]
+    resolved = m["to_handle"] & _flag((end >= start) & (end <= cutoff))
+    m["resolved.total"] = resolved
+    m["resolved.early"] = resolved & _flag(end < due)
+    m["resolved.on_time"] = resolved & (due.isna() | _flag(end == due))
+    m["resolved.late"] = resolved & _flag(end > due)
+    m["resolved.in_time"] = m["resolved.early"] | m["resolved.on_time"]
+    pending = m["to_handle"] & (end.isna() | _flag(end > cutoff))
+    m["pending.total"] = pending
+    m["pending.not_due"] = pending & (due.isna() | _flag(due >= cutoff))
+    m["pending.overdue"] = pending & _flag(due < cutoff)
+    total = m["received.total"]
+    m["received.digitized"] = total & _flag(d["digitized"])
+    m["received.reused"] = total & _flag(d["reused"])
+    m["resolved.result_digitized"] = resolved & _flag(d["result_digitized"])
+    m["payment.online"] = total & _flag(d["payment"] == "online")
+    m["payment.paying"] = total & d["payment"].notna() & _flag(d["payment"] != "free")
+    m["interlinked.received"] = total & d["interlink_group"].notna()
+    m["interlinked.resolved"] = m["interlinked.received"] & resolved
+    m["satisfaction.rated"] = total & d["rating"].notna()
+    m["satisfaction.positive"] = m["satisfaction.rated"] & _flag(
+        d["rating"].isin(["very_satisfied", "satisfied"]))
+    return pd.DataFrame(m, index=d.index)
+
+
+def catalogue_masks(c: pd.DataFrame) -> pd.DataFrame:
+    m = {
+        "catalogue.total": pd.Series(True, index=c.index),
+        "catalogue.published": _flag(c["published"]),
+        "catalogue.e_process": _flag(c["e_process"]),
+        "catalogue.online_full": _flag(c["online_level"] == "full"),
+        "catalogue.online_partial": _flag(c["online_level"] == "partial"),
+    }
+    return pd.DataFrame(m, index=c.index)
+
+
+def _sources(per_file: pd.DataFrame, column: str, hashes: dict[str, str]) -> list[dict[str, Any]]:
+    rows = per_file[column]
+    return [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)}
+            for file, n in sorted(rows[rows > 0].items())]
+
+
+def emit(masks: pd.DataFrame, files: pd.Series, counts: list[str], rates: dict[str, tuple[str, str]],
+         hashes: dict[str, str], prefix: str, describe) -> list[Figure]:
+    """Figures from masks: counts are column sums, rates numerator/denominator sums; sources are
+    the rows counted (the denominator's rows for a rate), per raw file."""
+    per_file = masks.groupby(files.astype(str), sort=True).sum() if len(masks) else \
+        pd.DataFrame(0, index=pd.Index([], dtype=str), columns=masks.columns)
+    totals = per_file.sum()
+    out = [count(prefix + name, totals[name], describe(name), _sources(per_file, name, hashes))
+           for name in counts]
+    out += [rate(prefix + name, totals[num], totals[den], describe(name), _sources(per_file, den, hashes))
+            for name, (num, den) in rates.items()]
+    return out
+
+
+def _group_names(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """Slug of each row's group, and the most frequent spelling of each slug (ties: sorted)."""
+    slugs = values.astype(str).map(slug)
+    names: dict[str, str] = {}
+    frequency = pd.DataFrame({"slug": slugs, "name": values.astype(str)}).value_counts()
+    for (group, name), _ in sorted(frequency.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):
+        names.setdefault(group, name)
+    return slugs, names
+
+
+def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
+            hashes: dict[str, str]) -> list[Figure]:
+    """Every tthc.* figure: overall, by field and by agency, and the catalogue totals."""
+    spec = definitions(SECTION)
+    meta = spec["figures"]
+    masks = dossier_masks(dossiers, window)
+    files = dossiers[SOURCE_FILE]
+    figures = emit(masks, files, DOSSIER_COUNTS, DOSSIER_RATES, hashes, "tthc.", meta.__getitem__)
+    for breakdown, rule in spec["breakdowns"].items():
+        slugs, names = _group_names(dossiers[rule["column"]])
+        for group in sorted(names):
+            name = names[group]
+
+            def describe(key: str, name: str = name) -> dict[str, str]:
+                base = meta[key]
+                return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], name=name),
+                        "definition": rule["definition"].format(definition=base["definition"], name=name)}
+
+            rows = slugs == group
+            group_figures = emit(masks[rows], files[rows], DOSSIER_COUNTS, DOSSIER_RATES, hashes,
+                                 f"tthc.{breakdown}.{group}.", describe)
+            for figure in group_figures:
+                figure.extra.update({"breakdown": breakdown, "group": name})
+            figures += group_figures
+    figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE], CATALOGUE_COUNTS, {},
+                    hashes, "tthc.", meta.__getitem__)
+    return figures

@@ -1,0 +1,46 @@
+"""Orchestration used by the `cchc` command, the Makefile and the tests."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cchc import atomic
+from cchc.ingest import REPORT_JSON, REPORT_MD, IngestResult, ingest
+from cchc.params import Params, load_params
+
+
+@dataclass
+class RunResult:
+    params: Params
+    ingest: IngestResult
+    output_dir: Path
+    figure_count: int
+
+
+def output_dir(root: Path, unit: str, period: str) -> Path:
+    return root / "outputs" / unit / period
+
+
+def run_ingest(root: Path, unit: str, period: str, force: bool = False) -> IngestResult:
+    return ingest(root, load_params(root, unit, period), force=force)
+
+
+def run(root: Path, unit: str, period: str, force: bool = False) -> RunResult:
+    """Ingest, compute every figure, and publish the outputs of one unit and period.
+
+    Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded.
+    """
+    root = root.resolve()
+    params = load_params(root, unit, period)
+    ingested = ingest(root, params, force=force)
+    from cchc.figures import compute_all
+
+    figures = compute_all(ingested.processed_dir, params, ingested.report)
+    target = output_dir(root, unit, period)
+    with atomic.staged_dir(target) as staging:
+        (staging / "figures.json").write_text(figures.dumps(params), encoding="utf-8")
+        for name in (REPORT_JSON, REPORT_MD):
+            shutil.copyfile(ingested.processed_dir / name, staging / name)
+    return RunResult(params, ingested, target, len(figures))
