@@ -5,16 +5,16 @@ from __future__ import annotations
 from cchc.resources import load_yaml
 
 
-def message(key: str, **values: object) -> str:
-    """Format the message ``key`` from data/messages.yaml with ``values``."""
-    template = load_yaml("messages.yaml")[key]
+def message(name: str, /, **values: object) -> str:
+    """Format the message ``name`` from data/messages.yaml with ``values``."""
+    template = load_yaml("messages.yaml")[name]
     return template.format(**values)
 
 
 class CchcError(Exception):
     """An error the user can fix; ``str()`` is the message in the user's terms."""
 
-    def __init__(self, key: str, **values: object) -> None:
-        self.key = key
+    def __init__(self, name: str, /, **values: object) -> None:
+        self.name = name
         self.values = values
-        super().__init__(message(key, **values))
+        super().__init__(message(name, **values))

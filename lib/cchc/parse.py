@@ -75,10 +75,13 @@ def classify(specs: dict[str, SourceSpec], rows: list[list[Any]], display: str
     return found[0][2], found[0][3]
 
 
-def _is_footer(row: list[Any]) -> bool:
+def _is_footer(row: list[Any], key: Any) -> bool:
+    """A totals row: its first non-empty cell starts with "Tổng"/"Cộng" and the key column is
+    empty or is that very cell (exports whose first column is the key put the label there)."""
     for cell in row:
         if not V.is_empty(cell):
-            return isinstance(cell, str) and match_key(cell).startswith(FOOTER_WORDS)
+            is_label = isinstance(cell, str) and match_key(cell).startswith(FOOTER_WORDS)
+            return is_label and (V.is_empty(key) or cell is key)
     return False
 
 
@@ -123,7 +126,7 @@ def parse_file(path: Path, display: str, sha256: str, spec: SourceSpec | None,
         key = row[key_index] if key_index < len(row) else None
         if all(V.is_empty(cell) for cell in row):
             account.blank += 1
-        elif V.is_empty(key) and _is_footer(row):
+        elif _is_footer(row, key):
             account.footer += 1
             if footer is None:
                 text = next(str(c).strip() for c in row if not V.is_empty(c))

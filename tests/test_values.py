@@ -1,0 +1,80 @@
+import datetime as dt
+
+import pytest
+
+from cchc import values as V
+from cchc.resources import load_yaml
+
+D = dt.date(2025, 4, 3)
+
+
+@pytest.mark.parametrize("cell", [
+    dt.datetime(2025, 4, 3, 14, 5), dt.date(2025, 4, 3), 45750, 45750.6, "03/04/2025", "3/4/2025",
+    "03/04/2025 08:30", "03/04/2025 08:30:59", "03-04-2025", "2025-04-03", "2025-04-03 08:30",
+    "2025-04-03 08:30:15", "2025-04-03T08:30:15", " 03/04/2025 ",
+])
+def test_every_listed_date_form_is_day_first(cell):
+    parsed, problems = V.parse_dates([cell])
+    assert problems == []
+    assert parsed == [D]
+
+
+@pytest.mark.parametrize("cell", ["31/02/2025", "15.13.2025", "2025/04/03", "03/04/25", "hôm qua",
+                                  "03/04/2025 25:00", "03/04/2025 8h30", True, -5])
+def test_bad_dates_are_problems_not_guesses(cell):
+    parsed, problems = V.parse_dates(["01/01/2025", cell])
+    assert parsed == [dt.date(2025, 1, 1), None]
+    assert problems == [(1, cell, "bad_date")]
+
+
+def test_empty_dates_are_missing_not_bad():
+    assert V.parse_dates([None, "", "  "]) == ([None, None, None], [])
+
+
+@pytest.mark.parametrize("cell, expected", [
+    (7026, 7026), (87.19, 87.19), ("7.026", 7026), ("304.784", 304784), ("87,19", 87.19),
+    ("1.234.567,5", 1234567.5), ("97,76%", 97.76), ("1 234", 1234), ("1\u00a0234,5", 1234.5),
+    ("12", 12), ("87.5", 87.5),
+])
+def test_vietnamese_numbers(cell, expected):
+    parsed, problems = V.parse_numbers([cell])
+    assert problems == [] and parsed == [expected]
+
+
+@pytest.mark.parametrize("cell", ["abc", "1,2,3", "7.02.6", True])
+def test_bad_numbers(cell):
+    assert V.parse_numbers([cell])[1] == [(0, cell, "bad_number")]
+
+
+def test_yes_no_vocabulary_including_variants_and_empty():
+    cells = ["Có", "có", "x", "✓", 1, 1.0, "1", True, "True", "Không", "0", 0, False, None, ""]
+    parsed, problems = V.parse_categories(cells, load_yaml("vocab.yaml")["yes_no"])
+    assert problems == []
+    assert parsed == [True] * 9 + [False] * 6
+
+
+def test_status_vocabulary_maps_every_listed_label():
+    vocab = load_yaml("vocab.yaml")["dossier_status"]
+    cells = ["Đã tiếp nhận", "Chờ phê duyệt", "Chờ thực hiện nghĩa vụ tài chính", "ĐÃ TRẢ KẾT QUẢ",
+             "Hoàn thành", "Công dân rút hồ sơ", "Từ chối", "Không được tiếp nhận", "Tạm dừng"]
+    parsed, problems = V.parse_categories(cells, vocab)
+    assert problems == []
+    assert parsed == ["processing", "processing", "paused", "resolved", "resolved", "withdrawn",
+                      "rejected", "rejected", "paused"]
+
+
+def test_channel_variants_and_unknown_label():
+    vocab = load_yaml("vocab.yaml")["channel"]
+    parsed, problems = V.parse_categories(
+        ["Dịch vụ bưu chính", "BCCI", "Bưu chính công ích", "Qua bưu điện", "trực tuyến", "Fax"], vocab)
+    assert parsed == ["postal"] * 4 + ["online", None]
+    assert problems == [(5, "Fax", "bad_category")]
+
+
+def test_payment_empty_means_free():
+    parsed, _ = V.parse_categories([None, "Không thu phí", "Trực tuyến"], load_yaml("vocab.yaml")["payment"])
+    assert parsed == ["free", "free", "online"]
+
+
+def test_text_normalised_and_whole_numbers_without_decimal_point():
+    assert V.parse_texts([1.001193, 1001.0, "Hoà  bình", None])[0] == ["1.001193", "1001", "Hòa bình", None]
