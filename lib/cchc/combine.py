@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cchc.errors import message
+from cchc.resources import load_yaml
 from cchc.parse import SOURCE_FILE, SOURCE_ROW, ParsedFile
 from cchc.sources import SourceSpec
 
@@ -35,11 +36,15 @@ def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _display(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+def _display(value: Any, labels: dict[Any, str] | None = None) -> str:
+    """A canonical value as the user wrote it: dates dd/mm/yyyy, categories by their label."""
+    if value is None or pd.isna(value):
         return ""
     if isinstance(value, pd.Timestamp):
-        return "" if pd.isna(value) else value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y")
+    if labels:
+        key = bool(value) if isinstance(value, np.bool_ | bool) else value
+        return labels.get(key, str(value))
     return str(value)
 
 
@@ -62,14 +67,16 @@ def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, li
     if not differ:
         return collapsed, []
     any_differ = pd.concat(differ, axis=1).any(axis=1)
+    vocab = load_yaml("vocab.yaml")
+    labels = {name: vocab[column.vocab]["labels"] for name, column in spec.columns.items() if column.vocab}
     conflicts = []
     for index in np.flatnonzero(any_differ.to_numpy()):
         conflicts.append({
             "key": str(losers.at[index, key]),
             "kept": {"file": winners.at[index, SOURCE_FILE], "row": int(winners.at[index, SOURCE_ROW])},
             "dropped": {"file": losers.at[index, SOURCE_FILE], "row": int(losers.at[index, SOURCE_ROW])},
-            "columns": {spec.columns[name].header: [_display(losers.at[index, name]),
-                                                   _display(winners.at[index, name])]
+            "columns": {spec.columns[name].header: [_display(losers.at[index, name], labels.get(name)),
+                                                   _display(winners.at[index, name], labels.get(name))]
                         for name, mask in differ.items() if mask.iat[index]},
         })
     return collapsed, conflicts

@@ -1,0 +1,128 @@
+"""Raw folder -> processed tables: accounting, duplicates, conflicts, cache, raw untouched."""
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from cchc import parse as parse_module
+from cchc.errors import CchcError
+from cchc.ingest import ingest
+from cchc.params import load_params
+from conftest import make_root, write_xlsx
+
+
+def _hashes(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def ingested(messy_root):
+    raw = messy_root / "data/raw/xa-thu/2025-07"
+    before = _hashes(raw)
+    result = ingest(messy_root, load_params(messy_root, "xa-thu", "2025-07"))
+    assert _hashes(raw) == before, "raw files must never be modified"
+    return messy_root, result
+
+
+def test_every_raw_row_is_accounted_for(ingested):
+    _, result = ingested
+    report = result.report
+    assert report["balanced"] is True
+    files = {f["file"].rsplit("/", 1)[1]: f["account"] for f in report["files"]}
+    assert files["ho-so-2025-07a.xlsx"] == {"read": 14, "title": 4, "header": 1, "blank": 1, "footer": 1,
+                                            "data": 7, "quarantined": 3, "collapsed": 2, "kept": 2}
+    assert files["ho-so-2025-07b.csv"] == {"read": 8, "title": 2, "header": 1, "blank": 0, "footer": 1,
+                                           "data": 4, "quarantined": 0, "collapsed": 0, "kept": 4}
+    for account in files.values():
+        assert account["read"] == sum(account[k] for k in ("title", "header", "blank", "footer",
+                                                           "quarantined", "collapsed", "kept"))
+
+
+def test_later_file_wins_and_conflicts_are_listed(ingested):
+    root, result = ingested
+    dossiers = pd.read_parquet(result.processed_dir / "dossiers.parquet")
+    assert sorted(dossiers["dossier_id"]) == ["HS001", "HS002", "HS003", "HS007", "HS008", "HS009"]
+    hs002 = dossiers.set_index("dossier_id").loc["HS002"]
+    assert hs002["status"] == "resolved" and hs002["source_file"].endswith("ho-so-2025-07b.csv")
+    conflicts = result.report["sources"]["dossiers"]["conflicts"]
+    assert [c["key"] for c in conflicts] == ["HS002"]  # HS003 is an identical duplicate
+    assert conflicts[0]["columns"]["Trạng thái"] == ["Đang xử lý", "Đã giải quyết"]
+    assert conflicts[0]["columns"]["Ngày hoàn thành"] == ["", "10/07/2025"]
+    assert conflicts[0]["dropped"] == {"file": "data/raw/xa-thu/2025-07/ho-so-2025-07a.xlsx", "row": 7}
+
+
+def test_nfd_alias_file_is_normalised(ingested):
+    _, result = ingested
+    dossiers = pd.read_parquet(result.processed_dir / "dossiers.parquet").set_index("dossier_id")
+    assert dossiers.loc["HS003", "agency"] == "Chi nhánh Văn phòng đăng ký đất đai"
+    assert dossiers.loc["HS008", "field"] == "Hộ tịch"
+    assert bool(dossiers.loc["HS008", "digitized"]) is True  # header "Đã số hoá" (new tone, NFD)
+
+
+def test_quarantine_table_and_report(ingested):
+    _, result = ingested
+    quarantine = pd.read_parquet(result.processed_dir / "quarantine.parquet")
+    assert sorted(zip(quarantine["row"], quarantine["column"], quarantine["reason"])) == [
+        (9, "Ngày tiếp nhận", "bad_date"), (10, "Hình thức nộp", "bad_category"),
+        (11, "Ngày hoàn thành", "ended_without_date")]
+    markdown = (result.processed_dir / "ingest-report.md").read_text(encoding="utf-8")
+    assert "31/02/2025" in markdown and "không phải ngày hợp lệ" in markdown
+
+
+def test_personal_data_never_reaches_processed(ingested):
+    _, result = ingested
+    blob = b"".join(p.read_bytes() for p in result.processed_dir.iterdir())
+    for secret in ("Nguyễn Văn An", "0912345678", "Trần Thị Bình", "Lê Văn Cường"):
+        assert secret.encode() not in blob
+    report = json.loads((result.processed_dir / "ingest-report.json").read_text(encoding="utf-8"))
+    assert any("Chủ hồ sơ" in f["personal_columns"] for f in report["files"])
+
+
+def test_second_run_with_unchanged_files_does_not_parse(ingested, monkeypatch):
+    root, _ = ingested
+
+    def boom(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(parse_module, "parse_file", boom)
+    assert ingest(root, load_params(root, "xa-thu", "2025-07")).from_cache is True
+
+
+def test_only_a_new_file_is_parsed(ingested, monkeypatch):
+    root, _ = ingested
+    raw = root / "data/raw/xa-thu/2025-07"
+    write_xlsx(raw / "ho-so-2025-07c.xlsx", [["Mã hồ sơ", "Mã thủ tục", "Lĩnh vực", "Cơ quan giải quyết",
+                                              "Hình thức nộp", "Ngày tiếp nhận", "Trạng thái"],
+                                             ["HS010", "1.001", "Hộ tịch", "UBND xã", "Trực tuyến",
+                                              "20/07/2025", "Đang xử lý"]])
+    parsed = []
+    real = parse_module.parse_file
+    monkeypatch.setattr(parse_module, "parse_file", lambda path, *a, **k: parsed.append(path.name) or real(path, *a, **k))
+    result = ingest(root, load_params(root, "xa-thu", "2025-07"))
+    assert result.from_cache is False and parsed == ["ho-so-2025-07c.xlsx"]
+    assert "HS010" in set(pd.read_parquet(result.processed_dir / "dossiers.parquet")["dossier_id"])
+
+
+def test_sources_override_and_ignore(tmp_path):
+    root = make_root(tmp_path, params='unit_name: "Xã Thử"\nsources:\n  ghi-chu.xlsx: ignore\n')
+    write_xlsx(root / "data/raw/xa-thu/2025-07/ghi-chu.xlsx", [["Nội dung"], ["không phải dữ liệu"]])
+    result = ingest(root, load_params(root, "xa-thu", "2025-07"))
+    assert result.report["ignored_files"] == ["ghi-chu.xlsx"]
+
+
+def test_missing_catalogue_is_an_error(tmp_path):
+    root = make_root(tmp_path)
+    (root / "data/raw/xa-thu/2025-07/danh-muc.xlsx").unlink()
+    with pytest.raises(CchcError, match="Danh mục thủ tục hành chính"):
+        ingest(root, load_params(root, "xa-thu", "2025-07"))
+
+
+def test_failed_ingest_keeps_previous_processed_data(ingested):
+    root, result = ingested
+    before = _hashes(result.processed_dir)
+    (root / "data/raw/xa-thu/2025-07/hong.xlsx").write_text("không phải Excel", encoding="utf-8")
+    with pytest.raises(CchcError, match="hong.xlsx"):
+        ingest(root, load_params(root, "xa-thu", "2025-07"))
+    assert _hashes(result.processed_dir) == before
