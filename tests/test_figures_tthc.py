@@ -76,6 +76,7 @@ COUNTS = {
     "received.online": 5,         # D, G, H, J, M
     "received.direct": 2,         # E, I
     "received.postal": 1,         # F
+    "received.offline": 3,        # E, I, F
     "received.total": 8,
     "to_handle": 10,
     "resolved.total": 5,          # A, D, E, F, J
@@ -169,3 +170,10 @@ def test_unknown_target_is_an_error(figures):
 
     with pytest.raises(CchcError, match="tthc.rate.digitised"):
         figures.apply_targets({"tthc.rate.digitised": 1.0})
+
+
+def test_received_by_month(figures):
+    july = {f.id.rsplit(".", 1)[1]: f.value for f in figures if f.id.startswith("tthc.by_month.2025-07.received.")}
+    assert july == {"online": 5, "direct": 2, "postal": 1, "total": 8}
+    assert not any(f.id.startswith("tthc.by_month.2025-08") for f in figures)  # L is after the cut-off
+    assert figures["tthc.by_month.2025-07.received.total"].label.endswith("tháng 07/2025")

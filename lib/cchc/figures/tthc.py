@@ -15,7 +15,8 @@ from cchc.text import slug
 SECTION = "tthc"
 # Dossier figures that are counts (mask name = id suffix), in report order.
 DOSSIER_COUNTS = [
-    "carried_over", "received.online", "received.direct", "received.postal", "received.total",
+    "carried_over", "received.online", "received.direct", "received.postal", "received.offline",
+    "received.total",
     "to_handle", "resolved.total", "resolved.early", "resolved.on_time", "resolved.late",
     "pending.total", "pending.not_due", "pending.overdue", "interlinked.received",
     "interlinked.resolved", "satisfaction.rated",
@@ -53,7 +54,8 @@ def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     within = valid & _flag((received >= start) & (received <= cutoff))
     for channel in ("online", "direct", "postal"):
         m[f"received.{channel}"] = within & _flag(d["channel"] == channel)
-    m["received.total"] = m["received.online"] | m["received.direct"] | m["received.postal"]
+    m["received.offline"] = m["received.direct"] | m["received.postal"]
+    m["received.total"] = m["received.online"] | m["received.offline"]
     m["to_handle"] = m["carried_over"] | m["received.total"]
     resolved = m["to_handle"] & _flag((end >= start) & (end <= cutoff))
     m["resolved.total"] = resolved
@@ -144,6 +146,31 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
             for figure in group_figures:
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
+    figures += _by_month(masks, dossiers, files, hashes, spec)
     figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE], CATALOGUE_COUNTS, {},
                     hashes, "tthc.", meta.__getitem__)
+    return figures
+
+
+def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: pd.Series, hashes: dict[str, str],
+              spec: dict[str, Any]) -> list[Figure]:
+    """Received dossiers per calendar month: tthc.by_month.<yyyy-mm>.received.<channel>."""
+    rule, meta = spec["by_month"], spec["figures"]
+    months = dossiers["received_at"].dt.strftime("%Y-%m")
+    received = masks["received.total"]
+    figures: list[Figure] = []
+    for month in sorted(months[received].dropna().unique()):
+        shown = f"{month[5:]}/{month[:4]}"
+
+        def describe(key: str, shown: str = shown) -> dict[str, str]:
+            base = meta[key]
+            return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], month=shown),
+                    "definition": rule["definition"].format(definition=base["definition"], month=shown)}
+
+        rows = months == month
+        group = emit(masks.loc[rows, rule["figures"]], files[rows], rule["figures"], {}, hashes,
+                     f"tthc.by_month.{month}.", describe)
+        for figure in group:
+            figure.extra.update({"breakdown": "by_month", "group": month})
+        figures += group
     return figures
