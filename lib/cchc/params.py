@@ -139,7 +139,38 @@ def _aliases(value: Any, where: str) -> dict[str, dict[str, list[str]]]:
     return cleaned
 
 
+def _lines(key: str, value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CchcError("param_type", file=where, key=key, expected=message("expect_lines"), value=value)
+    return [v.strip() for v in value]
+
+
+def _document(value: Any, where: str) -> dict[str, Any]:
+    """The official layout's items; each overrides a default derived from unit_name."""
+    fields = {"agency": _lines, "subject": _lines, "basis": _lines, "recipients": _lines,
+              "number": lambda k, v, w: _text(k)(v, w), "place": lambda k, v, w: _text(k)(v, w),
+              "title": lambda k, v, w: _text(k)(v, w), "intro": lambda k, v, w: _text(k)(v, w),
+              "date": lambda k, v, w: _date(k)(v, w)}
+    cleaned: dict[str, Any] = {}
+    for key, item in _mapping("document", value, where).items():
+        if key == "signer":
+            signer = _mapping("document.signer", item, where)
+            for sub in signer:
+                if sub not in ("capacity", "title", "name"):
+                    raise CchcError("unknown_param", file=where, key=f"document.signer.{sub}")
+            cleaned[key] = {k: str(v) for k, v in signer.items()}
+        elif key in fields:
+            cleaned[key] = fields[key](f"document.{key}", item, where)
+        else:
+            raise CchcError("unknown_param", file=where, key=f"document.{key}")
+    return cleaned
+
+
 SCHEMA = {
+    "document": _document,
+    "vertical_agencies": lambda value, where: _lines("vertical_agencies", value, where),
     "unit_name": _text("unit_name"),
     "start": _date("start"),
     "cutoff": _date("cutoff"),

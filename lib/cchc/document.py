@@ -1,0 +1,94 @@
+"""The official document's frame: header, title, basis, recipients and signer.
+
+Every item comes from the parameters' `document:` map, else a default derived from the
+unit's name and the window (data/report/document.yaml).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from cchc import fmt
+from cchc.params import Params
+from cchc.resources import load_yaml
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+@dataclass
+class Signer:
+    capacity: str
+    title: str
+    name: str
+
+
+@dataclass
+class Document:
+    agency: list[str]
+    number: str
+    motto: list[str]
+    place: str
+    date: dt.date
+    date_line: str
+    title: str
+    subject: list[str]
+    basis: list[str]
+    intro: str
+    recipients_title: str
+    recipients: list[str]
+    signer: Signer
+    period_phrase: str
+    window_phrase: str
+    form_lines: list[str] = field(default_factory=list)
+
+
+def period_phrase(period: str) -> str:
+    phrases = load_yaml("report/document.yaml")["period_phrases"]
+    year, _, part = period.partition("-")
+    if not part:
+        return phrases["year"].format(year=year)
+    if part in ("H1", "H2"):
+        return phrases[part].format(year=year)
+    if part.startswith("Q"):
+        return phrases["quarter"].format(year=year, roman=ROMAN[int(part[1])])
+    return phrases["month"].format(year=year, month=int(part))
+
+
+def _split_unit_name(name: str, prefixes: list[str]) -> tuple[str, str]:
+    """'Xã Nguyễn Lương Bằng' -> ('Xã', 'Nguyễn Lương Bằng')."""
+    for prefix in prefixes:
+        if name.lower().startswith(prefix.lower() + " "):
+            return name[: len(prefix)], name[len(prefix) + 1 :].strip()
+    return "", name
+
+
+def build_document(params: Params) -> Document:
+    d = load_yaml("report/document.yaml")
+    given = params.merged.get("document", {})
+    prefix, place = _split_unit_name(params.unit_name, d["unit_prefixes"])
+    body = " ".join(part for part in (d["body_prefix"], prefix.lower(), place) if part)
+    phrase = period_phrase(params.period)
+    window = d["window_phrase"].format(start=fmt.date(params.window.start), cutoff=fmt.date(params.window.cutoff))
+    date = given.get("date", params.window.cutoff)
+    place = given.get("place", place)
+    signer = {**d["signer"], **given.get("signer", {})}
+    values = {"period_phrase": phrase, "unit_name": params.unit_name, "body": body, "window_phrase": window}
+    return Document(
+        agency=given.get("agency", [d["agency_parent"], params.unit_name.upper()]),
+        number=given.get("number", d["number"]),
+        motto=d["motto"],
+        place=place,
+        date=date,
+        date_line=d["date_line"].format(place=place, day=date.day, month=date.month, year=date.year),
+        title=given.get("title", d["title"]),
+        subject=given.get("subject", [line.format(**values) for line in d["subject"]]),
+        basis=given.get("basis", []),
+        intro=given.get("intro", d["intro"].format(**values)),
+        recipients_title=d["recipients_title"],
+        recipients=given.get("recipients", d["recipients"]),
+        signer=Signer(**signer),
+        period_phrase=phrase,
+        window_phrase=window,
+        form_lines=[line.format(**values) for line in d["form_lines"].values()],
+    )

@@ -1,0 +1,1 @@
+"""Appendix forms (biểu mẫu): tables built from figures, written to HTML and XLSX."""

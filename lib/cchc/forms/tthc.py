@@ -1,0 +1,58 @@
+"""Form 06a (by field, by agency) built from the TTHC figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cchc.document import Document
+from cchc.figures.registry import FigureSet
+from cchc.forms.model import Cell, Column, Form
+from cchc.resources import load_yaml
+
+
+def groups(figures: FigureSet, breakdown: str) -> list[tuple[str, str]]:
+    """(slug, display name) of every group of a breakdown, in slug order."""
+    found = {}
+    prefix = f"tthc.{breakdown}."
+    for figure in figures:
+        if figure.id.startswith(prefix) and figure.id.endswith(".to_handle"):
+            found[figure.id[len(prefix): -len(".to_handle")]] = figure.extra["group"]
+    return sorted(found.items())
+
+
+def _columns(data: list[dict[str, Any]], group_title: str) -> list[Column]:
+    def resolve(item: dict[str, Any]) -> dict[str, Any]:
+        title = group_title if item["title"] == "@group_title" else item["title"]
+        return {**item, "title": title, "children": [resolve(c) for c in item.get("children", ())]}
+
+    return [Column.from_data(resolve(item)) for item in data]
+
+
+def form_06a(figures: FigureSet, document: Document, breakdown: str) -> Form:
+    spec = load_yaml("forms/06a.yaml")
+    variant = spec["variants"][breakdown]
+    form = Form(id=variant["id"], code=spec["code"], title=spec["title"], sheet=variant["sheet"],
+                lines=[variant["subtitle"], *document.form_lines], unit_of_measure=spec["unit_of_measure"],
+                columns=_columns(spec["columns"], variant["group_title"]))
+    leaves = form.leaves()
+
+    def row(prefix: str, number: int | None, label: str) -> list[Cell]:
+        cells = []
+        for leaf in leaves:
+            if leaf.key == "#":
+                cells.append(Cell(number, kind="index"))
+            elif leaf.key == "@group":
+                cells.append(Cell(label, kind="text"))
+            else:
+                figure = figures[prefix + leaf.key]
+                cells.append(Cell(figure.value, figure=figure.id, kind="rate" if figure.is_rate else "count"))
+        return cells
+
+    for number, (slug, name) in enumerate(groups(figures, breakdown), start=1):
+        form.rows.append(row(f"tthc.{breakdown}.{slug}.", number, name))
+    form.total = row("tthc.", None, spec["total_label"])
+    return form
+
+
+def tthc_forms(figures: FigureSet, document: Document) -> list[Form]:
+    return [form_06a(figures, document, "by_field"), form_06a(figures, document, "by_agency")]
