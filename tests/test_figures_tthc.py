@@ -105,6 +105,8 @@ RATES = {
     "rate.result_digitized": (2, 5),   # A, D
     "rate.online_payment": (3, 5),     # paying: D, E, G, I, M; online: D, G, I
     "rate.satisfaction": (2, 3),
+    "catalogue.rate.published": (2, 4),
+    "catalogue.rate.e_process": (2, 4),
 }
 
 

@@ -107,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except CchcError as exc:
         print(message("error_prefix") + str(exc), file=sys.stderr)
+        for note in getattr(exc, "__notes__", ()):
+            print(note, file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc import atomic
+from cchc.errors import message
 from cchc.ingest import REPORT_JSON, REPORT_MD, IngestResult, ingest
 from cchc.params import Params, load_params
 
@@ -27,10 +28,11 @@ def run_ingest(root: Path, unit: str, period: str, force: bool = False) -> Inges
     return ingest(root, load_params(root, unit, period), force=force)
 
 
-def run(root: Path, unit: str, period: str, force: bool = False) -> RunResult:
+def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True) -> RunResult:
     """Ingest, compute every figure, and publish the outputs of one unit and period.
 
-    Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded.
+    Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded;
+    with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
     """
     root = root.resolve()
     params = load_params(root, unit, period)
@@ -39,8 +41,29 @@ def run(root: Path, unit: str, period: str, force: bool = False) -> RunResult:
 
     figures = compute_all(ingested.processed_dir, params, ingested.report)
     target = output_dir(root, unit, period)
+    failed = target.parent / f"{target.name}.failed"
     with atomic.staged_dir(target) as staging:
         (staging / "figures.json").write_text(figures.dumps(params), encoding="utf-8")
         for name in (REPORT_JSON, REPORT_MD):
             shutil.copyfile(ingested.processed_dir / name, staging / name)
+        if documents:
+            from cchc.render.publish import NOTEBOOK, render_documents
+
+            try:
+                render_documents(root, params, figures, staging)
+            except Exception as exc:
+                if (staging / NOTEBOOK).is_file():  # keep the failed run log for inspection
+                    failed.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(staging / NOTEBOOK, failed / NOTEBOOK)
+                    exc.add_note(message("notebook_kept", path=(failed / NOTEBOOK).relative_to(root).as_posix()))
+                raise
+    shutil.rmtree(failed, ignore_errors=True)
     return RunResult(params, ingested, target, len(figures))
+
+
+def compute_figures(root: Path, params: Params):
+    """Figures of a unit and period from the processed data, ingesting first when needed."""
+    from cchc.figures import compute_all
+
+    ingested = ingest(root.resolve(), params)
+    return compute_all(ingested.processed_dir, params, ingested.report)

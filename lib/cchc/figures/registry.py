@@ -124,3 +124,19 @@ def definitions(section: str) -> dict[str, Any]:
 
 
 __all__ = ["Figure", "FigureSet", "Window", "count", "rate", "assessment_label", "definitions"]
+
+
+def load_figures(path) -> FigureSet:
+    """Read a figures.json back into a FigureSet (what the report notebook does)."""
+    from pathlib import Path
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    figures = FigureSet()
+    core = {"value", "unit", "label", "definition", "sources", "numerator", "denominator"}
+    for figure_id in data["figures"]:  # sorted ids; order is presentation's business
+        item = data["figures"][figure_id]
+        figures.add(Figure(id=figure_id, value=item["value"], unit=item["unit"], label=item["label"],
+                           definition=item["definition"], sources=item["sources"],
+                           numerator=item.get("numerator"), denominator=item.get("denominator"),
+                           extra={k: v for k, v in item.items() if k not in core}))
+    return figures

@@ -35,6 +35,10 @@ DOSSIER_RATES = {
 }
 CATALOGUE_COUNTS = ["catalogue.total", "catalogue.published", "catalogue.e_process",
                     "catalogue.online_full", "catalogue.online_partial"]
+CATALOGUE_RATES = {
+    "catalogue.rate.published": ("catalogue.published", "catalogue.total"),
+    "catalogue.rate.e_process": ("catalogue.e_process", "catalogue.total"),
+}
 
 
 def _flag(series: pd.Series) -> pd.Series:
@@ -147,7 +151,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
     figures += _by_month(masks, dossiers, files, hashes, spec)
-    figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE], CATALOGUE_COUNTS, {},
+    figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE], CATALOGUE_COUNTS, CATALOGUE_RATES,
                     hashes, "tthc.", meta.__getitem__)
     return figures
 

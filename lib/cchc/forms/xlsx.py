@@ -1,0 +1,333 @@
+"""Forms to an XLSX workbook in a finished print layout: one sheet per form.
+
+Each sheet: the title block (code, title, lines, unit of measure), the multi-level header
+from ``Form.header_grid()`` with a row of column numbers under it, the rows and the total
+row; A4 landscape, one page wide, header rows repeated on every page.
+
+Strings are always written as strings (a value such as ``=SUM(A1:A2)`` never becomes a
+formula) and in NFC. The file's bytes depend only on the forms: fixed document dates and
+fixed zip entry times, entries in sorted order. The file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from cchc.atomic import write_bytes
+from cchc.forms.model import Cell, Form
+from cchc.resources import load_yaml
+
+FIXED_TIME = dt.datetime(2000, 1, 1)
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+MAX_SHEET_TITLE = 31
+COUNT_FORMAT = "#,##0"   # Excel shows the user's locale separators (7.026 in Vietnamese)
+RATE_FORMAT = "0.00%"
+MM = 1 / 25.4
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def write_workbook(forms: list[Form], path: Path) -> None:
+    """Write ``forms`` to ``path`` (one sheet each, titled ``form.sheet``), atomically."""
+    write_bytes(Path(path), workbook_bytes(forms))
+
+
+def workbook_bytes(forms: list[Form]) -> bytes:
+    """The XLSX file of ``forms`` as bytes; the same forms always give the same bytes."""
+    if not forms:
+        raise ValueError("no forms to write")
+    _check_sheet_titles(forms)
+    style = _Style(load_yaml("forms/xlsx-style.yaml"))
+    book = Workbook()
+    style.apply_default_font(book)
+    book.remove(book.active)
+    for form in forms:
+        _write_sheet(book.create_sheet(_text(form.sheet)), form, style)
+    book.properties.creator = "cchc"
+    book.properties.lastModifiedBy = None
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    buffer = io.BytesIO()
+    # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    return _normalise_zip(buffer.getvalue())
+
+
+# ---------------------------------------------------------------------------------------
+
+class _Style:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        name = data["font"]
+        size = data["size"]
+        self.body_size = size["body"]
+        self.body = Font(name=name, size=size["body"])
+        self.bold = Font(name=name, size=size["body"], bold=True)
+        self.italic = Font(name=name, size=size["body"], italic=True)
+        self.code = Font(name=name, size=size["code"], italic=True)
+        self.title = Font(name=name, size=size["title"], bold=True)
+        self.notes = Font(name=name, size=size["notes"], italic=True)
+        self.fill = PatternFill("solid", fgColor=data["header_fill"])
+        self.default_width = float(data["default_width"])
+        self.header_row_min = float(data["header_row_min"])
+
+    def apply_default_font(self, book: Workbook) -> None:
+        """Make the body font the workbook's Normal style (font 0).
+
+        Excel measures column widths in digits of the Normal style's font, so widths in
+        characters then match the text; empty cells print in the same font too.
+        """
+        book._fonts = IndexedList([self.body])
+        book._named_styles["Normal"].font = self.body  # rebinds: fontId 0
+
+
+def _check_sheet_titles(forms: list[Form]) -> None:
+    seen: set[str] = set()
+    for form in forms:
+        title = _text(form.sheet)
+        if not title or len(title) > MAX_SHEET_TITLE or any(c in title for c in "[]:*?/\\"):
+            raise ValueError(f"form {form.id}: sheet name {form.sheet!r} is not a valid Excel sheet name")
+        if title.casefold() in seen:
+            raise ValueError(f"form {form.id}: sheet name {form.sheet!r} is used twice")
+        seen.add(title.casefold())
+
+
+def _text(value: str) -> str:
+    """NFC, without the control characters XML cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", value))
+
+
+def _put_text(cell: Any, value: str) -> None:
+    """A string as a string, whatever its first character (never a formula)."""
+    cell.value = _text(value)
+    cell.data_type = "s"
+
+
+def _put(cell: Any, value: int | float | str | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        _put_text(cell, value)
+    elif isinstance(value, bool):
+        cell.value = int(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        return  # NaN/inf have no place in a form: leave the cell empty
+    else:
+        cell.value = value
+
+
+# -- layout ------------------------------------------------------------------------------
+
+def _char_units(text: str, size: float, bold: bool) -> float:
+    """Rough width of ``text`` in Excel width units (digits of the 12 pt body font)."""
+    units = 0.0
+    for char in text:
+        if char == " ":
+            units += 0.5
+        elif char.isdigit():
+            units += 1.0
+        elif char.isupper():
+            units += 1.35
+        elif char in ",.;:()[]'|!il":
+            units += 0.5
+        else:
+            units += 0.9
+    return units * (size / 12) * (1.08 if bold else 1.0)
+
+
+def _line_count(text: str, width: float, size: float, bold: bool) -> int:
+    """How many lines ``text`` wraps to in a cell ``width`` characters wide (word wrap)."""
+    room = max(width - 1.0, 1.0)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for word in paragraph.split(" "):
+            need = _char_units(word, size, bold)
+            gap = _char_units(" ", size, bold) if used else 0.0
+            if used and used + gap + need > room:
+                lines += 1 + int(need // room)
+                used = need % room
+            else:
+                used += gap + need
+                if used > room:
+                    lines += int(used // room)
+                    used = used % room
+    return lines
+
+
+def _line_height(size: float) -> float:
+    return size * 1.3125  # Excel's row height for one line of 12 pt text: 15.75
+
+
+def _text_height(text: str, width: float, size: float, bold: bool) -> float:
+    return _line_count(text, width, size, bold) * _line_height(size) + 4
+
+
+def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> None:
+    leaves = form.leaves()
+    ncols = len(leaves)
+    widths = [leaf.width if leaf.width else style.default_width for leaf in leaves]
+    table_width = sum(widths)
+    last_col = get_column_letter(ncols)
+    for number, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(number)].width = width
+
+    row = 1
+
+    def banner(text: str, font: Font, horizontal: str) -> None:
+        nonlocal row
+        cell = ws.cell(row=row, column=1)
+        _put_text(cell, text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+        if ncols > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        lines = _line_count(_text(text), table_width, font.sz, bool(font.b))
+        ws.row_dimensions[row].height = max(lines * _line_height(font.sz) + 4, _line_height(font.sz) + 3)
+        row += 1
+
+    # Title block
+    banner(form.code, style.code, "right")
+    banner(form.title, style.title, "center")
+    for line in form.lines:
+        banner(line, style.body, "center")
+    banner(form.unit_of_measure, style.italic, "right")
+    row += 1  # one empty row before the header
+
+    # Header
+    header_top = row
+    depth = form.header_depth()
+    heights = [style.header_row_min] * depth
+    grid = sorted(form.header_grid(), key=lambda h: (h.rowspan, h.row, h.col))
+    for head in grid:
+        top, left = header_top + head.row, 1 + head.col
+        bottom, right = top + head.rowspan - 1, left + head.colspan - 1
+        cell = ws.cell(row=top, column=left)
+        _put_text(cell, head.title)
+        if head.rowspan > 1 or head.colspan > 1:
+            ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                part = ws.cell(row=r, column=c)
+                part.font = style.bold
+                part.fill = style.fill
+                part.border = BORDER
+                part.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        span_width = sum(widths[head.col: head.col + head.colspan])
+        need = _text_height(_text(head.title), span_width, style.body_size, True)
+        rows = range(head.row, head.row + head.rowspan)
+        short = need - sum(heights[i] for i in rows)
+        if short > 0:  # single-row cells come first; a tall spanning cell grows its last row
+            heights[rows[-1]] += short
+    for i, height in enumerate(heights):
+        ws.row_dimensions[header_top + i].height = round(height, 2)
+    row = header_top + depth
+
+    # Column numbers
+    numbering_row = row
+    for c, label in enumerate(form.column_numbers(), start=1):
+        cell = ws.cell(row=row, column=c)
+        _put_text(cell, label)
+        cell.font = style.italic
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[row].height = _line_height(style.body_size) + 3
+    row += 1
+
+    # Rows and the total row
+    first_data_row = row
+    for cells in form.rows:
+        _write_row(ws, row, cells, widths, style, bold=False)
+        row += 1
+    if form.total is not None:
+        _write_row(ws, row, form.total, widths, style, bold=True)
+        row += 1
+    last_table_row = row - 1
+
+    # Notes under the table
+    if form.notes:
+        row += 1
+        for note in form.notes:
+            banner(note, style.notes, "left")
+            ws.cell(row=row - 1, column=1).alignment = Alignment(horizontal="left", vertical="top",
+                                                                 wrap_text=True)
+
+    # Sheet view and print setup
+    ws.freeze_panes = f"A{first_data_row}"
+    ws.sheet_view.showGridLines = False
+    ws.print_title_rows = f"{header_top}:{numbering_row}"
+    ws.print_area = f"A1:{last_col}{max(row - 1, last_table_row)}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    margins = style.data["margins_mm"]
+    ws.page_margins = PageMargins(left=round(margins["left"] * MM, 3), right=round(margins["right"] * MM, 3),
+                                  top=round(margins["top"] * MM, 3), bottom=round(margins["bottom"] * MM, 3),
+                                  header=round(margins["header"] * MM, 3), footer=round(margins["footer"] * MM, 3))
+    footer = ws.oddFooter.center
+    footer.text = style.data["footer"]
+    footer.font = f"{style.data['font']},Italic"
+    footer.size = style.data["size"]["notes"]
+
+
+def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], style: _Style,
+               bold: bool) -> None:
+    font = style.bold if bold else style.body
+    lines = 1
+    for c, item in enumerate(cells, start=1):
+        cell = ws.cell(row=row, column=c)
+        cell.font = font
+        cell.border = BORDER
+        value = item.value
+        if item.kind == "text" or isinstance(value, str):
+            cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+            if value is not None:
+                text = _text(str(value))
+                _put_text(cell, text)
+                lines = max(lines, _line_count(text, widths[c - 1], style.body_size, bold))
+            continue
+        if item.kind == "index":
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            _put(cell, int(value) if isinstance(value, float) and value.is_integer() else value)
+            continue
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+        cell.number_format = RATE_FORMAT if item.kind == "rate" else COUNT_FORMAT
+        _put(cell, value)
+    ws.row_dimensions[row].height = lines * _line_height(style.body_size) + 4
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """The same archive with fixed entry times and attributes, entries in sorted order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+__all__ = ["write_workbook", "workbook_bytes"]

@@ -1,0 +1,41 @@
+"""A run's documents: the executed notebook (the run log), report.html, report.pdf and the
+Excel appendix phu-luc.xlsx, all written into the run's staging directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cchc.figures.registry import FigureSet
+from cchc.params import Params
+
+NOTEBOOK = "report.ipynb"
+SOURCE_TREE_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
+
+
+def find_notebook(root: Path) -> Path:
+    """notebooks/report.ipynb of the root when it has one (an analyst's copy), else the
+    project's own."""
+    for candidate in (root / "notebooks" / NOTEBOOK, SOURCE_TREE_NOTEBOOKS / NOTEBOOK):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(SOURCE_TREE_NOTEBOOKS / NOTEBOOK)
+
+
+def render_documents(root: Path, params: Params, figures: FigureSet, staging: Path) -> None:
+    from cchc.document import build_document
+    from cchc.forms.tthc import tthc_forms
+    from cchc.forms.xlsx import write_workbook
+    from cchc.render.execute import execute
+    from cchc.render.export import to_html, to_pdf
+    from cchc.report import stylesheet
+
+    notebook = find_notebook(root)
+    executed = staging / NOTEBOOK
+    execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(root),
+                                 "figures_file": str(staging / "figures.json")}, cwd=notebook.parent)
+    document = build_document(params)
+    title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
+    html = to_html(executed, title, stylesheet())
+    (staging / "report.html").write_text(html, encoding="utf-8")
+    to_pdf(html, staging / "report.pdf")
+    write_workbook(tthc_forms(figures, document), staging / "phu-luc.xlsx")

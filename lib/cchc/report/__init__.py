@@ -1,0 +1,130 @@
+"""The report as the notebook shows it: each call returns an HTML fragment that displays in
+Jupyter and is exported by nbconvert. No number is computed here: all come from figures."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from cchc.document import Document, build_document
+from cchc.figures.registry import FigureSet, load_figures
+from cchc.params import Params, load_params
+from cchc.report.numbers import Numbers
+from cchc.report.outline import outline
+from cchc.resources import DATA_DIR, load_yaml
+from cchc.text import slug
+
+
+class Html(str):
+    """An HTML fragment that Jupyter displays as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(DATA_DIR / "report"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def stylesheet() -> str:
+    return (DATA_DIR / "report" / "style.css").read_text(encoding="utf-8")
+
+
+class Report:
+    def __init__(self, params: Params, figures: FigureSet) -> None:
+        self.params = params
+        self.figures = figures
+        self.document: Document = build_document(params)
+        self.numbers = Numbers(figures)
+        self.headings = outline()
+        self.labels = load_yaml("report/labels.yaml")
+
+    @classmethod
+    def load(cls, root: str | Path = ".", unit: str = "", period: str = "",
+             figures_file: str | Path | None = None) -> Report:
+        """The report of a unit and period; figures from ``figures_file`` (a run's
+        figures.json) or, when None, computed from the processed data (ingesting if needed)."""
+        root = Path(root)
+        params = load_params(root, unit, period)
+        if figures_file:
+            figures = load_figures(figures_file)
+        else:
+            from cchc.pipeline import compute_figures
+
+            figures = compute_figures(root, params)
+        return cls(params, figures)
+
+    # -- pieces the notebook displays, in order --
+    def style(self) -> Html:
+        return Html(f"<style>{stylesheet()}</style>")
+
+    def header(self) -> Html:
+        frame = _environment().get_template("frame.html.j2").module
+        return Html(frame.header(self.document))
+
+    def heading(self, section_id: str) -> Html:
+        return Html(self._heading(section_id))
+
+    def section(self, section_id: str) -> Html:
+        template = _environment().get_template(f"sections/{section_id}.html.j2")
+        body = template.render(h=self._heading, n=self.numbers.n, rate=self.numbers.rate,
+                               target=self.numbers.target, form=self._form, chart=self._chart,
+                               **self._context(section_id))
+        return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
+
+    def closing(self) -> Html:
+        frame = _environment().get_template("frame.html.j2").module
+        body = self.document.intro.split(" báo cáo ")[0]
+        sentence = self.labels["closing"].format(period_phrase=self.document.period_phrase, body=body)
+        return Html(frame.closing(self.document, sentence))
+
+    # -- helpers --
+    def forms(self):
+        from cchc.forms.tthc import tthc_forms
+
+        return tthc_forms(self.figures, self.document)
+
+    def _heading(self, section_id: str) -> Markup:
+        h = self.headings[section_id]
+        tag = f"h{h.level + 1}"
+        return Markup(f"<{tag} class='level-{h.level}'><span class='num'>{h.number}</span> "
+                      f"{escape(h.title)}</{tag}>")
+
+    def _form(self, form_id: str) -> Markup:
+        from cchc.forms.html import render_form
+
+        form = next(f for f in self.forms() if f.id == form_id)
+        return render_form(form, self.labels["tables"][form_id], self.numbers.link)
+
+    def _chart(self, name: str) -> Markup:
+        from cchc.report.charts import CHARTS, data_uri
+
+        caption = self.labels["charts"][name]["caption"]
+        return Markup("<figure class='chart'><img alt='{0}' src='{1}'><figcaption>{0}</figcaption></figure>").format(
+            caption, data_uri(CHARTS[name](self.figures)))
+
+    def _context(self, section_id: str) -> dict:
+        if section_id != "tthc":
+            return {}
+        return {"vertical": self.vertical_agencies()}
+
+    def vertical_agencies(self) -> list[dict[str, str]]:
+        """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
+        every agency but the one with the most dossiers to handle (the unit's own)."""
+        from cchc.forms.tthc import groups
+
+        agencies = groups(self.figures, "by_agency")
+        named = self.params.merged.get("vertical_agencies")
+        if named is not None:
+            wanted = {slug(name) for name in named}
+            chosen = [(s, n) for s, n in agencies if s in wanted]
+        else:
+            size = {s: self.figures[f"tthc.by_agency.{s}.to_handle"].value for s, _ in agencies}
+            own = max(size, key=lambda s: (size[s], s)) if size else None
+            chosen = [(s, n) for s, n in agencies if s != own]
+        return [{"name": name, "prefix": f"tthc.by_agency.{s}."} for s, name in chosen]

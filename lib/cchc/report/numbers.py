@@ -1,0 +1,55 @@
+"""Figures as report text: every number is a span that names its figure and shows, on
+hover, its label, definition and numerator/denominator."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from cchc import fmt
+from cchc.figures.registry import Figure, FigureSet, assessment_label
+from cchc.resources import load_yaml
+
+
+class Numbers:
+    def __init__(self, figures: FigureSet) -> None:
+        self.figures = figures
+        self.labels = load_yaml("report/labels.yaml")
+
+    def _tooltip(self, figure: Figure) -> str:
+        parts = [self.labels["tooltip"].format(label=figure.label, definition=figure.definition)]
+        if figure.is_rate:
+            parts.append(self.labels["tooltip_fraction"].format(num=fmt.integer(figure.numerator),
+                                                                den=fmt.integer(figure.denominator)))
+        parts.append(self.labels["tooltip_id"].format(id=figure.id))
+        return "\n".join(parts)
+
+    def link(self, figure_id: str, text: str) -> Markup:
+        figure = self.figures[figure_id]
+        return Markup('<span class="fig" data-fig="{}" title="{}">{}</span>').format(
+            figure_id, self._tooltip(figure), text)
+
+    def text(self, figure: Figure) -> str:
+        if figure.value is None:
+            return self.labels["not_available"] if figure.is_rate else fmt.integer(None)
+        return fmt.percent(figure.value) if figure.is_rate else fmt.integer(figure.value)
+
+    def n(self, figure_id: str) -> Markup:
+        return self.link(figure_id, self.text(self.figures[figure_id]))
+
+    def rate(self, figure_id: str) -> Markup:
+        """'97,76% (6.553/6.703)': a percentage always with the counts it comes from."""
+        figure = self.figures[figure_id]
+        if figure.value is None:
+            return self.link(figure_id, self.labels["not_available"])
+        shown = self.labels["rate_with_counts"].format(
+            pct=fmt.percent(figure.value), num=fmt.integer(figure.numerator), den=fmt.integer(figure.denominator))
+        return self.link(figure_id, shown)
+
+    def target(self, figure_id: str) -> Markup:
+        """' (chỉ tiêu 60% – Vượt chỉ tiêu)' when the figure has a target, else nothing."""
+        extra = self.figures[figure_id].extra
+        if "target" not in extra or extra.get("assessment") is None:
+            return Markup("")
+        text = self.labels["target"].format(target=fmt.percent(extra["target"], places=0 if float(
+            extra["target"] * 100).is_integer() else 2), assessment=assessment_label(extra["assessment"]))
+        return Markup(' <span class="target {}">({})</span>').format(extra["assessment"], escape(text))
