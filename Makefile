@@ -8,10 +8,22 @@ BIN := $(VENV)/bin
 UNIT ?= nguyen-luong-bang
 PERIOD ?= 2025
 DEMO_RAW := data/raw/nguyen-luong-bang/2025
+# Debian packages: a Times New Roman-compatible serif with Vietnamese (PDF, charts), Pango for
+# WeasyPrint, poppler-utils for checking PDFs (pdftotext, pdftoppm).
+DEB_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 
-.PHONY: report test setup demo bench clean
+.PHONY: report test setup system demo bench clean
 
-setup: $(VENV)/.installed
+setup: system $(VENV)/.installed
+
+system:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+	  else echo "Cần quyền root để cài: $$missing" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

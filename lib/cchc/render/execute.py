@@ -29,10 +29,13 @@ def _cell_name(executed: Path, exc: Any) -> str:
     """'section-tthc' (ô In [5]): the failing cell's id and execution count."""
     import nbformat
 
-    try:
+    name = str(exc.cell_index)
+    try:  # the cell holding the error output (papermill adds cells, so indices shift)
         nb = nbformat.read(executed, as_version=4)
-        cell = nb.cells[exc.cell_index]
-        name = cell.get("id") or str(exc.cell_index)
+        for cell in nb.cells:
+            if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+                name = cell.get("id") or name
+                break
     except Exception:  # the executed notebook may be unreadable; the count still names it
-        name = str(exc.cell_index)
+        pass
     return f"'{name}' (In [{exc.exec_count}])"

@@ -46,6 +46,12 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _locator():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator
+
+
 def received_by_month(figures: FigureSet) -> bytes:
     labels = load_yaml("report/labels.yaml")["charts"]["received_by_month"]
     months = sorted({f.extra["group"] for f in figures if f.extra.get("breakdown") == "by_month"})
@@ -62,6 +68,7 @@ def received_by_month(figures: FigureSet) -> bytes:
                     xytext=(0, 2), textcoords="offset points")
     ax.set_ylabel(labels["y_label"])
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.yaxis.set_major_locator(_locator()(integer=True))
     ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}".replace(",", "."))
     data = _png(fig)
     plt.close(fig)
@@ -80,6 +87,7 @@ def timeliness(figures: FigureSet) -> bytes:
         ax.annotate(f"{value:,}".replace(",", "."), (value, y), va="center", xytext=(3, 0),
                     textcoords="offset points", fontsize=9)
     ax.set_xlabel(labels["x_label"])
+    ax.xaxis.set_major_locator(_locator()(integer=True))
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}".replace(",", "."))
     data = _png(fig)
     plt.close(fig)

@@ -1,0 +1,30 @@
+"""The notebooks are thin, clean, parameterised, and follow the outline."""
+
+import re
+
+import nbformat
+import pytest
+
+from cchc.report.outline import outline
+from conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs_and_with_a_parameters_cell(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])
+
+
+def test_report_notebook_is_thin_and_shows_sections_in_outline_order():
+    nb = nbformat.read(REPO / "notebooks/report.ipynb", as_version=4)
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for forbidden in ("def ", "class ", "for ", "pd.", "import pandas", "read_excel", "groupby"):
+        assert forbidden not in source
+    shown = re.findall(r'report\.(?:heading|section)\("([^"]+)"\)', source)
+    top = [h.id for h in outline().values() if h.level <= 2]
+    assert shown == top
+    assert nb.metadata.kernelspec.name == "python3"

@@ -1,0 +1,94 @@
+"""`cchc run` end to end: the notebook, HTML, PDF and XLSX of a small messy fixture."""
+
+import re
+import shutil
+import subprocess
+
+import nbformat
+import openpyxl
+import pytest
+
+from conftest import REPO, make_root, run_cli, write_csv
+
+pytestmark = pytest.mark.slow
+OUT = "outputs/xa-thu/2025-07"
+
+
+@pytest.fixture(scope="module")
+def ran(tmp_path_factory):
+    root = make_root(tmp_path_factory.mktemp("report"))
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_outputs_exist(ran):
+    names = {p.name for p in (ran / OUT).iterdir()}
+    assert {"report.ipynb", "report.html", "report.pdf", "phu-luc.xlsx", "figures.json"} <= names
+
+
+def test_html_has_the_06a_table_with_right_totals_and_no_code(ran):
+    html = (ran / OUT / "report.html").read_text(encoding="utf-8")
+    assert "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH" in html
+    total_row = re.search(r"<tr class=[\"']total[\"']>(.*?)</tr>", html, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", total_row, re.S)]
+    # Tổng cộng: to handle 4, online 2, direct+postal 2, carried 0, resolved 3 (1/1/1), pending 1 (0/1)
+    assert cells[1:] == ["Tổng cộng", "4", "2", "2", "0", "3", "1", "1", "1", "1", "0", "1"]
+    for code in ("Report.load", "display(", "figures_file", "import ", "class=\"input", "In&nbsp;["):
+        assert code not in html
+    assert not re.search(r"""(src|href)=["']https?://""", html) and "<script" not in html
+    assert ">I.</span> KẾT QUẢ" in html and ">1.1.</span> Tổng hợp" in html  # numbered by the program
+    assert "Số:" in html and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Nơi nhận:" in html
+    assert "data:image/png;base64," in html  # charts embedded
+
+
+def test_pdf_is_a4_and_its_text_has_correct_diacritics(ran):
+    pdf = ran / OUT / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Cải cách thủ tục hành chính",
+                   "giải quyết trước hạn", "Kết quả việc thực hiện đánh giá chất lượng giải quyết TTHC",
+                   "Chi nhánh Văn phòng đăng ký đất đai"):
+        assert phrase in " ".join(text.split()), phrase
+
+
+def test_xlsx_holds_numbers_as_numbers(ran):
+    book = openpyxl.load_workbook(ran / OUT / "phu-luc.xlsx")
+    assert book.sheetnames == ["06a theo lĩnh vực", "06a theo cơ quan"]
+    sheet = book["06a theo lĩnh vực"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    total = next(r for r in rows if "Tổng cộng" in r)
+    assert total[2:] == [4, 2, 2, 0, 3, 1, 1, 1, 1, 0, 1]
+    assert all(isinstance(v, int) for v in total[2:])
+
+
+def test_formula_like_text_is_written_as_text(tmp_path):
+    root = make_root(tmp_path)
+    write_csv(root / "data/raw/xa-thu/2025-07/ho-so-2025-07c.csv", [
+        ["Mã hồ sơ", "Mã thủ tục", "Lĩnh vực", "Cơ quan giải quyết", "Hình thức nộp", "Ngày tiếp nhận", "Trạng thái"],
+        ["HS100", "1.001", '=HYPERLINK("x")', "UBND xã", "Trực tuyến", "20/07/2025", "Đang xử lý"]])
+    assert run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root)).returncode == 0
+    sheet = openpyxl.load_workbook(root / OUT / "phu-luc.xlsx")["06a theo lĩnh vực"]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+    html = (root / OUT / "report.html").read_text(encoding="utf-8")
+    assert '<td class="text">=HYPERLINK("x")</td>' in html  # shown as text
+
+
+def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
+    before = {p.name: p.read_bytes() for p in (ran / OUT).iterdir()}
+    notebook = nbformat.read(REPO / "notebooks/report.ipynb", as_version=4)
+    broken = next(c for c in notebook.cells if c.get("id") == "section-tthc")
+    broken.source = 'raise RuntimeError("hỏng có chủ ý")'
+    (ran / "notebooks").mkdir(exist_ok=True)
+    nbformat.write(notebook, ran / "notebooks/report.ipynb")
+    try:
+        done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(ran))
+    finally:
+        shutil.rmtree(ran / "notebooks")
+    assert done.returncode == 1
+    assert "'section-tthc'" in done.stderr and "RuntimeError" in done.stderr and "hỏng có chủ ý" in done.stderr
+    assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
+    kept = ran / "outputs/xa-thu/2025-07.failed/report.ipynb"
+    assert kept.is_file() and "hỏng có chủ ý" in kept.read_text(encoding="utf-8")
