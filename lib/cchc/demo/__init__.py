@@ -1,0 +1,65 @@
+"""Deterministic generator of realistic, messy raw exports for the demo unit.
+
+``generate(root)`` writes the procedure catalogue and the dossier exports of unit
+``nguyen-luong-bang``, period ``2025`` (window 2025-07-01..2025-12-09) under
+``root/data/raw/nguyen-luong-bang/2025/``. ``plan()`` returns the same population
+in memory (one record per dossier, in its final state) so tests can check the
+figures the pipeline must reproduce. All Vietnamese text comes from the YAML
+files in ``cchc/data/demo``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import period as cal
+from . import catalogue as catalogue_mod
+from . import exports, population, writers
+from .catalogue import Procedure
+from .population import Dossier
+
+SEED = 20251209
+
+__all__ = ["SEED", "Plan", "Dossier", "Procedure", "plan", "generate", "output_dir"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    catalogue: list[Procedure]
+    dossiers: list[Dossier]          # every planned dossier, bad rows included (quarantine set)
+
+    @property
+    def counted(self) -> list[Dossier]:
+        """Dossiers without a deliberate defect (the ones the figures are built from)."""
+        return [d for d in self.dossiers if d.quarantine is None]
+
+    @property
+    def bad_rows(self) -> list[Dossier]:
+        return [d for d in self.dossiers if d.quarantine is not None]
+
+
+def plan() -> Plan:
+    """Plan the catalogue and the dossier population (deterministic)."""
+    rng = random.Random(SEED)
+    procedures = catalogue_mod.build(random.Random(rng.randrange(2**32)))
+    dossiers = population.plan_dossiers(random.Random(rng.randrange(2**32)), procedures)
+    return Plan(procedures, dossiers)
+
+
+def output_dir(root: Path) -> Path:
+    return Path(root) / "data" / "raw" / cal.UNIT / cal.PERIOD
+
+
+def generate(root: Path) -> list[Path]:
+    """Write every demo export under ``root/data/raw/nguyen-luong-bang/2025/``; return the paths."""
+    planned = plan()
+    out = output_dir(root)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [writers.write_catalogue(out / exports.CATALOGUE_NAME, planned.catalogue, cal.CUTOFF)]
+    for index, export in enumerate(exports.DOSSIER_FILES):
+        rows = exports.rows_for(export, planned.dossiers)
+        file_rng = random.Random(SEED * 100 + index)
+        paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng))
+    return paths
