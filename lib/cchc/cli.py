@@ -53,7 +53,10 @@ def _ingest_summary(result, root: Path) -> str:
     report_path = _shown(result.processed_dir / "ingest-report.md", root)
     if result.from_cache:
         return message("ingest_cached", report=report_path)
-    return message("ingest_done", files=len(report["files"]), report=report_path, **rows)
+    from cchc import fmt
+
+    shown = {key: fmt.integer(value) for key, value in rows.items()}
+    return message("ingest_done", files=len(report["files"]), report=report_path, **shown)
 
 
 def _warnings(report: dict) -> list[str]:
@@ -86,7 +89,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(_ingest_summary(result.ingest, root))
         for note in _warnings(result.ingest.report):
             print(note, file=sys.stderr)
-        print(message("run_done", figures=result.figure_count, folder=_shown(result.output_dir, root)))
+        from cchc import fmt
+
+        print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
         return 0
     if args.command == "demo":
         from cchc.demo import generate
