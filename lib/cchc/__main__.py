@@ -1,3 +1,4 @@
 from cchc.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded: a spawned worker process re-imports this module
+    raise SystemExit(main())

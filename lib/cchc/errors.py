@@ -18,3 +18,13 @@ class CchcError(Exception):
         self.name = name
         self.values = values
         super().__init__(message(name, **values))
+
+    def __reduce__(self):  # picklable across processes (the export worker)
+        return (_rebuild, (self.name, self.values, getattr(self, "__notes__", [])))
+
+
+def _rebuild(name: str, values: dict, notes: list[str]) -> CchcError:
+    error = CchcError(name, **values)
+    for note in notes:
+        error.add_note(note)
+    return error

@@ -36,6 +36,27 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     """
     root = root.resolve()
     params = load_params(root, unit, period)
+    kernel = worker = None
+    try:
+        if documents:  # the kernel and the export worker start now, on the other core
+            from cchc.render.kernel import start_kernel
+            from cchc.render.publish import find_notebook
+            from cchc.render.worker import ExportWorker
+
+            kernel = start_kernel(find_notebook(root).parent)
+            worker = ExportWorker()
+        return _run(root, params, force, documents, kernel, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+        if kernel is not None:
+            from cchc.render.kernel import stop_kernel
+
+            stop_kernel(kernel)
+
+
+def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker) -> RunResult:
+    unit, period = params.unit, params.period
     ingested = ingest(root, params, force=force)
     from cchc.figures import compute_all
 
@@ -50,7 +71,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             from cchc.render.publish import NOTEBOOK, render_documents
 
             try:
-                render_documents(root, params, figures, staging)
+                render_documents(root, params, figures, staging, kernel=kernel, worker=worker)
             except Exception as exc:
                 if (staging / NOTEBOOK).is_file():  # keep the failed run log for inspection
                     failed.mkdir(parents=True, exist_ok=True)

@@ -96,29 +96,30 @@ def catalogue_masks(c: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(m, index=c.index)
 
 
-def _sources(per_file: pd.DataFrame, column: str, hashes: dict[str, str]) -> list[dict[str, Any]]:
-    rows = per_file[column]
-    return [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)}
-            for file, n in sorted(rows[rows > 0].items())]
-
-
 def emit(masks: pd.DataFrame, files: pd.Series, counts: list[str], rates: dict[str, tuple[str, str]],
          hashes: dict[str, str], prefix: str, describe) -> list[Figure]:
     """Figures from masks: counts are column sums, rates numerator/denominator sums; sources are
     the rows counted (the denominator's rows for a rate), per raw file."""
-    per_file = masks.groupby(files.astype(str), sort=True).sum() if len(masks) else \
-        pd.DataFrame(0, index=pd.Index([], dtype=str), columns=masks.columns)
-    totals = per_file.sum()
-    out = [count(prefix + name, totals[name], describe(name), _sources(per_file, name, hashes))
-           for name in counts]
-    out += [rate(prefix + name, totals[num], totals[den], describe(name), _sources(per_file, den, hashes))
+    per_file = masks.groupby(files.astype(str), sort=True).sum()
+    table = per_file.to_numpy()                     # raw file x mask -> rows counted
+    names = [str(f) for f in per_file.index]
+    column = {name: j for j, name in enumerate(per_file.columns)}
+    totals = table.sum(axis=0) if len(names) else [0] * len(column)
+
+    def sources(name: str) -> list[dict[str, Any]]:
+        j = column[name]
+        return [{"file": file, "sha256": hashes.get(file, ""), "rows": int(table[i, j])}
+                for i, file in enumerate(names) if table[i, j] > 0]
+
+    out = [count(prefix + name, totals[column[name]], describe(name), sources(name)) for name in counts]
+    out += [rate(prefix + name, totals[column[num]], totals[column[den]], describe(name), sources(den))
             for name, (num, den) in rates.items()]
     return out
 
 
 def _group_names(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
     """Slug of each row's group, and the most frequent spelling of each slug (ties: sorted)."""
-    slugs = values.astype(str).map(slug)
+    slugs = values.astype(str).map({name: slug(name) for name in values.astype(str).unique()})
     names: dict[str, str] = {}
     frequency = pd.DataFrame({"slug": slugs, "name": values.astype(str)}).value_counts()
     for (group, name), _ in sorted(frequency.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):

@@ -9,7 +9,8 @@ from typing import Any
 from cchc.errors import CchcError
 
 
-def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path) -> None:
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, kernel: Any = None) -> None:
+    """``kernel``: a started kernel manager to run on (see cchc.render.kernel.start_kernel)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -19,7 +20,8 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path)
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
             language="python", cwd=str(cwd), progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager)
+            request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager,
+            **({"km": kernel} if kernel is not None else {}))
     except PapermillExecutionError as exc:
         raise CchcError("notebook_cell_failed", notebook=notebook.name, cell=_cell_name(output, exc),
                         ename=exc.ename, evalue=exc.evalue) from exc

@@ -1,14 +1,22 @@
 """The kernel of a run is always this environment's Python, whatever kernel specs the
-machine has (no "No such kernel", no other interpreter from cron or CI)."""
+machine has (no "No such kernel", no other interpreter from cron or CI).
+
+`start_kernel` boots it at the very start of a run, so that its start-up and the imports the
+report needs (matplotlib, cchc.report) happen on the other core while this process ingests and
+computes the figures. The warm-up only imports modules: it runs no notebook code, stores no
+history and changes no execution count.
+"""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
 
 KERNEL_NAME = "python3"
+WARM_UP = "import cchc.report, cchc.report.charts as _c; _c._pyplot(); del _c"
 
 
 class ProjectKernelManager(KernelManager):
@@ -21,3 +29,24 @@ class ProjectKernelManager(KernelManager):
                       "--IPKernelApp.log_level=ERROR"],
                 display_name="cchc (Python 3)", language="python", resource_dir="")
         return self._kernel_spec
+
+
+def start_kernel(cwd: Path) -> ProjectKernelManager:
+    """Launch the kernel now (it boots in its own process) and queue the warm-up imports."""
+    manager = ProjectKernelManager(kernel_name=KERNEL_NAME)
+    manager.start_kernel(cwd=str(cwd))
+    client = manager.client()
+    client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
+    client.execute(WARM_UP, silent=True, store_history=False)
+    manager.warm_up_client = client  # kept open until stop_kernel, so the request is delivered
+    return manager
+
+
+def stop_kernel(manager: ProjectKernelManager | None) -> None:
+    if manager is None:
+        return
+    client = getattr(manager, "warm_up_client", None)
+    if client is not None:
+        client.stop_channels()
+    if manager.has_kernel:
+        manager.shutdown_kernel(now=True)

@@ -1,0 +1,40 @@
+"""A process of its own for the export (nbconvert HTML, WeasyPrint PDF).
+
+Started at the beginning of a run, it imports nbconvert and WeasyPrint (about 1.5 s) on the
+other core while this process ingests, computes figures and drives the kernel; the export
+then runs there as soon as the executed notebook exists.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+
+def _warm() -> None:
+    import nbconvert  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from cchc.render import export  # noqa: F401
+
+
+def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str) -> None:
+    from cchc.render.export import to_html, to_pdf
+
+    html = to_html(Path(executed), title, css)
+    Path(html_path).write_text(html, encoding="utf-8")
+    to_pdf(html, Path(pdf_path))
+
+
+class ExportWorker:
+    def __init__(self) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self._warming: Future = self._pool.submit(_warm)
+
+    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path) -> None:
+        self._warming.result()
+        self._pool.submit(_export, str(executed), title, css, str(html), str(pdf)).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
