@@ -305,6 +305,7 @@ def write_xlsx(path: Path, sheet: str, titles: list[str], headers: list[str], ro
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
+    book.properties.created = book.properties.modified = dt.datetime(YEAR + 1, 1, 5, 8, 0)
     ws = book.create_sheet(sheet)
     for title in titles:
         ws.append([title])
@@ -380,8 +381,10 @@ def ensure_exports(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, force: bo
     cat = catalogue_rows()
     cat_titles = [UNIT_UPPER, "DANH MỤC THỦ TỤC HÀNH CHÍNH THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA UBND XÃ"]
     cat_footer = f"Tổng số: {len(cat)} thủ tục"
-    write_xlsx(files.catalogue_xlsx, CATALOGUE_SHEET, cat_titles, CATALOGUE_HEADERS, cat, cat_footer)
-    write_csv(files.catalogue_csv, cat_titles, CATALOGUE_HEADERS, cat, cat_footer)
+    if force or not files.catalogue_xlsx.is_file():  # shared by every row count: keep its bytes
+        write_xlsx(files.catalogue_xlsx, CATALOGUE_SHEET, cat_titles, CATALOGUE_HEADERS, cat, cat_footer)
+    if force or not files.catalogue_csv.is_file():
+        write_csv(files.catalogue_csv, cat_titles, CATALOGUE_HEADERS, cat, cat_footer)
     manifest = {"generator_version": GENERATOR_VERSION, "rows": rows, "seed": seed,
                 "dossier_sheet": DOSSIER_SHEET, "catalogue_sheet": CATALOGUE_SHEET,
                 "title_rows": len(titles), "footer": footer, "catalogue_rows": len(cat),

@@ -24,7 +24,7 @@ def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
     for name, column in spec.columns.items():
         cells = records[name]
         if column.type == "date":
-            data[name] = pd.Series(np.array(cells, dtype="datetime64[D]")).astype("datetime64[s]")
+            data[name] = pd.Series(_dates(cells)).astype("datetime64[s]")
         elif column.type == "number":
             data[name] = pd.Series(cells, dtype="Float64")
         elif column.vocab == "yes_no":
@@ -34,6 +34,19 @@ def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
     data[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
     data[SOURCE_ROW] = pd.Series(records[SOURCE_ROW], dtype="int64")
     return pd.DataFrame(data)
+
+
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min
+
+
+def _dates(cells) -> np.ndarray:
+    """datetime.date | None values -> datetime64[D] (via ordinals: 10x faster than np.array)."""
+    if isinstance(cells, pd.Series):  # from the parse cache
+        return cells.to_numpy(dtype="datetime64[D]")
+    days = np.fromiter((_NAT if c is None else c.toordinal() - _EPOCH_ORDINAL for c in cells),
+                       dtype=np.int64, count=len(cells))
+    return days.view("datetime64[D]")
 
 
 def _display(value: Any, labels: dict[Any, str] | None = None) -> str:

@@ -55,7 +55,12 @@ class ParsedFile:
     records: dict[str, list[Any]] = field(default_factory=dict)  # canonical columns, valid rows
 
     def meta(self) -> dict[str, Any]:
-        data = asdict(self)
+        """Everything but the records (asdict would deep-copy every parsed cell)."""
+        records, self.records = self.records, {}
+        try:
+            data = asdict(self)
+        finally:
+            self.records = records
         data.pop("records")
         return data
 
@@ -124,7 +129,7 @@ def parse_file(path: Path, display: str, sha256: str, spec: SourceSpec | None,
     for index in range(match.row_index + 1, len(rows)):
         row = rows[index]
         key = row[key_index] if key_index < len(row) else None
-        if all(V.is_empty(cell) for cell in row):
+        if V.is_empty(key) and all(V.is_empty(cell) for cell in row):
             account.blank += 1
         elif _is_footer(row, key):
             account.footer += 1
@@ -177,18 +182,23 @@ def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
     records: dict[str, list[Any]] = {}
     problems: list[tuple[int, str, Any, str]] = []
     count = len(rows)
+    width = max(match.columns.values(), default=-1) + 1
+    padded = (row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in rows)
+    columns = list(zip(*padded)) if count else [()] * width  # one transposition for all columns
     for name, column in spec.columns.items():
         position = match.columns.get(name)
         if position is None:
             records[name] = [None] * count
             continue
-        cells = [row[position] if position < len(row) else None for row in rows]
+        cells = columns[position]
         if column.type == "date":
             parsed, bad = V.parse_dates(cells)
         elif column.type == "number":
             parsed, bad = V.parse_numbers(cells)
         elif column.type == "category":
             parsed, bad = V.parse_categories(cells, vocab[column.vocab])
+        elif column.type == "id":
+            parsed, bad = V.parse_ids(cells)
         else:
             parsed, bad = V.parse_texts(cells)
         problems.extend((index, name, raw, reason) for index, raw, reason in bad)

@@ -129,7 +129,25 @@ def _map_distinct(cells: Sequence[Any], convert: Callable[[Any], Any], reason: s
 
 
 def parse_dates(cells: Sequence[Any]) -> tuple[list[dt.date | None], list[Problem]]:
+    # Excel date cells are mostly distinct (times to the minute): convert them directly and
+    # leave the distinct-value cache to the text forms.
+    if any(type(cell) is dt.datetime for cell in cells):
+        direct = [cell.date() if type(cell) is dt.datetime else cell for cell in cells]
+        return _map_distinct(direct, parse_date, "bad_date")
     return _map_distinct(cells, parse_date, "bad_date")
+
+
+def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
+    """Key-like text (dossier ids, procedure codes): mostly distinct, so no cache; plain ASCII
+    without spaces is already normal."""
+    out: list[str | None] = []
+    append = out.append
+    for cell in cells:
+        if type(cell) is str and cell.isascii() and cell.isprintable() and " " not in cell and cell:
+            append(cell)
+        else:
+            append(text_value(cell))
+    return out, []
 
 
 def parse_numbers(cells: Sequence[Any]) -> tuple[list[float | int | None], list[Problem]]:
