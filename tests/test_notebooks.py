@@ -28,3 +28,19 @@ def test_report_notebook_is_thin_and_shows_sections_in_outline_order():
     top = [h.id for h in outline().values() if h.level <= 2]
     assert shown == top
     assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.slow
+def test_explore_notebook_runs_on_a_fixture(messy_root, tmp_path):
+    """The analyst's explore notebook executes top to bottom with papermill on our kernel."""
+    import papermill
+
+    from cchc.render.kernel import ProjectKernelManager
+
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks/explore.ipynb"), str(out), progress_bar=False,
+                               parameters={"unit": "xa-thu", "period": "2025-07", "root": str(messy_root)},
+                               kernel_name="python3", kernel_manager_class=ProjectKernelManager)
+    executed = nbformat.read(out, as_version=4)
+    explain = next(c for c in executed.cells if c.get("id") == "explain")
+    assert "HS002" in str(explain.outputs)  # the one dossier resolved late in the fixture

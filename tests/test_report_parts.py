@@ -85,3 +85,23 @@ def test_every_number_links_its_figure_with_definition_and_fraction():
     html = str(_numbers().rate("tthc.rate.direct"))
     assert 'data-fig="tthc.rate.direct"' in html
     assert "trực tiếp / tổng" in html and "1.475/7.026" in html
+
+
+def test_charts_are_deterministic_png_with_vietnamese_font():
+    from cchc.figures.registry import count
+    from cchc.report import charts
+
+    meta = {"unit": "hồ sơ", "label": "x", "definition": "x"}
+    figures = FigureSet()
+    for month, total in (("2025-07", 5), ("2025-08", 7)):
+        for channel, value in (("online", total - 2), ("direct", 1), ("postal", 1)):
+            figures.add(count(f"tthc.by_month.{month}.received.{channel}", value, meta, [],
+                              breakdown="by_month", group=month))
+    for key in ("resolved.early", "resolved.on_time", "resolved.late", "pending.not_due", "pending.overdue"):
+        figures.add(count(f"tthc.{key}", 3, meta, []))
+    for draw in (charts.received_by_month, charts.timeliness):
+        first, second = draw(figures), draw(figures)
+        assert first[:8] == b"\x89PNG\r\n\x1a\n" and first == second
+    from matplotlib import rcParams
+
+    assert rcParams["font.family"][0] in charts.FONT_FAMILIES

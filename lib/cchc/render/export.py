@@ -10,21 +10,62 @@ from cchc.resources import DATA_DIR
 REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
 
 
+_EXPORTER = None  # one exporter per process: its templates are compiled once
+
+
+def _exporter():
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+
+        _EXPORTER = HTMLExporter(template_name="cchc", extra_template_basedirs=[str(DATA_DIR / "nbconvert")],
+                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                 exclude_markdown=True, exclude_raw=True)
+        _EXPORTER.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS), enabled=True)
+    return _EXPORTER
+
+
+def _html(nb, title: str, css: str) -> str:
+    body, _ = _exporter().from_notebook_node(nb, resources={"cchc": {"title": title, "css": css}})
+    return body
+
+
 def to_html(executed: Path, title: str, css: str) -> str:
     import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="cchc", extra_template_basedirs=[str(DATA_DIR / "nbconvert")],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            exclude_markdown=True, exclude_raw=True)
-    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS), enabled=True)
-    nb = nbformat.read(executed, as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"cchc": {"title": title, "css": css}})
-    return body
+    return _html(nbformat.read(executed, as_version=4), title, css)
+
+
+_FONTS = None  # one font configuration per process: fonts are found and loaded once
+
+
+def _font_config():
+    global _FONTS
+    if _FONTS is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _FONTS = FontConfiguration()
+    return _FONTS
 
 
 def to_pdf(html: str, target: Path) -> None:
     from weasyprint import HTML
 
-    HTML(string=html, base_url=str(target.parent)).write_pdf(target)
+    HTML(string=html, base_url=str(target.parent)).write_pdf(target, font_config=_font_config())
+
+
+def warm_up(css: str) -> None:
+    """Compile the HTML template and load the fonts and styles of the report once (on a
+    one-line notebook and document, thrown away), so that the real export starts warm."""
+    import io
+
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+    from weasyprint import HTML
+
+    _html(new_notebook(cells=[new_code_cell("", outputs=[new_output(
+        "display_data", data={"text/html": "<p>Việt</p>", "text/plain": ""})])]), "", css)
+
+    sample = (f"<html><head><style>{css}</style></head><body><p>Việt <b>đậm</b> <i>nghiêng</i> "
+              "<b><i>đậm nghiêng</i></b></p><table class='form-table'><tr><th>1</th><td>2</td></tr></table></body></html>")
+    HTML(string=sample).write_pdf(io.BytesIO(), font_config=_font_config())

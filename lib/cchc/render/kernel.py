@@ -48,5 +48,6 @@ def stop_kernel(manager: ProjectKernelManager | None) -> None:
     client = getattr(manager, "warm_up_client", None)
     if client is not None:
         client.stop_channels()
+        manager.warm_up_client = None
     if manager.has_kernel:
         manager.shutdown_kernel(now=True)

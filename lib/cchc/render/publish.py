@@ -23,58 +23,39 @@ def find_notebook(root: Path) -> Path:
 
 def render_documents(root: Path, params: Params, figures: FigureSet, staging: Path, kernel=None,
                      worker=None) -> None:
-    """Execute the notebook (on ``kernel`` when given), then export it (in ``worker``, an
-    ExportWorker, when given). While the kernel works, a thread writes the Excel appendix."""
+    """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
+    export it (in ``worker``, an ExportWorker, when given) while this process writes the Excel
+    appendix, which needs no notebook."""
     from cchc.document import build_document
     from cchc.render.execute import execute
+    from cchc.render.kernel import stop_kernel
     from cchc.report import stylesheet
 
     notebook = find_notebook(root)
     document = build_document(params)
-    side = _Background(lambda: _prepare(figures, document, staging / "phu-luc.xlsx"))
     executed = staging / NOTEBOOK
     try:
         execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(root),
                                      "figures_file": str(staging / "figures.json")},
                 cwd=notebook.parent, kernel=kernel)
     finally:
-        side.join()
+        stop_kernel(kernel)
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
     if worker is not None:
-        worker.export(executed, title, stylesheet(), staging / "report.html", staging / "report.pdf")
+        exported = worker.export(executed, title, stylesheet(), staging / "report.html", staging / "report.pdf")
+        write_appendix(figures, document, staging / "phu-luc.xlsx")
+        exported.result()
         return
     from cchc.render.export import to_html, to_pdf
 
     html = to_html(executed, title, stylesheet())
     (staging / "report.html").write_text(html, encoding="utf-8")
     to_pdf(html, staging / "report.pdf")
+    write_appendix(figures, document, staging / "phu-luc.xlsx")
 
 
-def _prepare(figures: FigureSet, document, xlsx: Path) -> None:
+def write_appendix(figures: FigureSet, document, xlsx: Path) -> None:
     from cchc.forms.tthc import tthc_forms
     from cchc.forms.xlsx import write_workbook
 
     write_workbook(tthc_forms(figures, document), xlsx)
-
-
-class _Background:
-    """Run a function in a thread; ``join`` re-raises its exception in the caller."""
-
-    def __init__(self, function) -> None:
-        import threading
-
-        self.error: BaseException | None = None
-
-        def target() -> None:
-            try:
-                function()
-            except BaseException as exc:  # handed to join()
-                self.error = exc
-
-        self.thread = threading.Thread(target=target, name="cchc-prepare", daemon=True)
-        self.thread.start()
-
-    def join(self) -> None:
-        self.thread.join()
-        if self.error is not None:
-            raise self.error

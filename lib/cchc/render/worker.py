@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 
 def _warm() -> None:
-    import nbconvert  # noqa: F401
-    import weasyprint  # noqa: F401
 
-    from cchc.render import export  # noqa: F401
+    from cchc.render import export
+    from cchc.report import stylesheet
+
+    export.warm_up(stylesheet())
 
 
 def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str) -> None:
@@ -32,9 +34,16 @@ class ExportWorker:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         self._warming: Future = self._pool.submit(_warm)
 
-    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path) -> None:
-        self._warming.result()
-        self._pool.submit(_export, str(executed), title, css, str(html), str(pdf)).result()
+    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path) -> Future:
+        """Start the export; the returned future's result() waits for it (and re-raises)."""
+        args = (str(executed), title, css, str(html), str(pdf))
+        try:
+            self._warming.result()
+            return self._pool.submit(_export, *args)
+        except BrokenProcessPool:  # the worker could not start (e.g. python reading <stdin>)
+            done: Future = Future()
+            done.set_result(_export(*args))
+            return done
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
