@@ -92,3 +92,23 @@ def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
     assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
     kept = ran / "outputs/xa-thu/2025-07.failed/report.ipynb"
     assert kept.is_file() and "hỏng có chủ ý" in kept.read_text(encoding="utf-8")
+
+
+def test_kernel_is_this_environment_even_from_cron_with_a_bogus_kernelspec(tmp_path):
+    """cron: almost no environment; the machine's 'python3' kernel spec points elsewhere."""
+    import json
+    import os
+    import sys
+
+    root = make_root(tmp_path)
+    bogus = tmp_path / "jupyter" / "kernels" / "python3"
+    bogus.mkdir(parents=True)
+    (bogus / "kernel.json").write_text(json.dumps({"argv": ["/bin/false", "{connection_file}"],
+                                                   "display_name": "wrong", "language": "python"}))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "JUPYTER_PATH": str(tmp_path / "jupyter"),
+           "LANG": "C"}
+    cchc = os.path.join(os.path.dirname(sys.executable), "cchc")
+    done = subprocess.run([cchc, "run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (root / OUT / "report.pdf").is_file()
