@@ -86,7 +86,7 @@ def test_second_run_with_unchanged_files_does_not_parse(ingested, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr(parse_module, "parse_file", boom)
+    monkeypatch.setattr(parse_module, "parse_workbook", boom)
     assert ingest(root, load_params(root, "xa-thu", "2025-07")).from_cache is True
 
 
@@ -98,8 +98,8 @@ def test_only_a_new_file_is_parsed(ingested, monkeypatch):
                                              ["HS010", "1.001", "Hộ tịch", "UBND xã", "Trực tuyến",
                                               "20/07/2025", "Đang xử lý"]])
     parsed = []
-    real = parse_module.parse_file
-    monkeypatch.setattr(parse_module, "parse_file", lambda path, *a, **k: parsed.append(path.name) or real(path, *a, **k))
+    real = parse_module.parse_workbook
+    monkeypatch.setattr(parse_module, "parse_workbook", lambda path, *a, **k: parsed.append(path.name) or real(path, *a, **k))
     result = ingest(root, load_params(root, "xa-thu", "2025-07"))
     assert result.from_cache is False and parsed == ["ho-so-2025-07c.xlsx"]
     assert "HS010" in set(pd.read_parquet(result.processed_dir / "dossiers.parquet")["dossier_id"])
@@ -126,3 +126,24 @@ def test_failed_ingest_keeps_previous_processed_data(ingested):
     with pytest.raises(CchcError, match="hong.xlsx"):
         ingest(root, load_params(root, "xa-thu", "2025-07"))
     assert _hashes(result.processed_dir) == before
+
+
+def test_every_recognised_sheet_of_a_workbook_is_read_and_others_listed(tmp_path):
+    import openpyxl
+
+    from conftest import CATALOGUE_HEADER
+
+    root = make_root(tmp_path)
+    path = root / "data/raw/xa-thu/2025-07/danh-muc.xlsx"
+    book = openpyxl.load_workbook(path)
+    extra = book.create_sheet("Bổ sung")
+    extra.append(CATALOGUE_HEADER)
+    extra.append(["3.001", "Thủ tục thêm", "Tư pháp", "Toàn trình", "Có", "Có"])
+    book.create_sheet("Ghi chú").append(["Ghi chú của người nhập"])
+    book.save(path)
+    result = ingest(root, load_params(root, "xa-thu", "2025-07"))
+    catalogue = pd.read_parquet(result.processed_dir / "catalogue.parquet")
+    assert "3.001" in set(catalogue["procedure_code"])
+    assert catalogue.set_index("procedure_code").loc["3.001", "source_sheet"] == "Bổ sung"
+    assert result.report["ignored_sheets"] == [{"file": "data/raw/xa-thu/2025-07/danh-muc.xlsx", "sheet": "Ghi chú"}]
+    assert result.report["balanced"]

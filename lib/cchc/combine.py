@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cchc.errors import message
-from cchc.resources import load_yaml
-from cchc.parse import SOURCE_FILE, SOURCE_ROW, ParsedFile
+from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
 from cchc.sources import SourceSpec
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
@@ -31,7 +30,13 @@ def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
             data[name] = pd.Series(cells, dtype="boolean")
         else:
             data[name] = pd.Series(cells, dtype="string")
+    for name, title_field in spec.title_fields.items():
+        cells = records[name]
+        data[name] = (pd.Series(_dates(cells)).astype("datetime64[s]") if title_field.get("type") == "date"
+                      else pd.Series(cells, dtype="string"))
     data[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
+    sheets = records.get(SOURCE_SHEET, [None] * len(records[SOURCE_FILE]))
+    data[SOURCE_SHEET] = pd.Series(sheets, dtype="string")
     data[SOURCE_ROW] = pd.Series(records[SOURCE_ROW], dtype="int64")
     return pd.DataFrame(data)
 
@@ -64,6 +69,8 @@ def _display(value: Any, labels: dict[Any, str] | None = None) -> str:
 def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, list[dict[str, Any]]]:
     """Mask of rows collapsed into a later duplicate, and the duplicates whose values differ."""
     key = spec.key
+    if not spec.dedup:  # rows are events (a reception log): nothing collapses
+        return pd.Series(False, index=frame.index), []
     collapsed = frame.duplicated(key, keep="last")
     if not collapsed.any():
         return collapsed, []
@@ -80,8 +87,8 @@ def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, li
     if not differ:
         return collapsed, []
     any_differ = pd.concat(differ, axis=1).any(axis=1)
-    vocab = load_yaml("vocab.yaml")
-    labels = {name: vocab[column.vocab]["labels"] for name, column in spec.columns.items() if column.vocab}
+    labels = {name: spec.vocabulary(column.vocab)["labels"] for name, column in spec.columns.items()
+              if column.vocab}
     conflicts = []
     for index in np.flatnonzero(any_differ.to_numpy()):
         conflicts.append({
@@ -105,12 +112,13 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
             continue
         frame = pd.concat([pd.DataFrame(p.records) for p in files], ignore_index=True)
         collapsed, conflicts = find_conflicts(frame, spec)
-        collapsed_per_file = Counter(frame.loc[collapsed, SOURCE_FILE].tolist())
+        where = [SOURCE_FILE, SOURCE_SHEET]
+        collapsed_per_table = Counter(map(tuple, frame.loc[collapsed, where].fillna("").to_numpy().tolist()))
         kept = frame[~collapsed].reset_index(drop=True)
-        kept_per_file = Counter(kept[SOURCE_FILE].tolist())
+        kept_per_table = Counter(map(tuple, kept[where].fillna("").to_numpy().tolist()))
         for p in files:
-            p.account.collapsed = collapsed_per_file.get(p.file, 0)
-            p.account.kept = kept_per_file.get(p.file, 0)
+            p.account.collapsed = collapsed_per_table.get((p.file, p.sheet or ""), 0)
+            p.account.kept = kept_per_table.get((p.file, p.sheet or ""), 0)
         tables[kind] = kept
         rows = Counter()
         for p in files:

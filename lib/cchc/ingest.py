@@ -19,7 +19,7 @@ from cchc.errors import CchcError
 from cchc.params import Params
 from cchc.readers import SUPPORTED
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 REPORT_JSON = "ingest-report.json"
 REPORT_MD = "ingest-report.md"
 
@@ -111,10 +111,12 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
     from cchc.sources import load_specs
 
     specs = load_specs(params.aliases)
-    parsed = []
+    parsed, ignored_sheets = [], []
     for path, (display, digest) in zip(paths, hashed):
         override = params.sources.get(path.relative_to(folder).as_posix(), {})
-        parsed.append(_parse_cached(root, path, display, digest, override, specs, params))
+        tables, passed_over = _parse_cached(root, path, display, digest, override, specs, params)
+        parsed += tables
+        ignored_sheets += [{"file": display, "sheet": sheet} for sheet in passed_over]
     for kind, spec in sorted(specs.items()):
         if spec.required and not any(p.kind == kind for p in parsed):
             raise CchcError("missing_source", label=spec.label,
@@ -125,7 +127,8 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
 
     tables, report = combine(parsed, specs)
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
-                   "parser_version": PARSER_VERSION, "ignored_files": ignored})
+                   "parser_version": PARSER_VERSION, "ignored_files": ignored,
+                   "ignored_sheets": ignored_sheets})
     with atomic.staged_dir(target) as staging:
         report["tables"] = {}
         for name, frame in sorted(tables.items()):
@@ -143,32 +146,41 @@ def dump_json(data: Any) -> str:
 
 
 def _parse_cached(root: Path, path: Path, display: str, digest: str, override: dict[str, Any],
-                  specs: dict, params: Params):
-    """Parse one file, or load the result cached under its content hash and the parse settings."""
+                  specs: dict, params: Params) -> tuple[list, list[str]]:
+    """Parse one file (every recognised sheet), or load the result cached under its content
+    hash and the parse settings. Returns the parsed tables and the sheets passed over."""
     import pandas as pd
 
-    from cchc.parse import FileAccount, ParsedFile, parse_file
+    from cchc.combine import to_frame
+    from cchc.parse import FileAccount, ParsedFile, parse_workbook
     from cchc.sources import specs_fingerprint
 
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
                            "specs": specs_fingerprint(params.aliases)}, sort_keys=True)
     key = f"{digest[:32]}-{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
-    meta_path, frame_path = cache_dir(root) / f"{key}.json", cache_dir(root) / f"{key}.parquet"
-    if meta_path.is_file() and frame_path.is_file():
+    folder = cache_dir(root)
+    meta_path = folder / f"{key}.json"
+    if meta_path.is_file():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        meta["account"] = FileAccount(**meta["account"])
-        frame = pd.read_parquet(frame_path)
-        return ParsedFile(**meta, records={c: frame[c] for c in frame.columns})
+        frames = [folder / f"{key}-{i}.parquet" for i in range(len(meta["tables"]))]
+        if all(f.is_file() for f in frames):
+            parsed = []
+            for table, frame_path in zip(meta["tables"], frames):
+                table["account"] = FileAccount(**table["account"])
+                frame = pd.read_parquet(frame_path)
+                parsed.append(ParsedFile(**table, records={c: frame[c] for c in frame.columns}))
+            return parsed, meta["ignored_sheets"]
 
     spec = specs[override["kind"]] if override.get("kind") else None
-    result = parse_file(path, display, digest, spec, specs, override.get("sheet"))
-    from cchc.combine import to_frame
-
-    frame = to_frame(result.records, specs[result.kind])
-    frame_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = frame_path.with_suffix(f".{os.getpid()}.tmp")
-    frame.to_parquet(partial, index=False)
-    os.replace(partial, frame_path)  # the frame first: the meta file marks the entry complete
-    atomic.write_text(meta_path, json.dumps(result.meta(), ensure_ascii=False, default=str))
-    result.records = {c: frame[c] for c in frame.columns}
-    return result
+    parsed, ignored = parse_workbook(path, display, digest, spec, specs, override.get("sheet"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, result in enumerate(parsed):
+        frame = to_frame(result.records, specs[result.kind])
+        partial = folder / f"{key}-{i}.{os.getpid()}.tmp"
+        frame.to_parquet(partial, index=False)
+        os.replace(partial, folder / f"{key}-{i}.parquet")
+        result.records = {c: frame[c] for c in frame.columns}
+    # the meta file last: it marks the entry complete
+    atomic.write_text(meta_path, json.dumps({"tables": [r.meta() for r in parsed], "ignored_sheets": ignored},
+                                            ensure_ascii=False, default=str))
+    return parsed, ignored

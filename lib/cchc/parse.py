@@ -5,20 +5,22 @@ Nothing here knows about other files: deduplication across files is in cchc.inge
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cchc import values as V
 from cchc.errors import CchcError
-from cchc.readers import read_table
-from cchc.resources import load_yaml
+from cchc.readers import read_table, read_tables
 from cchc.rules import apply_row_rules
 from cchc.sources import HeaderMatch, SourceSpec, find_header
 from cchc.text import match_key
 
 FOOTER_WORDS = ("tổng", "cộng")
+_date_type = _dt.date
 SOURCE_FILE = "source_file"
+SOURCE_SHEET = "source_sheet"
 SOURCE_ROW = "source_row"
 
 
@@ -107,7 +109,48 @@ def _declared_total(row: list[Any]) -> int | None:
 
 def parse_file(path: Path, display: str, sha256: str, spec: SourceSpec | None,
                specs: dict[str, SourceSpec], sheet: str | None = None) -> ParsedFile:
-    table = read_table(path, display, sheet)
+    """The first (or configured) sheet of a file."""
+    return parse_table(read_table(path, display, sheet), display, sha256, spec, specs)
+
+
+def parse_workbook(path: Path, display: str, sha256: str, spec: SourceSpec | None,
+                   specs: dict[str, SourceSpec], sheet: str | None = None
+                   ) -> tuple[list[ParsedFile], list[str]]:
+    """Every recognised sheet of a file: the first (or configured) one must be recognised; the
+    others are read when a source recognises them and listed as ignored otherwise."""
+    tables = read_tables(path, display, sheet)
+    parsed = [parse_table(tables[0], display, sha256, spec, specs)]
+    ignored = []
+    for table in tables[1:]:
+        try:
+            parsed.append(parse_table(table, display, sha256, None, specs))
+        except CchcError as exc:
+            if exc.name != "unrecognised_file":
+                raise
+            ignored.append(table.sheet)
+    return parsed, ignored
+
+
+def _title_values(spec: SourceSpec, rows: list[list[Any]]) -> dict[str, Any]:
+    """Values a source reads from its title rows (e.g. 'Đơn vị tính: triệu đồng', 'đến ngày …')."""
+    import re
+
+    text = " | ".join(str(cell) for row in rows for cell in row if not V.is_empty(cell))
+    text = match_key(text) if text else ""
+    values: dict[str, Any] = {}
+    for name, field_spec in spec.title_fields.items():
+        found = re.search(field_spec["pattern"], text)
+        raw = found.group(1) if found else field_spec.get("default")
+        if field_spec.get("type") == "date" and raw is not None:
+            parsed = V.parse_date(raw)
+            values[name] = parsed if isinstance(parsed, _date_type) else None
+        else:
+            values[name] = raw
+    return values
+
+
+def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
+                specs: dict[str, SourceSpec]) -> ParsedFile:
     rows = table.rows
     if spec is None:
         spec, match = classify(specs, rows, display)
@@ -160,7 +203,10 @@ def parse_file(path: Path, display: str, sha256: str, spec: SourceSpec | None,
         numbers = [data_numbers[i] for i in keep]
     else:
         numbers = data_numbers
+    for name, value in _title_values(spec, rows[: match.row_index]).items():
+        records[name] = [value] * len(numbers)
     records[SOURCE_FILE] = [display] * len(numbers)
+    records[SOURCE_SHEET] = [table.sheet] * len(numbers)
     records[SOURCE_ROW] = numbers
 
     return ParsedFile(
@@ -178,7 +224,6 @@ def parse_file(path: Path, display: str, sha256: str, spec: SourceSpec | None,
 
 def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
                    ) -> tuple[dict[str, list[Any]], list[tuple[int, str, Any, str]]]:
-    vocab = load_yaml("vocab.yaml")
     records: dict[str, list[Any]] = {}
     problems: list[tuple[int, str, Any, str]] = []
     count = len(rows)
@@ -196,7 +241,7 @@ def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
         elif column.type == "number":
             parsed, bad = V.parse_numbers(cells)
         elif column.type == "category":
-            parsed, bad = V.parse_categories(cells, vocab[column.vocab])
+            parsed, bad = V.parse_categories(cells, spec.vocabulary(column.vocab))
         elif column.type == "id":
             parsed, bad = V.parse_ids(cells)
         else:

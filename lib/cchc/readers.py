@@ -21,17 +21,23 @@ class Table:
 
 def read_table(path: Path, display: str, sheet: str | None = None) -> Table:
     """Read ``path`` (shown to the user as ``display``); raise CchcError if unreadable."""
+    return read_tables(path, display, sheet, first_only=True)[0]
+
+
+def read_tables(path: Path, display: str, sheet: str | None = None, first_only: bool = False
+                ) -> list[Table]:
+    """Every sheet of a workbook (the configured or first one first), or the csv's one table."""
     if path.stat().st_size == 0:
         raise CchcError("empty_file", file=display)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path, display, sheet)
+        return _read_xlsx(path, display, sheet, first_only or sheet is not None)
     if suffix == ".csv":
-        return Table(_read_csv(path, display), None)
+        return [Table(_read_csv(path, display), None)]
     raise CchcError("unsupported_file", file=display)
 
 
-def _read_xlsx(path: Path, display: str, sheet: str | None) -> Table:
+def _read_xlsx(path: Path, display: str, sheet: str | None, first_only: bool) -> list[Table]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -43,12 +49,15 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> Table:
         raise CchcError("empty_file", file=display)
     if sheet is not None and sheet not in names:
         raise CchcError("missing_sheet", file=display, sheet=sheet, sheets=", ".join(names))
-    name = sheet or names[0]
-    try:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise CchcError("unreadable_xlsx", file=display, reason=str(exc).strip() or type(exc).__name__) from exc
-    return Table(rows, name)
+    wanted = [sheet or names[0]] if first_only else [sheet or names[0]] + [n for n in names if n != (sheet or names[0])]
+    tables = []
+    for name in wanted:
+        try:
+            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise CchcError("unreadable_xlsx", file=display, reason=str(exc).strip() or type(exc).__name__) from exc
+        tables.append(Table(rows, name))
+    return tables
 
 
 def _read_csv(path: Path, display: str) -> list[list[Any]]:

@@ -32,6 +32,9 @@ class SourceSpec:
     columns: dict[str, Column]
     personal: tuple[str, ...]
     row_rules: str | None = None
+    dedup: bool = True                     # collapse duplicates by key (False: rows are events)
+    vocabularies: dict[str, Any] = field(default_factory=dict)   # this source's own vocabularies
+    title_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # values read from title rows
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _personal_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
 
@@ -50,6 +53,10 @@ class SourceSpec:
     def is_personal(self, header: Any) -> bool:
         return isinstance(header, str) and match_key(header.rstrip(" :*")) in self._personal_keys
 
+    def vocabulary(self, name: str) -> dict[str, Any]:
+        """A vocabulary of this source (data/sources/<kind>.yaml) or the shared data/vocab.yaml."""
+        return self.vocabularies.get(name) or load_yaml("vocab.yaml")[name]
+
     def names_for(self, column: str) -> list[str]:
         spec = self.columns[column]
         return [spec.header, *spec.aliases]
@@ -64,7 +71,9 @@ def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None) -> S
                                required=bool(col.get("required", False)), vocab=col.get("vocab"))
     return SourceSpec(kind=raw["kind"], label=raw["label"], key=raw["key"],
                       required=bool(raw.get("required", False)), columns=columns,
-                      personal=tuple(raw.get("personal", ())), row_rules=raw.get("row_rules"))
+                      personal=tuple(raw.get("personal", ())), row_rules=raw.get("row_rules"),
+                      dedup=bool(raw.get("dedup", True)), vocabularies=raw.get("vocabularies", {}),
+                      title_fields=raw.get("title_fields", {}))
 
 
 def source_kinds() -> list[str]:

@@ -1,22 +1,30 @@
-"""Figures: the registry and one module per report section (pure functions)."""
+"""Figures: the registry and one module per report section (pure functions).
+
+Each section module in SECTIONS has ``compute_section(tables, params, hashes) -> list[Figure]``,
+a pure function of the processed tables (kind -> DataFrame; a kind absent from the raw data
+is absent here), the parameters (window, targets) and the raw files' hashes (provenance).
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from cchc.figures.registry import FigureSet
 from cchc.params import Params
+
+SECTIONS = ["tthc"]
 
 
 def compute_all(processed: Path, params: Params, report: dict) -> FigureSet:
     """Every figure of a run, from the processed tables of ``processed`` (see cchc.ingest)."""
     import pandas as pd
 
-    from cchc.figures import tthc
-
     hashes = {entry["file"]: entry["sha256"] for entry in report["files"]}
     tables = {name: pd.read_parquet(processed / file) for name, file in report["tables"].items()}
     figures = FigureSet()
-    figures.extend(tthc.compute(tables["dossiers"], tables["catalogue"], params.window, hashes))
+    for section in SECTIONS:
+        module = importlib.import_module(f"cchc.figures.{section}")
+        figures.extend(module.compute_section(tables, params, hashes))
     figures.apply_targets(params.targets)
     return figures

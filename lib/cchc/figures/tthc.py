@@ -179,3 +179,7 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: pd.Series, has
             figure.extra.update({"breakdown": "by_month", "group": month})
         figures += group
     return figures
+
+
+def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
+    return compute(tables["dossiers"], tables["catalogue"], params.window, hashes)
