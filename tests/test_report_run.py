@@ -112,3 +112,15 @@ def test_kernel_is_this_environment_even_from_cron_with_a_bogus_kernelspec(tmp_p
                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
     assert done.returncode == 0, done.stderr
     assert (root / OUT / "report.pdf").is_file()
+
+
+def test_manifest_records_inputs_code_and_outputs(ran):
+    import json
+
+    manifest = json.loads((ran / OUT / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["unit"] == "xa-thu" and manifest["window"] == {"start": "2025-07-01", "cutoff": "2025-07-31"}
+    assert len(manifest["raw_files"]) == 3 and all(len(h) == 64 for h in manifest["raw_files"].values())
+    for name in ("report.html", "report.pdf", "phu-luc.xlsx", "figures.json"):
+        assert len(manifest["outputs"][name]) == 64
+    assert manifest["versions"]["papermill"] and manifest["started"] <= manifest["finished"]
+    assert "commit" in manifest["code"] and "dirty" in manifest["code"]

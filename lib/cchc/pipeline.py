@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,9 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded;
     with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
     """
+    from cchc.manifest import now
+
+    started = now()
     root = root.resolve()
     params = load_params(root, unit, period)
     kernel = worker = None
@@ -45,7 +49,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
 
             kernel = start_kernel(find_notebook(root).parent)
             worker = ExportWorker()
-        return _run(root, params, force, documents, kernel, worker)
+        return _run(root, params, force, documents, kernel, worker, started)
     finally:
         if worker is not None:
             worker.close()
@@ -55,7 +59,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             stop_kernel(kernel)
 
 
-def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker) -> RunResult:
+def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker, started: str) -> RunResult:
     unit, period = params.unit, params.period
     ingested = ingest(root, params, force=force)
     from cchc.figures import compute_all
@@ -78,6 +82,11 @@ def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worke
                     shutil.copyfile(staging / NOTEBOOK, failed / NOTEBOOK)
                     exc.add_note(message("notebook_kept", path=(failed / NOTEBOOK).relative_to(root).as_posix()))
                 raise
+        from cchc.manifest import build
+
+        manifest = build(root, params, ingested.report, staging, started)
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True,
+                                                          indent=2, default=str) + "\n", encoding="utf-8")
     shutil.rmtree(failed, ignore_errors=True)
     return RunResult(params, ingested, target, len(figures))
 

@@ -1,0 +1,68 @@
+"""The run manifest (manifest.json): what went in, what code ran, what came out, and when.
+Times live only here (and in the executed notebook's metadata), so every other output can be
+byte-identical across re-runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGES = ["cchc", "python-calamine", "pandas", "pyarrow", "openpyxl", "pyyaml", "babel", "papermill",
+            "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter-client", "weasyprint", "matplotlib",
+            "jinja2"]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def code_version(source: Path) -> dict[str, Any]:
+    """The git commit of the code and whether its tree had uncommitted changes."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=source, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--", "lib", "notebooks", "pyproject.toml")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, started: str) -> dict[str, Any]:
+    outputs = {p.name: sha256(p) for p in sorted(output_dir.iterdir()) if p.is_file() and p.name != "manifest.json"}
+    return {
+        "unit": params.unit, "period": params.period,
+        "window": {"start": params.window.start.isoformat(), "cutoff": params.window.cutoff.isoformat()},
+        "parameters": params.merged,
+        "parameter_files": {p.relative_to(root).as_posix(): sha256(p) for p in params.files},
+        "raw_files": {entry["file"]: entry["sha256"] for entry in ingest_report["files"]},
+        "ignored_files": ingest_report.get("ignored_files", []),
+        "code": code_version(Path(__file__).resolve().parents[2]),
+        "versions": versions(),
+        "command": " ".join(["cchc", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("cchc") else None,
+        "outputs": outputs,
+        "started": started,
+        "finished": now(),
+    }
