@@ -55,7 +55,8 @@ def test_pdf_is_a4_and_its_text_has_correct_diacritics(ran):
 
 def test_xlsx_holds_numbers_as_numbers(ran):
     book = openpyxl.load_workbook(ran / OUT / "phu-luc.xlsx")
-    assert book.sheetnames == ["06a theo lĩnh vực", "06a theo cơ quan"]
+    assert book.sheetnames[:2] == ["06a theo lĩnh vực", "06a theo cơ quan"]
+    assert all(name.startswith("Biểu mẫu ") for name in book.sheetnames[2:])
     sheet = book["06a theo lĩnh vực"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     total = next(r for r in rows if "Tổng cộng" in r)
@@ -124,3 +125,28 @@ def test_manifest_records_inputs_code_and_outputs(ran):
         assert len(manifest["outputs"][name]) == 64
     assert manifest["versions"]["papermill"] and manifest["started"] <= manifest["finished"]
     assert "commit" in manifest["code"] and "dirty" in manifest["code"]
+
+
+def test_prose_placeholders_in_the_report_and_bad_prose_refused(tmp_path):
+    root = make_root(tmp_path)
+    prose = root / "params/xa-thu/prose/2025-07"
+    assert run_cli("prose", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root)).returncode == 0
+    starter = prose / "tthc.results.md"
+    assert starter.is_file() and "{{ tthc.received.total }}" in starter.read_text(encoding="utf-8")
+    starter.write_text("Đơn vị đã tiếp nhận {{ tthc.received.total }} hồ sơ theo Kế hoạch số 20/KH-UBND "
+                       "ngày 06/8/2025, tỷ lệ trực tuyến {{ rate tthc.rate.online }}.\n", encoding="utf-8")
+    again = run_cli("prose", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert "0 tệp" in again.stdout and "Kế hoạch số 20/KH-UBND" in starter.read_text(encoding="utf-8")
+    assert run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root)).returncode == 0
+    html = (root / OUT / "report.html").read_text(encoding="utf-8")
+    assert "Đơn vị đã tiếp nhận" in html and "50,00% (2/4)" in html
+
+    before = (root / OUT / "report.html").read_bytes()
+    starter.write_text("Dòng đầu.\nTỷ lệ đúng hạn đạt 97,83% trong kỳ.\n", encoding="utf-8")
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 1 and "tthc.results.md" in done.stderr and "dòng 2" in done.stderr
+    assert "97,83%" in done.stderr and (root / OUT / "report.html").read_bytes() == before
+
+    starter.write_text("Số hồ sơ {{ tthc.recieved.total }}.\n", encoding="utf-8")
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 1 and "tthc.recieved.total" in done.stderr and "dòng 1" in done.stderr

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text["commands"][name], description=text["commands"][name])
         unit_period(sub)
         sub.add_argument("--force", action="store_true", help=opts["force"])
+    prose = commands.add_parser("prose", help=text["commands"]["prose"], description=text["commands"]["prose"])
+    unit_period(prose)
     demo = commands.add_parser("demo", help=text["commands"]["demo"], description=text["commands"]["demo"])
     demo.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help=opts["root"])
     demo.add_argument("--force", action="store_true", help=opts["demo_force"])
@@ -92,6 +94,18 @@ def _dispatch(args: argparse.Namespace) -> int:
         from cchc import fmt
 
         print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
+        return 0
+    if args.command == "prose":
+        from cchc.params import load_params
+        from cchc.pipeline import compute_figures
+        from cchc.prose import write_starters
+        from cchc.report.outline import outline
+
+        params = load_params(root, args.unit, args.period)
+        written = write_starters(root, args.unit, args.period, list(outline()), compute_figures(root, params))
+        print(message("prose_done", count=len(written)))
+        for path in written:
+            print("  " + _shown(path, root))
         return 0
     if args.command == "demo":
         from cchc.demo import generate

@@ -65,6 +65,8 @@ def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worke
     from cchc.figures import compute_all
 
     figures = compute_all(ingested.processed_dir, params, ingested.report)
+    if documents:
+        check_prose(root, params, figures)
     target = output_dir(root, unit, period)
     failed = target.parent / f"{target.name}.failed"
     with atomic.staged_dir(target) as staging:
@@ -97,3 +99,17 @@ def compute_figures(root: Path, params: Params):
 
     ingested = ingest(root.resolve(), params)
     return compute_all(ingested.processed_dir, params, ingested.report)
+
+
+def check_prose(root: Path, params: Params, figures) -> None:
+    """Every prose file of the period is valid (placeholders, no hand-typed numbers) before
+    anything runs: the error names the file and the line."""
+    from cchc.prose import load_prose, render_prose
+    from cchc.report.numbers import Numbers
+    from cchc.report.outline import outline
+
+    numbers = Numbers(figures)
+    for section in outline():
+        prose = load_prose(root, params.unit, params.period, section)
+        if prose is not None:
+            render_prose(prose, figures, numbers)

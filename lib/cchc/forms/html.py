@@ -17,6 +17,8 @@ def cell_text(cell: Cell) -> str:
         return fmt.percent(cell.value)
     if cell.kind in ("count", "index"):
         return fmt.integer(cell.value)
+    if cell.kind == "decimal":
+        return fmt.decimal(cell.value, 2 if not float(cell.value).is_integer() else 0)
     return str(cell.value)
 
 

@@ -36,6 +36,7 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 MAX_SHEET_TITLE = 31
 COUNT_FORMAT = "#,##0"   # Excel shows the user's locale separators (7.026 in Vietnamese)
+DECIMAL_FORMAT = "#,##0.##"
 RATE_FORMAT = "0.00%"
 MM = 1 / 25.4
 THIN = Side(style="thin")
@@ -311,7 +312,7 @@ def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], 
             _put(cell, int(value) if isinstance(value, float) and value.is_integer() else value)
             continue
         cell.alignment = Alignment(horizontal="right", vertical="center")
-        cell.number_format = RATE_FORMAT if item.kind == "rate" else COUNT_FORMAT
+        cell.number_format = {"rate": RATE_FORMAT, "decimal": DECIMAL_FORMAT}.get(item.kind, COUNT_FORMAT)
         _put(cell, value)
     ws.row_dimensions[row].height = lines * _line_height(style.body_size) + 4
 

@@ -55,7 +55,8 @@ def render_documents(root: Path, params: Params, figures: FigureSet, staging: Pa
 
 
 def write_appendix(figures: FigureSet, document, xlsx: Path) -> None:
+    from cchc.forms.indicators import indicator_forms
     from cchc.forms.tthc import tthc_forms
     from cchc.forms.xlsx import write_workbook
 
-    write_workbook(tthc_forms(figures, document), xlsx)
+    write_workbook(tthc_forms(figures, document) + indicator_forms(figures, document), xlsx)

@@ -36,7 +36,8 @@ def stylesheet() -> str:
 
 
 class Report:
-    def __init__(self, params: Params, figures: FigureSet) -> None:
+    def __init__(self, params: Params, figures: FigureSet, root: Path = Path(".")) -> None:
+        self.root = root
         self.params = params
         self.figures = figures
         self.document: Document = build_document(params)
@@ -57,7 +58,7 @@ class Report:
             from cchc.pipeline import compute_figures
 
             figures = compute_figures(root, params)
-        return cls(params, figures)
+        return cls(params, figures, root)
 
     # -- pieces the notebook displays, in order --
     def style(self) -> Html:
@@ -74,7 +75,7 @@ class Report:
         template = _environment().get_template(f"sections/{section_id}.html.j2")
         body = template.render(h=self._heading, n=self.numbers.n, rate=self.numbers.rate,
                                target=self.numbers.target, form=self._form, chart=self._chart,
-                               **self._context(section_id))
+                               prose=self._prose, own_prose=self._own_prose, **self._context(section_id))
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
     def closing(self) -> Html:
@@ -83,17 +84,43 @@ class Report:
         sentence = self.labels["closing"].format(period_phrase=self.document.period_phrase, body=body)
         return Html(frame.closing(self.document, sentence))
 
+    def appendix(self) -> Html:
+        """Appendix forms (biểu mẫu) 1–7 after the signature, from a new page."""
+        from cchc.forms.html import render_form
+        from cchc.forms.indicators import indicator_forms
+
+        forms = indicator_forms(self.figures, self.document)
+        body = "".join(render_form(form, form.title.capitalize(), self.numbers.link) for form in forms)
+        return Html(f"<section class='appendix'><h2 class='appendix-title'>{escape(self.labels['appendix'])}</h2>"
+                    f"{body}</section>")
+
     # -- helpers --
     def forms(self):
+        """Every appendix form: 06a by field and by agency, then biểu mẫu 1–7 (phu-luc.xlsx)."""
+        from cchc.forms.indicators import indicator_forms
         from cchc.forms.tthc import tthc_forms
 
-        return tthc_forms(self.figures, self.document)
+        return tthc_forms(self.figures, self.document) + indicator_forms(self.figures, self.document)
 
     def _heading(self, section_id: str) -> Markup:
         h = self.headings[section_id]
         tag = f"h{h.level + 1}"
         return Markup(f"<{tag} class='level-{h.level}'><span class='num'>{h.number}</span> "
                       f"{escape(h.title)}</{tag}>")
+
+    def _prose(self, section_id: str) -> Markup:
+        """The analyst's text for a section, or a neutral sentence built from its figures."""
+        from cchc.prose import section_prose
+
+        return section_prose(self.root, self.params.unit, self.params.period, section_id,
+                             self.figures, self.numbers)
+
+    def _own_prose(self, section_id: str) -> Markup:
+        """The analyst's text only (for sections whose figures already make the neutral text)."""
+        from cchc.prose import load_prose, render_prose
+
+        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        return Markup("") if prose is None else render_prose(prose, self.figures, self.numbers)
 
     def _form(self, form_id: str) -> Markup:
         from cchc.forms.html import render_form
