@@ -37,7 +37,8 @@ def test_html_has_the_06a_table_with_right_totals_and_no_code(ran):
     for code in ("Report.load", "display(", "figures_file", "import ", "class=\"input", "In&nbsp;["):
         assert code not in html
     assert not re.search(r"""(src|href)=["']https?://""", html) and "<script" not in html
-    assert ">I.</span> KẾT QUẢ" in html and ">1.1.</span> Tổng hợp" in html  # numbered by the program
+    assert ">I.</span> CÔNG TÁC CHỈ ĐẠO" in html and ">II.</span> KẾT QUẢ" in html  # numbered by the program
+    assert ">2.2.</span> Tổng hợp, cập nhật số lượng TTHC" in html and ">IV.</span> PHƯƠNG HƯỚNG" in html
     assert "Số:" in html and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Nơi nhận:" in html
     assert "data:image/png;base64," in html  # charts embedded
 

@@ -72,10 +72,16 @@ class Report:
         return Html(self._heading(section_id))
 
     def section(self, section_id: str) -> Html:
-        template = _environment().get_template(f"sections/{section_id}.html.j2")
-        body = template.render(h=self._heading, n=self.numbers.n, rate=self.numbers.rate,
-                               target=self.numbers.target, form=self._form, chart=self._chart,
-                               prose=self._prose, own_prose=self._own_prose, **self._context(section_id))
+        """A level-2 section (or a part without subsections) with its subsections."""
+        environment = _environment()
+        name = f"sections/{section_id}.html.j2"
+        if name not in environment.list_templates():
+            name = "sections/_generic.html.j2"
+        body = environment.get_template(name).render(
+            h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
+            form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
+            prose_or_note=self._prose_or_note, section_id=section_id,
+            children=self.headings[section_id].children, **self._context(section_id))
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
     def closing(self) -> Html:
@@ -114,6 +120,12 @@ class Report:
 
         return section_prose(self.root, self.params.unit, self.params.period, section_id,
                              self.figures, self.numbers)
+
+    def _prose_or_note(self, section_id: str) -> Markup:
+        text = self._prose(section_id)
+        if str(text).strip() or self.headings[section_id].children:
+            return text
+        return Markup("<p class='no-prose'>{}</p>").format(self.labels["no_prose"])
 
     def _own_prose(self, section_id: str) -> Markup:
         """The analyst's text only (for sections whose figures already make the neutral text)."""
