@@ -10,6 +10,7 @@ files in ``cchc/data/demo``.
 
 from __future__ import annotations
 
+import importlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,4 +63,9 @@ def generate(root: Path) -> list[Path]:
         rows = exports.rows_for(export, planned.dossiers)
         file_rng = random.Random(SEED * 100 + index)
         paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng))
+    for module in OTHER_SOURCES:  # the other exports of issue 4, one module each
+        paths += importlib.import_module(f"cchc.demo.{module}").write(out)
     return paths
+
+
+OTHER_SOURCES = ["finance"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from cchc.figures.registry import FigureSet
 from cchc.params import Params
 
-SECTIONS = ["tthc"]
+SECTIONS = ["tthc", "finance"]
 
 
 def compute_all(processed: Path, params: Params, report: dict) -> FigureSet:

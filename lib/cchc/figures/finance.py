@@ -1,0 +1,157 @@
+"""Public finance figures (report section 5.1): budget execution and public investment
+disbursement, pure functions of the processed `budget` and `investment` tables.
+
+Money is in triệu đồng, converted from the unit stated in each table's title rows (data:
+``money_units`` in data/figures/finance.yaml), computed exactly (fractions) and kept as an
+int when whole. Rates are built here rather than with ``registry.rate()`` (which casts to
+int): their numerator and denominator are the amounts in triệu đồng, ints when whole.
+Every figure carries ``extra["as_of"]`` (ISO date) when the export states its date.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from cchc.figures.registry import Figure, definitions
+from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.resources import load_yaml
+from cchc.text import match_key
+from cchc.values import category_lookup
+
+SECTION = "finance"
+BUDGET_CODES = ("revenue", "spending")
+BUDGET_AMOUNTS = ("estimate", "to_date", "forecast")
+BUDGET_RATES = {"rate_to_date": ("to_date", "estimate"), "rate_forecast": ("forecast", "estimate")}
+_NUMBERING = re.compile(r"^(?:(?:[a-zđ]|[ivxlc]+)\s*[.)/-]|\d+(?:\.\d+)*\s*[.)/-]?)\s*")
+_TRAILING = re.compile(r"(?:\s+năm \d{4})?(?:\s*\([^()]*\))?[\s:*]*$")
+
+Number = int | float
+
+
+def line_key(text: Any) -> str:
+    """A budget line label as matched against the vocabulary: numbering, a trailing year, bracket
+    and colon removed ('A. TỔNG THU NGÂN SÁCH XÃ NĂM 2025 (I+II):' -> 'tổng thu ngân sách xã')."""
+    key = match_key(str(text))
+    return _TRAILING.sub("", _NUMBERING.sub("", key, count=1), count=1)
+
+
+def _scale(unit: Any, scales: dict[str, str]) -> Fraction:
+    """Multiplier to triệu đồng of a unit read from the title rows (no unit: already triệu đồng)."""
+    return Fraction(1) if unit is None or pd.isna(unit) else Fraction(scales[match_key(str(unit))])
+
+
+def _number(value: Fraction) -> Number:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _million(value: Any, unit: Any, scales: dict[str, str]) -> Fraction | None:
+    """An amount in the table's unit -> triệu đồng (exact), or None when the cell is empty."""
+    if value is None or pd.isna(value):
+        return None
+    return Fraction(repr(float(value))) * _scale(unit, scales)  # the decimal as written
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _figure(figure_id: str, value: Fraction, meta: dict[str, str], sources: list[dict[str, Any]],
+            extra: dict[str, Any]) -> Figure:
+    return Figure(id=figure_id, value=_number(value), unit=meta["unit"], label=meta["label"],
+                  definition=meta["definition"], sources=sources, extra=dict(extra))
+
+
+def _rate(figure_id: str, numerator: Fraction, denominator: Fraction, meta: dict[str, str],
+          sources: list[dict[str, Any]], extra: dict[str, Any]) -> Figure:
+    value = float(numerator / denominator) if denominator else None
+    return Figure(id=figure_id, value=value, unit=meta["unit"], label=meta["label"],
+                  definition=meta["definition"], sources=sources, numerator=_number(numerator),
+                  denominator=_number(denominator), extra=dict(extra))
+
+
+def _latest_first(frame: pd.DataFrame, as_of: pd.Series) -> pd.DataFrame:
+    """Rows ordered by report: latest as-of date first (no date = oldest), then the file (and
+    sheet) whose name sorts last, then the first row of the sheet."""
+    keyed = frame.assign(_as_of=as_of, _file=frame[SOURCE_FILE].fillna(""),
+                         _sheet=frame[SOURCE_SHEET].fillna(""), _row=-frame[SOURCE_ROW])
+    ordered = keyed.sort_values(["_as_of", "_file", "_sheet", "_row"], na_position="first", kind="stable")
+    return ordered.iloc[::-1]
+
+
+def budget_figures(budget: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]) -> list[Figure]:
+    """finance.revenue.* and finance.spending.*: each from the known line of the latest report."""
+    meta, scales = spec["figures"], spec["money_units"]
+    vocabulary = load_yaml("sources/budget.yaml")["vocabularies"]["budget_line"]
+    lookup = category_lookup(vocabulary)
+    codes = budget["line"].map(lambda text: None if pd.isna(text) else lookup.get(line_key(text)))
+    as_of = budget["to_date_as_of"].fillna(budget["as_of"])
+    figures: list[Figure] = []
+    for code in BUDGET_CODES:
+        rows = budget[codes == code]
+        if rows.empty:
+            continue
+        row = _latest_first(rows, as_of[rows.index]).iloc[0]
+        extra = {"line": row["line"]}
+        if (date := _iso(as_of[row.name])) is not None:
+            extra["as_of"] = date
+        file = row[SOURCE_FILE]
+        sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": 1}]
+        amounts = {name: _million(row[name], row["unit"], scales) for name in BUDGET_AMOUNTS}
+        for name in BUDGET_AMOUNTS:
+            if amounts[name] is not None:
+                key = f"{code}.{name}"
+                figures.append(_figure(f"{SECTION}.{key}", amounts[name], meta[key], sources, extra))
+        for name, (num, den) in BUDGET_RATES.items():
+            if amounts[num] is not None and amounts[den] is not None:
+                key = f"{code}.{name}"
+                figures.append(_rate(f"{SECTION}.{key}", amounts[num], amounts[den], meta[key], sources, extra))
+    return figures
+
+
+def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]
+                       ) -> list[Figure]:
+    """finance.investment.*: sums of the project rows (footer totals are not data)."""
+    if investment.empty:
+        return []
+    meta, scales = spec["figures"], spec["money_units"]
+
+    def total(column: str) -> Fraction:
+        return sum((amount for value, unit in zip(investment[column], investment["unit"])
+                    if (amount := _million(value, unit, scales)) is not None), Fraction(0))
+
+    allocated, disbursed = total("allocated"), total("disbursed")
+    allocated_as_of = _iso(investment["allocated_as_of"].fillna(investment["as_of"]).max())
+    disbursed_as_of = _iso(investment["disbursed_as_of"].fillna(investment["as_of"]).max())
+    dates = {"allocated_as_of": allocated_as_of, "disbursed_as_of": disbursed_as_of}
+    dates = {name: date for name, date in dates.items() if date is not None}
+    per_file = investment.groupby(investment[SOURCE_FILE].astype(str), sort=True).size()
+    sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)} for file, n in per_file.items()]
+
+    def extra(as_of: str | None) -> dict[str, Any]:
+        return ({"as_of": as_of} if as_of is not None else {}) | dates
+
+    return [
+        _figure(f"{SECTION}.investment.allocated", allocated, meta["investment.allocated"], sources,
+                extra(allocated_as_of)),
+        _figure(f"{SECTION}.investment.disbursed", disbursed, meta["investment.disbursed"], sources,
+                extra(disbursed_as_of)),
+        _figure(f"{SECTION}.investment.remaining", allocated - disbursed, meta["investment.remaining"], sources,
+                extra(disbursed_as_of)),
+        _rate(f"{SECTION}.investment.rate_disbursed", disbursed, allocated, meta["investment.rate_disbursed"],
+              sources, extra(disbursed_as_of)),
+    ]
+
+
+def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
+    """Every finance.* figure whose source table is present (none when it is absent)."""
+    spec = definitions(SECTION)
+    figures: list[Figure] = []
+    if "budget" in tables:
+        figures += budget_figures(tables["budget"], spec, hashes)
+    if "investment" in tables:
+        figures += investment_figures(tables["investment"], spec, hashes)
+    return figures
