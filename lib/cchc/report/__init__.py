@@ -80,7 +80,8 @@ class Report:
         body = environment.get_template(name).render(
             h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
-            prose_or_note=self._prose_or_note, section_id=section_id,
+            prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
+            as_of=self._as_of,
             children=self.headings[section_id].children, **self._context(section_id))
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
@@ -120,6 +121,15 @@ class Report:
 
         return section_prose(self.root, self.params.unit, self.params.period, section_id,
                              self.figures, self.numbers)
+
+    def _as_of(self, figure_id: str) -> str:
+        """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
+        import datetime as dt
+
+        from cchc import fmt
+
+        as_of = self.figures[figure_id].extra.get("as_of")
+        return fmt.date(dt.date.fromisoformat(as_of[:10]) if as_of else self.params.window.cutoff)
 
     def _prose_or_note(self, section_id: str) -> Markup:
         text = self._prose(section_id)

@@ -31,7 +31,11 @@ class Numbers:
     def text(self, figure: Figure) -> str:
         if figure.value is None:
             return self.labels["not_available"] if figure.is_rate else fmt.integer(None)
-        return fmt.percent(figure.value) if figure.is_rate else fmt.integer(figure.value)
+        if figure.is_rate:
+            return fmt.percent(figure.value)
+        if isinstance(figure.value, float) and not figure.value.is_integer():
+            return fmt.decimal(figure.value, 2)
+        return fmt.integer(figure.value)
 
     def n(self, figure_id: str) -> Markup:
         return self.link(figure_id, self.text(self.figures[figure_id]))
@@ -41,8 +45,11 @@ class Numbers:
         figure = self.figures[figure_id]
         if figure.value is None:
             return self.link(figure_id, self.labels["not_available"])
+        def amount(value) -> str:
+            return fmt.decimal(value, 2) if isinstance(value, float) and not value.is_integer() else fmt.integer(value)
+
         shown = self.labels["rate_with_counts"].format(
-            pct=fmt.percent(figure.value), num=fmt.integer(figure.numerator), den=fmt.integer(figure.denominator))
+            pct=fmt.percent(figure.value), num=amount(figure.numerator), den=amount(figure.denominator))
         return self.link(figure_id, shown)
 
     def target(self, figure_id: str) -> Markup:
