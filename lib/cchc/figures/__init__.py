@@ -13,7 +13,7 @@ from pathlib import Path
 from cchc.figures.registry import FigureSet
 from cchc.params import Params
 
-SECTIONS = ["tthc", "finance"]
+SECTIONS = ["tthc", "finance", "citizens", "documents"]
 
 
 def compute_all(processed: Path, params: Params, report: dict) -> FigureSet:

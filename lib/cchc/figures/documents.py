@@ -1,0 +1,164 @@
+"""Outgoing-document figures (sections I, II.1 and II.6): pure functions of the outgoing
+document register ("Sổ văn bản đi") and the window. Labels and definitions:
+data/figures/documents.yaml.
+
+A document is in the window when its "Ngày ban hành" is in [S, E]. Classified documents
+(Độ mật not empty) are excluded from the outgoing-document figures. "Sent electronically"
+means sent wholly in electronic form: "Hình thức gửi" = Điện tử ("Điện tử và giấy" is not).
+The register may stop before E: its title row ("… đến ngày 04/12/2025") is the ``as_of``
+date, carried by every figure in ``extra["as_of"]`` when it precedes E.
+
+``legal_documents`` and ``citations`` give the report the documents it cites, as plain
+lists of dicts (number, date as datetime.date, title, …).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pandas as pd
+
+from cchc.figures.registry import Figure, definitions
+from cchc.figures.tthc import emit
+from cchc.params import Window
+from cchc.parse import SOURCE_FILE
+from cchc.sources import load_spec
+from cchc.text import match_key
+from cchc.values import category_lookup
+
+SECTION = "documents"
+KIND = "documents"
+COUNTS = ["outgoing.total", "outgoing.electronic", "outgoing.electronic_and_paper", "outgoing.paper",
+          "outgoing.signed", "outgoing.classified", "legal.issued"]
+RATES = {"outgoing.rate.electronic": ("outgoing.electronic", "outgoing.total"),
+         "outgoing.rate.signed": ("outgoing.signed", "outgoing.total")}
+TAG_SEPARATORS = re.compile(r"[;,]")
+
+
+def _flag(series: pd.Series) -> pd.Series:
+    return series.fillna(False).astype(bool)
+
+
+def in_window(d: pd.DataFrame, window: Window) -> pd.Series:
+    issued = d["issued_at"]
+    return _flag((issued >= pd.Timestamp(window.start)) & (issued <= pd.Timestamp(window.cutoff)))
+
+
+def classified(d: pd.DataFrame) -> pd.Series:
+    return _flag(d["secrecy"].notna() & (d["secrecy"] != "none"))
+
+
+def document_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
+    within = in_window(d, window)
+    secret = classified(d)
+    total = within & ~secret
+    mode = d["send_mode"]
+    m = {
+        "outgoing.total": total,
+        "outgoing.electronic": total & _flag(mode == "electronic"),
+        "outgoing.electronic_and_paper": total & _flag(mode == "both"),
+        "outgoing.paper": total & _flag(mode == "paper"),
+        "outgoing.signed": total & _flag(d["signed"]),
+        "outgoing.classified": within & secret,
+        "legal.issued": within & _flag(d["legal"]),
+    }
+    return pd.DataFrame(m, index=d.index)
+
+
+def as_of(d: pd.DataFrame, window: Window) -> dt.date | None:
+    """The date the register stops at, when it precedes the cut-off (latest over the files)."""
+    if "as_of" not in d or d["as_of"].isna().all():
+        return None
+    last = d["as_of"].max().date()
+    return last if last < window.cutoff else None
+
+
+def compute(d: pd.DataFrame, window: Window, hashes: dict[str, str]) -> list[Figure]:
+    meta = definitions(SECTION)["figures"]
+    figures = emit(document_masks(d, window), d[SOURCE_FILE], COUNTS, RATES, hashes, f"{SECTION}.",
+                   meta.__getitem__)
+    stop = as_of(d, window)
+    if stop is not None:
+        for figure in figures:
+            figure.extra["as_of"] = stop.isoformat()
+    return figures
+
+
+def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
+    if KIND not in tables:
+        return []
+    return compute(tables[KIND], params.window, hashes)
+
+
+# ---------------------------------------------------------------------------
+# documents the report cites
+# ---------------------------------------------------------------------------
+
+def _type_vocabulary() -> tuple[dict[str, str], dict[str, str]]:
+    """Label match key -> type code, and code -> display label (data/sources/documents.yaml)."""
+    vocabulary = load_spec(KIND).vocabularies["document_type"]
+    return category_lookup(vocabulary), vocabulary["labels"]
+
+
+def _type_codes(types: pd.Series, lookup: dict[str, str]) -> pd.Series:
+    """Each "Loại văn bản" as written ("Kế hoạch", "KH") -> its code ("plan"); unknown: <NA>."""
+    codes = {value: lookup.get(match_key(value)) for value in types.dropna().unique()}
+    return types.map(codes, na_action="ignore")
+
+
+def split_tags(value: Any) -> list[str]:
+    """"CCHC; kiểm tra" -> ["CCHC", "kiểm tra"] (separators ";" and ",")."""
+    if value is None or pd.isna(value):
+        return []
+    return [tag.strip() for tag in TAG_SEPARATORS.split(str(value)) if tag.strip()]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
+    """By date, then by number ("5/QĐ-UBND" before "10/QĐ-UBND")."""
+    def order(number: str) -> tuple[int, str]:
+        found = re.match(r"\d+", number)
+        return (int(found.group(0)) if found else 0, number)
+
+    ranks = sorted(range(len(rows)), key=lambda i: (rows["issued_at"].iat[i], order(str(rows["number"].iat[i]))))
+    return rows.iloc[ranks]
+
+
+def legal_documents(table: pd.DataFrame, window: Window) -> list[dict[str, Any]]:
+    """The legal normative documents (Văn bản QPPL = Có) issued in the window, by date:
+    [{"number", "date", "title"}]."""
+    rows = _sorted(table[in_window(table, window) & _flag(table["legal"])])
+    return [{"number": str(r.number), "date": r.issued_at.date(), "title": _text(r.title)}
+            for r in rows.itertuples()]
+
+
+def citations(table: pd.DataFrame, window: Window, types: list[str] | None = None,
+              tags: list[str] | None = None) -> list[dict[str, Any]]:
+    """The unit's own documents issued in the window (classified ones never), by date then
+    number, whose type is one of ``types`` (codes such as "plan", labels such as "Kế hoạch", or
+    a type outside the vocabulary as written; None: any) and which carry at least one of
+    ``tags`` (case-insensitive; None: any). Each: {"type": display label ("Kế hoạch", or the
+    type as written when outside the vocabulary), "type_code", "number", "date", "title", "tags"}."""
+    lookup, labels = _type_vocabulary()
+    codes = _type_codes(table["doc_type"], lookup)
+    keep = in_window(table, window) & ~classified(table)
+    if types is not None:  # a type outside the vocabulary matches as written
+        wanted = {lookup.get(match_key(t), match_key(t)) for t in types}
+        written = table["doc_type"].map(lambda v: match_key(str(v)), na_action="ignore")
+        keep &= _flag(codes.fillna(written).isin(wanted))
+    if tags is not None:
+        wanted_tags = {match_key(t) for t in tags}
+        keep &= _flag(table["tags"].map(lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)),
+                                        na_action="ignore"))
+    out = []
+    for row in _sorted(table[keep].assign(type_code=codes[keep])).itertuples():
+        code = _text(row.type_code)
+        out.append({"type": labels[code] if code else _text(row.doc_type), "type_code": code,
+                    "number": str(row.number), "date": row.issued_at.date(), "title": _text(row.title),
+                    "tags": split_tags(row.tags)})
+    return out
