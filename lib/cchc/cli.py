@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text["commands"][name], description=text["commands"][name])
         unit_period(sub)
         sub.add_argument("--force", action="store_true", help=opts["force"])
+    template = commands.add_parser("template", help=text["commands"]["template"],
+                                   description=text["commands"]["template"])
+    unit_period(template)
     prose = commands.add_parser("prose", help=text["commands"]["prose"], description=text["commands"]["prose"])
     unit_period(prose)
     demo = commands.add_parser("demo", help=text["commands"]["demo"], description=text["commands"]["demo"])
@@ -94,6 +97,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from cchc import fmt
 
         print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
+        return 0
+    if args.command == "template":
+        from cchc.manual import TemplateExists, write_template
+
+        try:
+            path = write_template(root, args.unit, args.period)
+        except TemplateExists as exc:
+            print(message("error_prefix") + str(exc), file=sys.stderr)
+            return EXIT_USER_ERROR
+        print(message("template_done", path=_shown(path, root)))
         return 0
     if args.command == "prose":
         from cchc.params import load_params

@@ -168,8 +168,22 @@ def _document(value: Any, where: str) -> dict[str, Any]:
     return cleaned
 
 
+def _citations(value: Any, where: str) -> dict[str, dict[str, list[str]]]:
+    """Section id -> {types: [...], tags: [...]}: which register documents a section cites."""
+    cleaned: dict[str, dict[str, list[str]]] = {}
+    for section, rule in _mapping("citations", value, where).items():
+        rule = _mapping(f"citations.{section}", rule, where)
+        for key in rule:
+            if key not in ("types", "tags"):
+                raise CchcError("unknown_param", file=where, key=f"citations.{section}.{key}")
+        cleaned[str(section)] = {key: _lines(f"citations.{section}.{key}", items, where)
+                                 for key, items in rule.items()}
+    return cleaned
+
+
 SCHEMA = {
     "document": _document,
+    "citations": _citations,
     "vertical_agencies": lambda value, where: _lines("vertical_agencies", value, where),
     "unit_name": _text("unit_name"),
     "start": _date("start"),

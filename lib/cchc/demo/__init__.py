@@ -68,4 +68,4 @@ def generate(root: Path) -> list[Path]:
     return paths
 
 
-OTHER_SOURCES = ["finance", "citizens", "documents"]
+OTHER_SOURCES = ["finance", "citizens", "documents", "manual"]

@@ -1,7 +1,8 @@
 """Figures: the registry and one module per report section (pure functions).
 
 Each section module in SECTIONS has ``compute_section(tables, params, hashes) -> list[Figure]``,
-a pure function of the processed tables (kind -> DataFrame; a kind absent from the raw data
+a pure function of the processed tables (and optionally ``compute_lists(tables, params)`` for
+the lists the report cites) (kind -> DataFrame; a kind absent from the raw data
 is absent here), the parameters (window, targets) and the raw files' hashes (provenance).
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from cchc.figures.registry import FigureSet
 from cchc.params import Params
 
-SECTIONS = ["tthc", "finance", "citizens", "documents"]
+SECTIONS = ["tthc", "finance", "citizens", "documents", "manual"]
 
 
 def compute_all(processed: Path, params: Params, report: dict) -> FigureSet:
@@ -26,5 +27,7 @@ def compute_all(processed: Path, params: Params, report: dict) -> FigureSet:
     for section in SECTIONS:
         module = importlib.import_module(f"cchc.figures.{section}")
         figures.extend(module.compute_section(tables, params, hashes))
+        if hasattr(module, "compute_lists"):
+            figures.lists.update(module.compute_lists(tables, params))
     figures.apply_targets(params.targets)
     return figures

@@ -162,3 +162,22 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
                     "number": str(row.number), "date": row.issued_at.date(), "title": _text(row.title),
                     "tags": split_tags(row.tags)})
     return out
+
+
+def citation_rules(params) -> dict[str, dict[str, list[str]]]:
+    """Section -> {types, tags}: data/report/citations.yaml, overridden by `citations:` params."""
+    from cchc.resources import load_yaml
+
+    return {**load_yaml("report/citations.yaml"), **params.merged.get("citations", {})}
+
+
+def compute_lists(tables: dict[str, pd.DataFrame], params) -> dict[str, list[dict[str, Any]]]:
+    """documents.legal (QPPL issued in the window) and citations.<section> for the report."""
+    table = tables.get("documents")
+    if table is None:
+        return {}
+    lists: dict[str, list[dict[str, Any]]] = {"documents.legal": legal_documents(table, params.window)}
+    for section, rule in sorted(citation_rules(params).items()):
+        items = citations(table, params.window, rule.get("types"), rule.get("tags"))
+        lists[f"citations.{section}"] = [{k: v for k, v in item.items() if k != "tags"} for item in items]
+    return lists

@@ -60,6 +60,9 @@ class FigureSet:
 
     def __init__(self) -> None:
         self._figures: dict[str, Figure] = {}
+        # Lists the report cites (documents issued, plans, initiatives): name -> rows of plain
+        # values, each row with its source file and Excel row. Not numbers, but computed once too.
+        self.lists: dict[str, list[dict[str, Any]]] = {}
 
     def add(self, figure: Figure) -> None:
         if figure.id in self._figures:
@@ -108,10 +111,11 @@ class FigureSet:
     def to_json(self, params: Params) -> dict[str, Any]:
         return {"unit": params.unit, "period": params.period,
                 "start": params.window.start.isoformat(), "cutoff": params.window.cutoff.isoformat(),
-                "figures": {figure.id: figure.to_json() for figure in self}}
+                "figures": {figure.id: figure.to_json() for figure in self},
+                "lists": self.lists}
 
     def dumps(self, params: Params) -> str:
-        return json.dumps(self.to_json(params), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        return json.dumps(self.to_json(params), ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
 
 
 def assessment_label(code: str | None) -> str:
@@ -139,4 +143,5 @@ def load_figures(path) -> FigureSet:
                            definition=item["definition"], sources=item["sources"],
                            numerator=item.get("numerator"), denominator=item.get("denominator"),
                            extra={k: v for k, v in item.items() if k not in core}))
+    figures.lists = data.get("lists", {})
     return figures

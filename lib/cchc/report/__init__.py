@@ -81,7 +81,7 @@ class Report:
             h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
-            as_of=self._as_of,
+            as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
             children=self.headings[section_id].children, **self._context(section_id))
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
@@ -121,6 +121,36 @@ class Report:
 
         return section_prose(self.root, self.params.unit, self.params.period, section_id,
                              self.figures, self.numbers)
+
+    def _window_dates(self) -> dict[str, str]:
+        from cchc import fmt
+
+        return {"start": fmt.date(self.params.window.start), "cutoff": fmt.date(self.params.window.cutoff)}
+
+    def _listed(self, name: str) -> list[dict]:
+        """A list computed with the figures (figures.json "lists"), dates as dd/mm/yyyy."""
+        import datetime as dt
+
+        from cchc import fmt
+
+        rows = []
+        for item in self.figures.lists.get(name, []):
+            row = dict(item)
+            if row.get("date"):
+                row["date"] = fmt.date(dt.date.fromisoformat(str(row["date"])[:10]))
+            if row.get("title"):
+                row["title"] = row["title"][:1].lower() + row["title"][1:]
+            rows.append(row)
+        return rows
+
+    def _cite(self, section_id: str) -> Markup:
+        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml)."""
+        rows = self._listed(f"citations.{section_id}")
+        if not rows:
+            return Markup("")
+        items = Markup("").join(Markup("<li>{} số {} ngày {} {};</li>").format(
+            r["type"], r["number"], r["date"], r["title"]) for r in rows)
+        return Markup("<p>{}</p><ul class='dash'>{}</ul>").format(self.labels["citations_intro"], items)
 
     def _as_of(self, figure_id: str) -> str:
         """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""

@@ -1,0 +1,159 @@
+"""Figures of the manual-figures workbook (section ``manual``): pure functions of the processed
+tables ``manual`` (key-value rows), ``manual_tasks``, ``manual_initiatives`` and
+``manual_declared``. Labels and definitions: data/figures/manual.yaml and data/manual/topics.yaml.
+
+- every entered key-value row -> ``manual.<id>`` (counts as int, areas and other numbers as
+  float); a row whose "Giá trị" is empty was not entered and gives no figure;
+- the rates of topics.yaml ``rates:`` -> ``manual.<id>`` when both rows are entered;
+- plan tasks -> ``manual.plan_tasks.{total,done,in_progress,not_started,rate_done}``;
+- initiatives -> ``manual.initiatives.count``.
+A table sheet with no row (as the template leaves it) was not entered: no figure, not zero.
+Declared figures give no figure: ``declared(tables)`` lists them for the audit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from cchc.figures.registry import Figure, count, definitions, rate
+from cchc.figures.tthc import emit
+from cchc.manual import topics
+from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+
+SECTION = "manual"
+PREFIX = "manual."
+TASK_COUNTS = ["plan_tasks.total", "plan_tasks.done", "plan_tasks.in_progress", "plan_tasks.not_started"]
+TASK_RATES = {"plan_tasks.rate_done": ("plan_tasks.done", "plan_tasks.total")}
+
+
+def _plain(value: Any) -> Any:
+    """A cell of a processed table as a plain Python value (NA -> None)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _number(value: float, kind: str) -> int | float:
+    return int(value) if kind == "count" and float(value).is_integer() else float(value)
+
+
+def _row_source(row: pd.Series, hashes: dict[str, str]) -> dict[str, Any]:
+    file = str(row[SOURCE_FILE])
+    return {"file": file, "sha256": hashes.get(file, ""), "rows": 1,
+            "sheet": _plain(row[SOURCE_SHEET]), "row": int(row[SOURCE_ROW])}
+
+
+def key_value_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
+    """One figure per entered row, then the rates whose rows are both entered."""
+    spec = definitions(SECTION)
+    known = topics.rows()
+    figures: list[Figure] = []
+    entered: dict[str, tuple[int | float, dict[str, Any]]] = {}
+    order = {figure_id: i for i, figure_id in enumerate(known)}
+    rows = [row for _, row in table.iterrows() if _plain(row["value"]) is not None]
+    rows.sort(key=lambda r: (order.get(str(r["figure_id"]), len(order)), str(r["figure_id"])))
+    for row in rows:
+        figure_id = str(row["figure_id"])
+        meta = known.get(figure_id)
+        label = meta.label if meta else (_plain(row["label"]) or figure_id)
+        unit = meta.unit if meta else (_plain(row["unit"]) or "")
+        kind = meta.kind if meta else ("count" if float(row["value"]).is_integer() else "number")
+        value = _number(row["value"], kind)
+        source_text = _plain(row["source"]) or spec["no_source"]
+        source = _row_source(row, hashes)
+        figure = Figure(id=PREFIX + figure_id, value=value, unit=unit, label=label,
+                        definition=spec["row_definition"].format(label=label, source=source_text),
+                        sources=[source], extra={"manual_source": _plain(row["source"]),
+                                                 "manual_kind": kind})
+        figures.append(figure)
+        entered[figure_id] = (value, source)
+    for rate_id, rule in topics.rates().items():
+        num, den = entered.get(rule["numerator"]), entered.get(rule["denominator"])
+        if num is None or den is None:
+            continue
+        meta = {"label": rule["label"], "unit": "%", "definition": rule["definition"]}
+        figures.append(rate(PREFIX + rate_id, num[0], den[0], meta, [num[1], den[1]]))
+    return figures
+
+
+def task_figures(tasks: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
+    meta = definitions(SECTION)["figures"]
+    result = tasks["result"]
+    masks = pd.DataFrame({
+        "plan_tasks.total": pd.Series(True, index=tasks.index),
+        "plan_tasks.done": (result == "done").fillna(False).astype(bool),
+        "plan_tasks.in_progress": (result == "in_progress").fillna(False).astype(bool),
+        "plan_tasks.not_started": (result == "not_started").fillna(False).astype(bool),
+    }, index=tasks.index)
+    return emit(masks, tasks[SOURCE_FILE], TASK_COUNTS, TASK_RATES, hashes, PREFIX, meta.__getitem__)
+
+
+def initiative_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
+    meta = definitions(SECTION)["figures"]
+    masks = pd.DataFrame({"initiatives.count": pd.Series(True, index=table.index)}, index=table.index)
+    return emit(masks, table[SOURCE_FILE], ["initiatives.count"], {}, hashes, PREFIX, meta.__getitem__)
+
+
+def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
+    """Absent tables, and table sheets left empty (a blank template), give no figures."""
+    figures: list[Figure] = []
+    if "manual" in tables:
+        figures += key_value_figures(tables["manual"], hashes)
+    if len(tables.get("manual_tasks", ())):
+        figures += task_figures(tables["manual_tasks"], hashes)
+    if len(tables.get("manual_initiatives", ())):
+        figures += initiative_figures(tables["manual_initiatives"], hashes)
+    return figures
+
+
+def _records(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    keep = [*columns, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
+    return [{name: _plain(row[name]) for name in keep} for _, row in table.iterrows()]
+
+
+def _labels(kind: str, vocab: str) -> dict[str, str]:
+    from cchc.sources import load_spec
+
+    return load_spec(kind).vocabulary(vocab)["labels"]
+
+
+def tasks(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """The plan's tasks in workbook order, with ``result`` (code) and ``result_label``."""
+    if "manual_tasks" not in tables:
+        return []
+    labels = _labels("manual_tasks", "task_result")
+    out = _records(tables["manual_tasks"], ["order", "task", "lead_unit", "result", "note"])
+    for item in out:
+        item["result_label"] = labels.get(item["result"], "")
+    return out
+
+
+def initiatives(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """The initiatives table (report section I.5) in workbook order: order, name, type (code),
+    type_label, novelty, effectiveness, note, and where each row comes from."""
+    if "manual_initiatives" not in tables:
+        return []
+    labels = _labels("manual_initiatives", "initiative_type")
+    out = _records(tables["manual_initiatives"], ["order", "name", "type", "novelty", "effectiveness", "note"])
+    for item in out:
+        item["type_label"] = labels.get(item["type"], "") if item["type"] else ""
+    return out
+
+
+def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Figures declared by other bodies, in workbook order: figure_id (a figure id of the
+    report, e.g. 'tthc.rate.online_payment'), label, value as written (87.52 for "87,52%"),
+    unit, body, document, note, where each row comes from; ``is_percent`` when the unit is '%'
+    and ``comparable``, the value in the registry's terms (a fraction for '%')."""
+    if "manual_declared" not in tables:
+        return []
+    out = _records(tables["manual_declared"], ["figure_id", "label", "value", "unit", "body", "document", "note"])
+    for item in out:
+        value = item["value"]
+        if isinstance(value, float) and value.is_integer():
+            value = item["value"] = int(value)
+        item["is_percent"] = (item["unit"] or "").strip() == "%"
+        item["comparable"] = None if value is None else (value / 100 if item["is_percent"] else value)
+    return out
