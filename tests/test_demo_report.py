@@ -67,7 +67,9 @@ def test_identities_hold(demo):
 def test_messiness_is_accounted_for(demo):
     report = json.loads((demo[1] / "ingest-report.json").read_text(encoding="utf-8"))
     assert report["balanced"] is True
-    assert report["quarantine"]["rows"] == 8
+    dossier_rows = {(q["file"], q["row"]) for q in report["quarantine"]["items"] if "/ho-so-" in q["file"]}
+    assert len(dossier_rows) == 8  # the dossier exports' planted bad rows; other sources add their own
+    assert report["quarantine"]["rows"] > 8
     assert all(f["footer"]["matches"] for f in report["files"] if f.get("footer"))
     assert report["sources"]["dossiers"]["conflict_count"] > 0
 

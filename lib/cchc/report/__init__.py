@@ -82,6 +82,7 @@ class Report:
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
             as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
+            facts=self._facts, prose_or_facts=self._prose_or_facts,
             children=self.headings[section_id].children, **self._context(section_id))
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
@@ -143,6 +144,21 @@ class Report:
             rows.append(row)
         return rows
 
+    def _facts(self, section_id: str) -> Markup:
+        """'label: value unit' for each figure data/report/facts.yaml lists for the section."""
+        present = [f for f in load_yaml("report/facts.yaml").get(section_id, []) if f in self.figures]
+        if not present:
+            return Markup("")
+        items = []
+        for figure_id in present:
+            figure = self.figures[figure_id]
+            if figure.is_rate:
+                items.append(Markup("<li>{}: {}{}.</li>").format(figure.label, self.numbers.rate(figure_id),
+                                                                 self.numbers.target(figure_id)))
+            else:
+                items.append(Markup("<li>{}: {} {}.</li>").format(figure.label, self.numbers.n(figure_id), figure.unit))
+        return Markup("<ul class='dash facts'>{}</ul>").format(Markup("").join(items))
+
     def _cite(self, section_id: str) -> Markup:
         """The unit's own documents a section cites (outgoing register; data/report/citations.yaml)."""
         rows = self._listed(f"citations.{section_id}")
@@ -161,9 +177,23 @@ class Report:
         as_of = self.figures[figure_id].extra.get("as_of")
         return fmt.date(dt.date.fromisoformat(as_of[:10]) if as_of else self.params.window.cutoff)
 
+    def _prose_or_facts(self, section_id: str) -> Markup:
+        """The analyst's prose when the section has a file; otherwise the neutral sentence and
+        the section's figures as a list (data/report/facts.yaml); a note when both are empty."""
+        from cchc.prose import load_prose, render_prose
+
+        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        if prose is not None and prose.text.strip():
+            rendered = render_prose(prose, self.figures, self.numbers)
+            if str(rendered).strip():
+                return rendered
+        return self._prose_or_note(section_id) + self._facts(section_id)
+
     def _prose_or_note(self, section_id: str) -> Markup:
+        """The prose (or neutral text); a note only when the section would otherwise be empty."""
         text = self._prose(section_id)
-        if str(text).strip() or self.headings[section_id].children:
+        if (str(text).strip() or self.headings[section_id].children or str(self._facts(section_id))
+                or str(self._cite(section_id))):
             return text
         return Markup("<p class='no-prose'>{}</p>").format(self.labels["no_prose"])
 
