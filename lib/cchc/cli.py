@@ -61,7 +61,8 @@ def _ingest_summary(result, root: Path) -> str:
     from cchc import fmt
 
     shown = {key: fmt.integer(value) for key, value in rows.items()}
-    return message("ingest_done", files=len(report["files"]), report=report_path, **shown)
+    files = len({entry["file"] for entry in report["files"]})  # one entry per sheet
+    return message("ingest_done", files=files, report=report_path, **shown)
 
 
 def _warnings(report: dict) -> list[str]:

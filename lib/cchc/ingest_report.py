@@ -76,5 +76,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         out += [L["none"], ""]
 
     out += [f"## {L['ignored']}", ""]
-    out += [f"- {name}" for name in report["ignored_files"]] or [L["none"]]
+    ignored = [f"- {name}" for name in report["ignored_files"]]
+    ignored += [f"- {item['file']} — {L['sheet']} '{item['sheet']}'" for item in report.get("ignored_sheets", [])]
+    out += ignored or [L["none"]]
     return "\n".join(out).rstrip() + "\n"
