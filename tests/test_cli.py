@@ -120,3 +120,25 @@ def test_ingest_alone_then_cached(messy_root):
     second = run_cli(*args)
     assert second.returncode == 0 and "không đổi" in second.stdout
     assert not (messy_root / "outputs").exists()
+
+
+def test_template_command_writes_once_and_never_over_a_filled_workbook(tmp_path):
+    import openpyxl
+
+    root = make_root(tmp_path, with_data=False)
+    args = ("template", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    path = root / "data/raw/xa-thu/2025-07/so-lieu-nhap-tay.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert len(book.sheetnames) > 10 and any(ws.data_validations.dataValidation for ws in book)
+    sheet = book[book.sheetnames[0]]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Giá trị" for c in r))
+    value_col = next(i for i, c in enumerate(header) if c.value == "Giá trị")
+    row = next(r for r in sheet.iter_rows() if any(str(c.value or "").startswith("propaganda.") for c in r))
+    row[value_col].value = 55
+    book.save(path)
+    before = path.read_bytes()
+    second = run_cli(*args)
+    assert second.returncode == 1 and "so-lieu-nhap-tay.xlsx" in second.stderr
+    assert path.read_bytes() == before

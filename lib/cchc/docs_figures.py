@@ -34,7 +34,23 @@ def render() -> str:
             ids = ", ".join(f"`{f}`" for f in rule["figures"])
             out.append(f"Also per calendar month: `{section}.by_month.<yyyy-mm>.<figure>` for {ids}.")
             out.append("")
+    out += _manual_rows()
     return "\n".join(out).rstrip() + "\n"
+
+
+def _manual_rows() -> list[str]:
+    """The manual-figures workbook's rows (data/manual/topics.yaml): each entered row is a figure."""
+    from cchc.manual import topics
+
+    out = ["## `manual` — rows of the manual-figures workbook", "",
+           "Each row entered in `so-lieu-nhap-tay.xlsx` (`cchc template`) is a figure `manual.<id>`; "
+           "its definition names the source the user wrote beside the number.", "",
+           "| id | nhãn | đơn vị | định nghĩa |", "|---|---|---|---|"]
+    for row in topics.rows().values():
+        out.append(f"| `manual.{row.id}` | {row.label} | {row.unit} | Số liệu nhập tay ({row.kind}). |")
+    for rate_id, rate in topics.rates().items():
+        out.append(f"| `manual.{rate_id}` | {rate['label']} | % | {rate['definition']} |")
+    return out + [""]
 
 
 def main(argv: list[str] | None = None) -> int:
