@@ -151,3 +151,17 @@ def test_prose_placeholders_in_the_report_and_bad_prose_refused(tmp_path):
     starter.write_text("Số hồ sơ {{ tthc.recieved.total }}.\n", encoding="utf-8")
     done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
     assert done.returncode == 1 and "tthc.recieved.total" in done.stderr and "dòng 1" in done.stderr
+
+
+def test_rerun_gives_byte_identical_outputs(tmp_path):
+    import hashlib
+
+    root = make_root(tmp_path)
+    names = ("figures.json", "report.html", "report.pdf", "phu-luc.xlsx", "ingest-report.json")
+
+    def run_and_hash():
+        done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root), "--force")
+        assert done.returncode == 0, done.stderr
+        return {n: hashlib.sha256((root / OUT / n).read_bytes()).hexdigest() for n in names}
+
+    assert run_and_hash() == run_and_hash()

@@ -49,9 +49,17 @@ def _font_config():
     return _FONTS
 
 
+# Font subsets are stamped with "now" by fontTools unless SOURCE_DATE_EPOCH is set: a fixed
+# stamp (2000-01-01, as in the Excel appendix) makes re-runs give the same PDF bytes.
+FIXED_EPOCH = "946684800"
+
+
 def to_pdf(html: str, target: Path) -> None:
+    import os
+
     from weasyprint import HTML
 
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     HTML(string=html, base_url=str(target.parent)).write_pdf(target, font_config=_font_config())
 
 
