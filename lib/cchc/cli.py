@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text["commands"][name], description=text["commands"][name])
         unit_period(sub)
         sub.add_argument("--force", action="store_true", help=opts["force"])
+        if name == "run":
+            sub.add_argument("--allow-failed-checks", action="store_true", help=opts["allow_failed_checks"])
     template = commands.add_parser("template", help=text["commands"]["template"],
                                    description=text["commands"]["template"])
     unit_period(template)
@@ -91,7 +93,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from cchc.pipeline import run
 
-        result = run(root, args.unit, args.period, force=args.force)
+        result = run(root, args.unit, args.period, force=args.force, allow_failed_checks=args.allow_failed_checks)
         print(_ingest_summary(result.ingest, root))
         for note in _warnings(result.ingest.report):
             print(note, file=sys.stderr)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc import atomic
-from cchc.errors import message
+from cchc.errors import CchcError, message
 from cchc.ingest import REPORT_JSON, REPORT_MD, IngestResult, ingest
 from cchc.params import Params, load_params
 
@@ -29,7 +29,8 @@ def run_ingest(root: Path, unit: str, period: str, force: bool = False) -> Inges
     return ingest(root, load_params(root, unit, period), force=force)
 
 
-def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True) -> RunResult:
+def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
+        allow_failed_checks: bool = False) -> RunResult:
     """Ingest, compute every figure, and publish the outputs of one unit and period.
 
     Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded;
@@ -49,7 +50,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
 
             kernel = start_kernel(find_notebook(root).parent)
             worker = ExportWorker()
-        return _run(root, params, force, documents, kernel, worker, started)
+        return _run(root, params, force, documents, kernel, worker, started, allow_failed_checks)
     finally:
         if worker is not None:
             worker.close()
@@ -59,25 +60,38 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             stop_kernel(kernel)
 
 
-def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker, started: str) -> RunResult:
+def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker, started: str,
+         allow_failed_checks: bool) -> RunResult:
     unit, period = params.unit, params.period
     ingested = ingest(root, params, force=force)
-    from cchc.figures import compute_all
+    from cchc import checks as reconciliation
+    from cchc.figures import compute_all, load_tables
 
-    figures = compute_all(ingested.processed_dir, params, ingested.report)
+    tables = load_tables(ingested.processed_dir, ingested.report)
+    figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
     if documents:
         check_prose(root, params, figures)
+    results = reconciliation.run_checks(reconciliation.Context(root, params, figures, ingested.report, tables))
+    failed_checks = [c for c in results if c.status == reconciliation.ERROR]
     target = output_dir(root, unit, period)
     failed = target.parent / f"{target.name}.failed"
+    if failed_checks and not allow_failed_checks:  # publish nothing; show why
+        failed.mkdir(parents=True, exist_ok=True)
+        _write_reconciliation(failed, results, params)
+        raise CchcError("checks_failed", count=len(failed_checks),
+                        ids=", ".join(c.id for c in failed_checks[:10]),
+                        path=(failed / "reconciliation.html").relative_to(root).as_posix())
     with atomic.staged_dir(target) as staging:
         (staging / "figures.json").write_text(figures.dumps(params), encoding="utf-8")
+        _write_reconciliation(staging, results, params)
         for name in (REPORT_JSON, REPORT_MD):
             shutil.copyfile(ingested.processed_dir / name, staging / name)
         if documents:
             from cchc.render.publish import NOTEBOOK, render_documents
 
             try:
-                render_documents(root, params, figures, staging, kernel=kernel, worker=worker)
+                banner = ([c.id for c in failed_checks] if failed_checks else None)
+                render_documents(root, params, figures, staging, kernel=kernel, worker=worker, banner=banner)
             except Exception as exc:
                 if (staging / NOTEBOOK).is_file():  # keep the failed run log for inspection
                     failed.mkdir(parents=True, exist_ok=True)
@@ -113,3 +127,11 @@ def check_prose(root: Path, params: Params, figures) -> None:
         prose = load_prose(root, params.unit, params.period, section)
         if prose is not None:
             render_prose(prose, figures, numbers)
+
+
+def _write_reconciliation(folder: Path, results, params: Params) -> None:
+    from cchc import checks as reconciliation
+    from cchc.checks.html import render
+
+    (folder / "reconciliation.json").write_text(reconciliation.dumps(results), encoding="utf-8")
+    (folder / "reconciliation.html").write_text(render(results, params), encoding="utf-8")

@@ -17,12 +17,17 @@ from cchc.params import Params
 SECTIONS = ["tthc", "finance", "citizens", "documents", "manual"]
 
 
-def compute_all(processed: Path, params: Params, report: dict) -> FigureSet:
-    """Every figure of a run, from the processed tables of ``processed`` (see cchc.ingest)."""
+def load_tables(processed: Path, report: dict) -> dict:
+    """The processed tables of an ingest (kind -> DataFrame)."""
     import pandas as pd
 
+    return {name: pd.read_parquet(processed / file) for name, file in report["tables"].items()}
+
+
+def compute_all(processed: Path, params: Params, report: dict, tables: dict | None = None) -> FigureSet:
+    """Every figure of a run, from the processed tables of ``processed`` (see cchc.ingest)."""
     hashes = {entry["file"]: entry["sha256"] for entry in report["files"]}
-    tables = {name: pd.read_parquet(processed / file) for name, file in report["tables"].items()}
+    tables = load_tables(processed, report) if tables is None else tables
     figures = FigureSet()
     for section in SECTIONS:
         module = importlib.import_module(f"cchc.figures.{section}")

@@ -26,15 +26,22 @@ def _exporter():
     return _EXPORTER
 
 
-def _html(nb, title: str, css: str) -> str:
-    body, _ = _exporter().from_notebook_node(nb, resources={"cchc": {"title": title, "css": css}})
+def _html(nb, title: str, css: str, banner: list[str] | None = None) -> str:
+    text = None
+    if banner:
+        from cchc.resources import load_yaml
+
+        text = load_yaml("report/labels.yaml")["banner"].format(count=len(banner), ids=", ".join(banner[:8])
+                                                                + (" …" if len(banner) > 8 else ""))
+    body, _ = _exporter().from_notebook_node(nb, resources={"cchc": {"title": title, "css": css, "banner": text}})
     return body
 
 
-def to_html(executed: Path, title: str, css: str) -> str:
+def to_html(executed: Path, title: str, css: str, banner: list[str] | None = None) -> str:
+    """``banner``: ids of failed checks published anyway; named on every page."""
     import nbformat
 
-    return _html(nbformat.read(executed, as_version=4), title, css)
+    return _html(nbformat.read(executed, as_version=4), title, css, banner)
 
 
 _FONTS = None  # one font configuration per process: fonts are found and loaded once

@@ -22,7 +22,7 @@ def find_notebook(root: Path) -> Path:
 
 
 def render_documents(root: Path, params: Params, figures: FigureSet, staging: Path, kernel=None,
-                     worker=None) -> None:
+                     worker=None, banner: list[str] | None = None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
     export it (in ``worker``, an ExportWorker, when given) while this process writes the Excel
     appendix, which needs no notebook."""
@@ -42,13 +42,14 @@ def render_documents(root: Path, params: Params, figures: FigureSet, staging: Pa
         stop_kernel(kernel)
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
     if worker is not None:
-        exported = worker.export(executed, title, stylesheet(), staging / "report.html", staging / "report.pdf")
+        exported = worker.export(executed, title, stylesheet(), staging / "report.html", staging / "report.pdf",
+                                 banner)
         write_appendix(figures, document, staging / "phu-luc.xlsx")
         exported.result()
         return
     from cchc.render.export import to_html, to_pdf
 
-    html = to_html(executed, title, stylesheet())
+    html = to_html(executed, title, stylesheet(), banner)
     (staging / "report.html").write_text(html, encoding="utf-8")
     to_pdf(html, staging / "report.pdf")
     write_appendix(figures, document, staging / "phu-luc.xlsx")

@@ -21,10 +21,11 @@ def _warm() -> None:
     export.warm_up(stylesheet())
 
 
-def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str) -> None:
+def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str,
+            banner: list[str] | None = None) -> None:
     from cchc.render.export import to_html, to_pdf
 
-    html = to_html(Path(executed), title, css)
+    html = to_html(Path(executed), title, css, banner)
     Path(html_path).write_text(html, encoding="utf-8")
     to_pdf(html, Path(pdf_path))
 
@@ -34,9 +35,10 @@ class ExportWorker:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         self._warming: Future = self._pool.submit(_warm)
 
-    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path) -> Future:
+    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path,
+               banner: list[str] | None = None) -> Future:
         """Start the export; the returned future's result() waits for it (and re-raises)."""
-        args = (str(executed), title, css, str(html), str(pdf))
+        args = (str(executed), title, css, str(html), str(pdf), banner)
         try:
             self._warming.result()
             return self._pool.submit(_export, *args)

@@ -1,0 +1,107 @@
+"""Reconciliation checks, the publishing policy and the reference report's contradictions."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import REPO, make_root, run_cli, write_xlsx
+
+pytestmark = pytest.mark.slow
+DECLARED_HEADER = ["STT", "Chỉ số được công bố", "Nội dung", "Giá trị công bố", "Đơn vị", "Cơ quan công bố",
+                   "Văn bản/nguồn"]
+# The reference report's hand-typed figures (spec/report.md): each contradicts the data.
+REFERENCE = [
+    [1, "tthc.rate.direct", "Tỷ lệ hồ sơ tiếp nhận trực tiếp", "21,9%", "%", "UBND xã", "Báo cáo CCHC năm 2025, mục 3.6"],
+    [2, "tthc.rate.early", "Hồ sơ giải quyết trước hạn", "97,83%", "%", "UBND xã", "Báo cáo CCHC năm 2025, mục 3.6"],
+    [3, "tthc.received.total", "Hồ sơ được cập nhật trên hệ thống", "7.078", "hồ sơ", "UBND xã", "Báo cáo CCHC năm 2025, mục 6.8"],
+    [4, "tthc.rate.online_payment", "Thanh toán trực tuyến", "87,52%", "%", "UBND xã", "Báo cáo CCHC năm 2025, mục 6.8"],
+    [5, "tthc.received.total", "Tổng số hồ sơ tiếp nhận", "7.026", "hồ sơ", "UBND xã", "Báo cáo CCHC năm 2025, mục 3.6"],
+    [6, "tthc.rate.online_payment", "Thu phí trực tuyến", "86,99%", "%", "UBND xã", "Báo cáo CCHC năm 2025, mục 3.6"],
+]
+
+
+@pytest.fixture(scope="module")
+def demo_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rec")
+    shutil.copytree(REPO / "params", root / "params")
+    assert run_cli("demo", "--root", str(root)).returncode == 0
+    return root
+
+
+def _copy(demo_root, tmp_path):
+    root = tmp_path / "r"
+    shutil.copytree(demo_root, root)
+    return root
+
+
+def test_demo_publishes_with_its_checks(demo_root, tmp_path):
+    root = _copy(demo_root, tmp_path)
+    done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    out = root / "outputs/nguyen-luong-bang/2025"
+    data = json.loads((out / "reconciliation.json").read_text(encoding="utf-8"))
+    statuses = {c["status"] for c in data["checks"]}
+    assert statuses <= {"đạt", "cảnh báo", "lỗi"} and data["summary"]["lỗi"] == 0
+    ids = {c["id"] for c in data["checks"]}
+    assert {"identity.to_handle", "identity.resolved", "identity.pending", "identity.received",
+            "identity.petitions", "identity.investment", "breakdown.by_field.to_handle"} <= ids
+    assert any(i.startswith("export.footer:") for i in ids) and any(i.startswith("declared:") for i in ids)
+    assert any(i.startswith("identity.to_handle@tthc.by_field.") for i in ids)
+    assert "Đối chiếu số liệu" in (out / "reconciliation.html").read_text(encoding="utf-8")
+
+
+def test_reference_contradictions_are_reported_with_both_numbers(demo_root, tmp_path):
+    root = _copy(demo_root, tmp_path)
+    write_xlsx(root / "data/raw/nguyen-luong-bang/2025/so-lieu-bao-cao-tay.xlsx", [DECLARED_HEADER, *REFERENCE])
+    done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root))
+    assert done.returncode == 1 and "lỗi" in done.stderr and "--allow-failed-checks" in done.stderr
+    assert not (root / "outputs/nguyen-luong-bang/2025").exists()  # nothing published
+    data = json.loads((root / "outputs/nguyen-luong-bang/2025.failed/reconciliation.json").read_text(encoding="utf-8"))
+    declared = {(c["id"].split(":")[1].split("#")[0], str(c["expected"])): c for c in data["checks"]
+                if c["id"].startswith("declared:")}
+    expectations = {  # (figure, typed by hand) -> computed, status
+        ("tthc.rate.direct", "21.9%"): ("21.0%", "lỗi"),        # 1.475/7.026 = 20,99%
+        ("tthc.rate.early", "97.83%"): ("97.76%", "lỗi"),       # 6.553/6.703
+        ("tthc.received.total", "7078"): (7026, "lỗi"),         # 7.078 in one section, 7.026 in another
+        ("tthc.rate.online_payment", "87.52%"): ("86.99%", "lỗi"),
+        ("tthc.received.total", "7026"): (7026, "đạt"),
+        ("tthc.rate.online_payment", "86.99%"): ("86.99%", "đạt"),
+    }
+    for key, (actual, status) in expectations.items():
+        check = declared[key]
+        assert (check["actual"], check["status"]) == (actual, status), key
+
+
+def test_allow_failed_checks_publishes_with_a_banner_on_every_page(demo_root, tmp_path):
+    root = _copy(demo_root, tmp_path)
+    write_xlsx(root / "data/raw/nguyen-luong-bang/2025/so-lieu-bao-cao-tay.xlsx", [DECLARED_HEADER, REFERENCE[1]])
+    done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root),
+                   "--allow-failed-checks")
+    assert done.returncode == 0, done.stderr
+    out = root / "outputs/nguyen-luong-bang/2025"
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'class="failed-checks-banner"' in html and "declared:tthc.rate.early" in html
+    pages = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True).stdout
+    count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
+    text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    per_page = text.split("\f")[:count]
+    assert all("CẢNH BÁO" in " ".join(page.split()) for page in per_page)
+
+
+def test_footer_mismatch_is_a_warning_and_identity_checks_pass(tmp_path):
+    root = make_root(tmp_path)
+    path = root / "data/raw/xa-thu/2025-07/danh-muc.xlsx"
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    sheet.cell(row=sheet.max_row, column=1).value = "Tổng số: 5 thủ tục"  # 3 rows in the file
+    book.save(path)
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    data = json.loads((root / "outputs/xa-thu/2025-07/reconciliation.json").read_text(encoding="utf-8"))
+    footer = next(c for c in data["checks"] if c["id"].startswith("export.footer:") and "danh-muc" in c["id"])
+    assert (footer["expected"], footer["actual"], footer["status"]) == (5, 3, "cảnh báo")
+    assert all(c["status"] == "đạt" for c in data["checks"] if c["id"].startswith("identity."))
