@@ -135,3 +135,13 @@ def _write_reconciliation(folder: Path, results, params: Params) -> None:
 
     (folder / "reconciliation.json").write_text(reconciliation.dumps(results), encoding="utf-8")
     (folder / "reconciliation.html").write_text(render(results, params), encoding="utf-8")
+
+
+def compute_checks(root: Path, params: Params, figures):
+    """The reconciliation checks of a unit and period (the analyst's notebook, outside a run)."""
+    from cchc import checks as reconciliation
+    from cchc.figures import load_tables
+
+    ingested = ingest(root.resolve(), params)
+    tables = load_tables(ingested.processed_dir, ingested.report)
+    return reconciliation.run_checks(reconciliation.Context(root.resolve(), params, figures, ingested.report, tables))

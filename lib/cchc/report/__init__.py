@@ -36,8 +36,10 @@ def stylesheet() -> str:
 
 
 class Report:
-    def __init__(self, params: Params, figures: FigureSet, root: Path = Path(".")) -> None:
+    def __init__(self, params: Params, figures: FigureSet, root: Path = Path("."),
+                 figures_file: str | Path | None = None) -> None:
         self.root = root
+        self.figures_file = figures_file
         self.params = params
         self.figures = figures
         self.document: Document = build_document(params)
@@ -58,7 +60,7 @@ class Report:
             from cchc.pipeline import compute_figures
 
             figures = compute_figures(root, params)
-        return cls(params, figures, root)
+        return cls(params, figures, root, figures_file)
 
     # -- pieces the notebook displays, in order --
     def style(self) -> Html:
@@ -101,6 +103,43 @@ class Report:
         body = "".join(render_form(form, form.title.capitalize(), self.numbers.link) for form in forms)
         return Html(f"<section class='appendix'><h2 class='appendix-title'>{escape(self.labels['appendix'])}</h2>"
                     f"{body}</section>")
+
+    def reconciliation_annex(self) -> Html:
+        """Annex: the reconciliation checks (reconciliation.json of the run), summarised."""
+        rows = self._checks()
+        counts: dict[str, int] = {}
+        for check in rows:
+            counts[check["status"]] = counts.get(check["status"], 0) + 1
+        notable = [c for c in rows if c["status_code"] != "pass"]
+        env = _environment()
+        return Html(env.get_template("annexes.html.j2").module.reconciliation(
+            self.labels["annex_reconciliation"], counts, notable, len(rows)))
+
+    def sources_annex(self) -> Html:
+        """Annex "Nguồn số liệu": every figure of the report (breakdowns by field, agency and
+        month are in figures.json) with its label, value and the raw files and rows behind it."""
+        figures = [f for f in self.figures if not f.extra.get("breakdown")]
+        items = []
+        for figure in figures:
+            value = self.numbers.rate(figure.id) if figure.is_rate else self.numbers.n(figure.id)
+            sources = "; ".join(f"{s['file'].rsplit('/', 1)[-1]}"
+                                + (f" [{s['sheet']}]" if s.get("sheet") else "")
+                                + (f", dòng {s['row']}" if s.get("row") else f": {s['rows']} dòng")
+                                for s in figure.sources)
+            items.append({"id": figure.id, "label": figure.label, "value": value, "sources": sources})
+        env = _environment()
+        return Html(env.get_template("annexes.html.j2").module.sources(self.labels["annex_sources"], items))
+
+    def _checks(self) -> list[dict]:
+        if self.figures_file is not None:
+            path = Path(self.figures_file).parent / "reconciliation.json"
+            if path.is_file():
+                from cchc.checks import load
+
+                return load(path)
+        from cchc.pipeline import compute_checks
+
+        return [c.to_json() for c in compute_checks(self.root, self.params, self.figures)]
 
     # -- helpers --
     def forms(self):
