@@ -142,3 +142,17 @@ def test_template_command_writes_once_and_never_over_a_filled_workbook(tmp_path)
     second = run_cli(*args)
     assert second.returncode == 1 and "so-lieu-nhap-tay.xlsx" in second.stderr
     assert path.read_bytes() == before
+
+
+def test_explain_command_lists_the_rows_and_writes_csv(messy_root, tmp_path):
+    args = ("--unit", "xa-thu", "--period", "2025-07", "--root", str(messy_root))
+    done = run_cli("explain", "tthc.resolved.late", *args)
+    assert done.returncode == 0, done.stderr
+    assert "HS002" in done.stdout and "ho-so-2025-07b.csv" in done.stdout
+    csv_path = tmp_path / "rows.csv"
+    done = run_cli("explain", "tthc.rate.online", *args, "--csv", str(csv_path))
+    assert done.returncode == 0 and csv_path.is_file()
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "HS001" in text and "Nguyễn Văn An" not in text
+    unknown = run_cli("explain", "tthc.khong.co", *args)
+    assert unknown.returncode == 1 and "tthc.khong.co" in unknown.stderr

@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--force", action="store_true", help=opts["force"])
         if name == "run":
             sub.add_argument("--allow-failed-checks", action="store_true", help=opts["allow_failed_checks"])
+    ex_help = load_yaml("explain.yaml")["cli"]
+    explain = commands.add_parser("explain", help=ex_help["command"], description=ex_help["command"])
+    explain.add_argument("figure_id", metavar="FIGURE_ID", help=ex_help["figure_id"])
+    unit_period(explain)
+    explain.add_argument("--csv", type=Path, metavar="FILE", help=ex_help["csv"])
     template = commands.add_parser("template", help=text["commands"]["template"],
                                    description=text["commands"]["template"])
     unit_period(template)
@@ -100,6 +105,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         from cchc import fmt
 
         print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
+        return 0
+    if args.command == "explain":
+        from cchc import fmt
+        from cchc.explain import explain, say, to_csv, to_text
+
+        result = explain(root, args.unit, args.period, args.figure_id)
+        if args.csv is not None:
+            to_csv(result, args.csv)
+        print(to_text(result, csv_path=None if args.csv is None else str(args.csv)), end="")
+        if args.csv is not None:
+            print(say("csv_done", rows=fmt.integer(len(result.rows)), path=args.csv))
         return 0
     if args.command == "template":
         from cchc.manual import TemplateExists, write_template

@@ -57,6 +57,16 @@ def petition_masks(p: pd.DataFrame, window: Window) -> pd.DataFrame:
     return pd.DataFrame(m, index=p.index)
 
 
+def reception_masks(r: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """The log rows whose "Số lượt" each reception.visits.* figure sums (same rules as
+    ``reception_figures``); rows are the rows of ``r``."""
+    within = _in_window(r["received_at"], window)
+    m = {"reception.visits.total": within}
+    for form in RECEPTION_FORMS:
+        m[f"reception.visits.{form}"] = within & _flag(r["form"] == form)
+    return pd.DataFrame(m, index=r.index)
+
+
 def reception_figures(r: pd.DataFrame, window: Window, hashes: dict[str, str],
                       meta: dict[str, Any]) -> list[Figure]:
     """Visits (sum of "Số lượt") in the window, in total and by form; sources = rows summed."""

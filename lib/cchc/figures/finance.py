@@ -112,6 +112,21 @@ def budget_figures(budget: pd.DataFrame, spec: dict[str, Any], hashes: dict[str,
     return figures
 
 
+def budget_line_rows(budget: pd.DataFrame) -> dict[str, Any]:
+    """Code (revenue, spending) -> index label of the budget row its finance.<code>.* figures
+    are read from (same choice as ``budget_figures``: the known line of the latest report)."""
+    vocabulary = load_yaml("sources/budget.yaml")["vocabularies"]["budget_line"]
+    lookup = category_lookup(vocabulary)
+    codes = budget["line"].map(lambda text: None if pd.isna(text) else lookup.get(line_key(text)))
+    as_of = budget["to_date_as_of"].fillna(budget["as_of"])
+    chosen: dict[str, Any] = {}
+    for code in BUDGET_CODES:
+        rows = budget[codes == code]
+        if not rows.empty:
+            chosen[code] = _latest_first(rows, as_of[rows.index]).iloc[0].name
+    return chosen
+
+
 def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]
                        ) -> list[Figure]:
     """finance.investment.*: sums of the project rows (footer totals are not data)."""

@@ -90,6 +90,17 @@ def task_figures(tasks: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
     return emit(masks, tasks[SOURCE_FILE], TASK_COUNTS, TASK_RATES, hashes, PREFIX, meta.__getitem__)
 
 
+def task_masks(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The plan tasks each manual.plan_tasks.* figure counts (same rules as ``task_figures``)."""
+    result = tasks["result"]
+    return pd.DataFrame({
+        "plan_tasks.total": pd.Series(True, index=tasks.index),
+        "plan_tasks.done": (result == "done").fillna(False).astype(bool),
+        "plan_tasks.in_progress": (result == "in_progress").fillna(False).astype(bool),
+        "plan_tasks.not_started": (result == "not_started").fillna(False).astype(bool),
+    }, index=tasks.index)
+
+
 def initiative_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
     meta = definitions(SECTION)["figures"]
     masks = pd.DataFrame({"initiatives.count": pd.Series(True, index=table.index)}, index=table.index)

@@ -127,6 +127,11 @@ def _group_names(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
     return slugs, names
 
 
+def group_slugs(values: pd.Series) -> pd.Series:
+    """The slug of each row's group, as in the ids tthc.by_field.<slug>.* and tthc.by_agency.<slug>.*."""
+    return _group_names(values)[0]
+
+
 def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
             hashes: dict[str, str]) -> list[Figure]:
     """Every tthc.* figure: overall, by field and by agency, and the catalogue totals."""
