@@ -157,7 +157,8 @@ def test_rerun_gives_byte_identical_outputs(tmp_path):
     import hashlib
 
     root = make_root(tmp_path)
-    names = ("figures.json", "report.html", "report.pdf", "phu-luc.xlsx", "ingest-report.json")
+    names = ("figures.json", "report.html", "report.pdf", "phu-luc.xlsx", "ingest-report.json",
+             "reconciliation.json", "reconciliation.html")
 
     def run_and_hash():
         done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root), "--force")

@@ -24,9 +24,14 @@ class Numbers:
         return "\n".join(parts)
 
     def link(self, figure_id: str, text: str) -> Markup:
+        """The number, linked to its row in the annex "Nguồn số liệu" (breakdown figures, which
+        the annex leaves to figures.json, are not links); hovering shows the figure."""
         figure = self.figures[figure_id]
-        return Markup('<span class="fig" data-fig="{}" title="{}">{}</span>').format(
-            figure_id, self._tooltip(figure), text)
+        if figure.extra.get("breakdown"):
+            return Markup('<span class="fig" data-fig="{}" title="{}">{}</span>').format(
+                figure_id, self._tooltip(figure), text)
+        return Markup('<a class="fig" href="#fig-{}" data-fig="{}" title="{}">{}</a>').format(
+            figure_id, figure_id, self._tooltip(figure), text)
 
     def text(self, figure: Figure) -> str:
         if figure.value is None:
