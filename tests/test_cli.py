@@ -156,3 +156,16 @@ def test_explain_command_lists_the_rows_and_writes_csv(messy_root, tmp_path):
     assert "HS001" in text and "Nguyễn Văn An" not in text
     unknown = run_cli("explain", "tthc.khong.co", *args)
     assert unknown.returncode == 1 and "tthc.khong.co" in unknown.stderr
+
+
+@pytest.mark.slow
+def test_verify_command_exit_status(messy_root):
+    assert run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(messy_root)).returncode == 0
+    ok = run_cli("verify", str(messy_root / "outputs/xa-thu/2025-07"))
+    assert ok.returncode == 0 and ok.stdout.startswith("ĐẠT"), ok.stdout + ok.stderr
+    figures = messy_root / "outputs/xa-thu/2025-07/figures.json"
+    data = json.loads(figures.read_text(encoding="utf-8"))
+    data["figures"]["tthc.received.total"]["value"] = 5
+    figures.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n", encoding="utf-8")
+    bad = run_cli("verify", str(messy_root / "outputs/xa-thu/2025-07"), "--json")
+    assert bad.returncode == 1 and '"ok": false' in bad.stdout

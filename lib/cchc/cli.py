@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--force", action="store_true", help=opts["force"])
         if name == "run":
             sub.add_argument("--allow-failed-checks", action="store_true", help=opts["allow_failed_checks"])
+    verify = commands.add_parser("verify", help=text["commands"]["verify"], description=text["commands"]["verify"])
+    verify.add_argument("output_dir", type=Path, metavar="OUTPUT_DIR", help=opts["output_dir"])
+    verify.add_argument("--root", type=Path, default=None, metavar="DIR", help=opts["verify_root"])
+    verify.add_argument("--json", action="store_true", help=opts["json"])
     ex_help = load_yaml("explain.yaml")["cli"]
     explain = commands.add_parser("explain", help=ex_help["command"], description=ex_help["command"])
     explain.add_argument("figure_id", metavar="FIGURE_ID", help=ex_help["figure_id"])
@@ -106,6 +110,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
         return 0
+    if args.command == "verify":
+        from cchc.verify import to_json, to_text, verify
+
+        verdict = verify(args.output_dir, root=args.root)
+        print(to_json(verdict) if args.json else to_text(verdict), end="")
+        return verdict.exit_code()
     if args.command == "explain":
         from cchc import fmt
         from cchc.explain import explain, say, to_csv, to_text
