@@ -105,3 +105,20 @@ def test_footer_mismatch_is_a_warning_and_identity_checks_pass(tmp_path):
     footer = next(c for c in data["checks"] if c["id"].startswith("export.footer:") and "danh-muc" in c["id"])
     assert (footer["expected"], footer["actual"], footer["status"]) == (5, 3, "cảnh báo")
     assert all(c["status"] == "đạt" for c in data["checks"] if c["id"].startswith("identity."))
+
+
+def test_previous_period_jumps_and_unknown_agencies_are_flagged(tmp_path):
+    root = make_root(tmp_path, params='unit_name: "Xã Thử"\nagencies: ["UBND xã"]\n')
+    previous = root / "outputs/xa-thu/2025-06"
+    previous.mkdir(parents=True)
+    (previous / "figures.json").write_text(json.dumps({"figures": {
+        "tthc.catalogue.total": {"value": 300}, "tthc.received.total": {"value": 4}}}), encoding="utf-8")
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    checks = {c["id"]: c for c in json.loads(
+        (root / "outputs/xa-thu/2025-07/reconciliation.json").read_text(encoding="utf-8"))["checks"]}
+    jump = checks["previous.jump:tthc.catalogue.total"]  # 300 -> 3
+    assert (jump["expected"], jump["actual"], jump["status"]) == (300, 3, "cảnh báo")
+    assert "previous.jump:tthc.received.total" not in checks  # unchanged
+    agencies = checks["reference.agencies"]
+    assert agencies["status"] == "cảnh báo" and agencies["actual"] == ["Chi nhánh Văn phòng đăng ký đất đai"]

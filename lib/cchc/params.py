@@ -185,6 +185,7 @@ SCHEMA = {
     "document": _document,
     "citations": _citations,
     "vertical_agencies": lambda value, where: _lines("vertical_agencies", value, where),
+    "agencies": lambda value, where: _lines("agencies", value, where),
     "unit_name": _text("unit_name"),
     "start": _date("start"),
     "cutoff": _date("cutoff"),
