@@ -58,7 +58,7 @@ def error(text, figures, numbers):
 def test_plain_placeholder_shows_the_linked_value(figures, numbers):
     html = render("Tiếp nhận {{ tthc.received.total }} hồ sơ.", figures, numbers)
     assert "7.026" in html and 'data-fig="tthc.received.total"' in html
-    assert html.startswith("<p>Tiếp nhận <span class=\"fig\"") and html.endswith(" hồ sơ.</p>")
+    assert html.startswith("<p>Tiếp nhận <a class=\"fig\"") and html.endswith(" hồ sơ.</p>")
     assert str(numbers.n("tthc.received.total")) in html  # exactly as the report links figures
 
 
@@ -181,14 +181,14 @@ def test_paragraphs_lists_bold_italic(figures, numbers):
 
 def test_bold_around_a_placeholder(figures, numbers):
     html = render("**{{ tthc.received.total }} hồ sơ**", figures, numbers)
-    assert html.startswith("<p><strong><span") and "7.026</span> hồ sơ</strong>" in html
+    assert html.startswith("<p><strong><a") and "7.026</a> hồ sơ</strong>" in html
 
 
 def test_pipe_table_with_header(figures, numbers):
     html = render("Các mô hình:\n\n| Stt | Nội dung | Hiệu quả |\n|:---|---|---:|\n"
                   "| 1 | Giải pháp **mới** | {{ tthc.received.total }} hồ sơ |\n| 2 | Zalo OA |\n", figures, numbers)
     assert html.startswith("<p>Các mô hình:</p>\n<table class=\"prose-table\"><thead><tr><th>Stt</th>")
-    assert "<tbody><tr><td>1</td><td>Giải pháp <strong>mới</strong></td><td><span" in html
+    assert "<tbody><tr><td>1</td><td>Giải pháp <strong>mới</strong></td><td><a" in html
     assert "<tr><td>2</td><td>Zalo OA</td><td></td></tr></tbody></table>" in html
 
 
@@ -264,4 +264,4 @@ def test_write_starters_never_overwrites(tmp_path, figures, numbers):
         [prose_path(tmp_path, UNIT, PERIOD, "tthc.satisfaction")]
     assert written[0].read_text(encoding="utf-8") == edited
     html = str(section_prose(tmp_path, UNIT, PERIOD, "tthc.results", figures, numbers))
-    assert html.startswith("<p>Văn bản của chuyên viên: <span") and "7.026" in html
+    assert html.startswith("<p>Văn bản của chuyên viên: <a") and "7.026" in html
