@@ -5,7 +5,6 @@ byte-identical across re-runs."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import platform
 import subprocess
 import sys
@@ -47,7 +46,9 @@ def versions() -> dict[str, str | None]:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from cchc.ingest import sha256_file
+
+    return sha256_file(path)
 
 
 def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, started: str) -> dict[str, Any]:

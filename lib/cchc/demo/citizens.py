@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 from . import period as cal
 from .people import fake_person
 from .text import new_style_tones
 from .vocab import load
-from .writers import BOLD, _save_deterministic
+from . import writers
+from .writers import _save_deterministic
 
 SEED = 20251210
 LAST_RECEIPT = dt.date(2025, 11, 10)   # resolved petitions are received by then (resolved before E)
@@ -104,29 +103,7 @@ def _petition_cells(rows: list[dict[str, Any]], rng: random.Random) -> list[list
 
 def _sheet(workbook: Workbook, name: str, titles: list[str], headers: list[str], rows: list[list[Any]],
            footer: str | None, widths: list[float]) -> None:
-    sheet = workbook.create_sheet(name)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-    def bold(value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = BOLD
-        return cell
-
-    for title in titles:
-        sheet.append([bold(title)] if title else [])
-    if headers:
-        sheet.append([bold(h) for h in headers])
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, dt.datetime):
-                value = WriteOnlyCell(sheet, value=value)
-                value.number_format = "dd/mm/yyyy"
-            cells.append(value)
-        sheet.append(cells)
-    if footer:
-        sheet.append([bold(footer)])
+    writers.append_sheet(workbook, name, titles, headers, rows, footer, widths, date_format="dd/mm/yyyy")
 
 
 def write(folder: Path) -> list[Path]:

@@ -140,10 +140,11 @@ def _save_deterministic(workbook: Workbook, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-def _write_xlsx(path: Path, sheet_name: str, titles: list[str], header: list[str],
-                rows: list[list[Any]], footer: str, widths: list[float],
-                date_format: str = "dd/mm/yyyy hh:mm") -> None:
-    workbook = Workbook(write_only=True)
+def append_sheet(workbook: Workbook, sheet_name: str, titles: list[str], header: list[str],
+                 rows: list[list[Any]], footer: str | None, widths: list[float],
+                 date_format: str = "dd/mm/yyyy hh:mm") -> None:
+    """One export-like sheet: bold title rows, a bold header (if any), rows (datetimes as Excel
+    date cells: midnight as a date, else ``date_format``), a bold footer (if any)."""
     sheet = workbook.create_sheet(sheet_name)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -155,7 +156,8 @@ def _write_xlsx(path: Path, sheet_name: str, titles: list[str], header: list[str
 
     for title in titles:
         sheet.append([bold(title)] if title else [])
-    sheet.append([bold(h) for h in header])
+    if header:
+        sheet.append([bold(h) for h in header])
     for row in rows:
         cells: list[Any] = []
         for value in row:
@@ -167,7 +169,15 @@ def _write_xlsx(path: Path, sheet_name: str, titles: list[str], header: list[str
             else:
                 cells.append(value)
         sheet.append(cells)
-    sheet.append([bold(footer)])
+    if footer:
+        sheet.append([bold(footer)])
+
+
+def _write_xlsx(path: Path, sheet_name: str, titles: list[str], header: list[str],
+                rows: list[list[Any]], footer: str, widths: list[float],
+                date_format: str = "dd/mm/yyyy hh:mm") -> None:
+    workbook = Workbook(write_only=True)
+    append_sheet(workbook, sheet_name, titles, header, rows, footer, widths, date_format)
     _save_deterministic(workbook, path)
 
 
