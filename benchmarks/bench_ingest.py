@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE))
 import make_big_export as gen  # noqa: E402
 
 REPO = HERE.parent
-WORK = HERE / "work"
+WORK = HERE / "scratch"
 RESULTS = HERE / "results"
 UNIT, PERIOD = "bench", "2025"
 TARGET_RATIO = 1.3

@@ -27,7 +27,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = HERE / "work" / "run"
+WORK = HERE / "scratch" / "run"
 RESULTS = HERE / "results"
 BIN = Path(sys.executable).parent
 TARGET = 0.6

@@ -16,7 +16,7 @@ The same seed gives byte-identical csv files and identical cell contents in the 
 About 0.1 % of the rows are deliberately bad (quarantined by the ingest) and about 0.05 %
 repeat an earlier dossier id (collapsed by the deduplication), as in real exports.
 
-Generated files are cached under benchmarks/work/exports/ and reused when present.
+Generated files are cached under benchmarks/scratch/exports/ and reused when present.
 
     .venv/bin/python benchmarks/make_big_export.py [--rows 200000] [--seed 20250705] [--force]
 """
@@ -38,7 +38,7 @@ GENERATOR_VERSION = "1"
 DEFAULT_ROWS = 200_000
 DEFAULT_SEED = 20250705
 HERE = Path(__file__).resolve().parent
-WORK = HERE / "work"
+WORK = HERE / "scratch"
 EXPORTS = WORK / "exports"
 
 DOSSIER_SHEET = "Danh sách hồ sơ"
@@ -400,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="data rows (default 200000)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", type=Path, default=EXPORTS, help="folder (default benchmarks/work/exports)")
+    parser.add_argument("--out", type=Path, default=EXPORTS, help="folder (default benchmarks/scratch/exports)")
     parser.add_argument("--force", action="store_true", help="regenerate even when cached")
     args = parser.parse_args(argv)
     if args.rows < 1000:
