@@ -384,9 +384,21 @@ def profile_forced(root: Path, out: Path, top: int = 40) -> dict:
     stats = pstats.Stats(profiler, stream=buffer)
     stats.sort_stats("tottime").print_stats(top)
     stats.sort_stats("cumulative").print_stats(top)
-    out.write_text(buffer.getvalue(), encoding="utf-8")
+    out.write_text(relative_paths(buffer.getvalue()), encoding="utf-8")
     log(f"profile written to {out}")
     return breakdown
+
+
+def relative_paths(text: str) -> str:
+    """No machine paths in committed results: <repo>/…, <stdlib>/…, <site-packages>/…."""
+    import site
+    import sysconfig
+
+    prefixes = [(str(Path(p)), "<site-packages>") for p in site.getsitepackages()]
+    prefixes += [(sysconfig.get_paths()["stdlib"], "<stdlib>"), (str(REPO), "<repo>")]
+    for prefix, name in sorted(prefixes, key=lambda item: -len(item[0])):
+        text = text.replace(prefix, name)
+    return text
 
 
 # --------------------------------------------------------------------------- report

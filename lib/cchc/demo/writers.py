@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import random
-import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
 from openpyxl import Workbook
+
+from cchc.xlsx_bytes import deterministic_bytes
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from . import vocab
 from .catalogue import Procedure
@@ -22,7 +21,6 @@ from .exports import BOOL_COLUMNS, DATE_COLUMNS, ExportFile
 from .text import new_style_tones, nfd, thousands
 
 FIXED_TIMESTAMP = dt.datetime(2025, 12, 12, 17, 30, 0)
-ZIP_TIMESTAMP = (2025, 12, 12, 17, 30, 0)
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 BOLD = Font(bold=True)
 WIDTHS = {"dossier_id": 24, "procedure_name": 60, "field": 22, "agency": 30, "status": 18,
@@ -123,21 +121,7 @@ def _format_row(export: ExportFile, row: dict[str, Any], rng: random.Random,
 
 def _save_deterministic(workbook: Workbook, path: Path) -> None:
     """Save with fixed document properties and zip timestamps (identical bytes every run)."""
-    workbook.properties.created = FIXED_TIMESTAMP
-    workbook.properties.modified = FIXED_TIMESTAMP
-    workbook.properties.creator = "cchc"
-    raw = io.BytesIO()
-    ExcelWriter(workbook, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    path.write_bytes(out.getvalue())
+    path.write_bytes(deterministic_bytes(workbook, FIXED_TIMESTAMP))
 
 
 def append_sheet(workbook: Workbook, sheet_name: str, titles: list[str], header: list[str],

@@ -10,16 +10,15 @@ workbook exactly as the template left it (nothing entered) is rewritten. Rows ma
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+
+from cchc.xlsx_bytes import deterministic_bytes
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from cchc import atomic
 from cchc.manual import topics
@@ -189,21 +188,7 @@ def build_workbook(unit_name: str, period: str, window: Window,
 
 def workbook_bytes(book: Workbook, stamp: dt.datetime) -> bytes:
     """The xlsx bytes with fixed document properties and zip timestamps (same bytes each time)."""
-    book.properties.created = stamp
-    book.properties.modified = stamp
-    book.properties.creator = "cchc"
-    raw = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return deterministic_bytes(book, stamp)
 
 
 def write_template(root: Path, unit: str, period: str) -> Path:
