@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from cchc.errors import CchcError, message
+from cchc.resources import parse_yaml
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
 _UNIT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -199,7 +200,7 @@ SCHEMA = {
 def _read(path: Path, root: Path) -> dict[str, Any]:
     shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"

@@ -6,14 +6,14 @@ import functools
 from importlib import resources
 from typing import Any
 
-import yaml
+from cchc.resources import parse_yaml
 
 
 @functools.lru_cache(maxsize=None)
 def load(name: str) -> Any:
     """Return the parsed YAML file ``cchc/data/demo/<name>.yaml`` (treat as read-only)."""
     text = resources.files("cchc").joinpath("data", "demo", f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(text)
 
 
 def labels() -> dict[str, Any]:
