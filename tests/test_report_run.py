@@ -126,6 +126,10 @@ def test_manifest_records_inputs_code_and_outputs(ran):
         assert len(manifest["outputs"][name]) == 64
     assert manifest["versions"]["papermill"] and manifest["started"] <= manifest["finished"]
     assert "commit" in manifest["code"] and "dirty" in manifest["code"]
+    phases = manifest["durations_s"]
+    assert {"ingest", "figures", "checks", "notebook", "html", "pdf", "xlsx", "total"} <= set(phases)
+    assert all(seconds >= 0 for seconds in phases.values())
+    assert phases["total"] >= phases["notebook"] + phases["figures"]
 
 
 def test_prose_placeholders_in_the_report_and_bad_prose_refused(tmp_path):

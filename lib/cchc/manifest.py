@@ -51,7 +51,9 @@ def sha256(path: Path) -> str:
     return sha256_file(path)
 
 
-def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, started: str) -> dict[str, Any]:
+def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, started: str,
+          durations: dict[str, float] | None = None) -> dict[str, Any]:
+    """``durations``: seconds per phase of the run (cchc.timing.Stopwatch.report)."""
     outputs = {p.name: sha256(p) for p in sorted(output_dir.iterdir()) if p.is_file() and p.name != "manifest.json"}
     return {
         "unit": params.unit, "period": params.period,
@@ -66,4 +68,5 @@ def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, s
         "outputs": outputs,
         "started": started,
         "finished": now(),
+        "durations_s": durations or {},
     }

@@ -37,7 +37,9 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
     """
     from cchc.manifest import now
+    from cchc.timing import Stopwatch
 
+    clock = Stopwatch()
     started = now()
     root = root.resolve()
     params = load_params(root, unit, period)
@@ -50,7 +52,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
 
             kernel = start_kernel(find_notebook(root).parent)
             worker = ExportWorker()
-        return _run(root, params, force, documents, kernel, worker, started, allow_failed_checks)
+        return _run(root, params, force, documents, kernel, worker, started, allow_failed_checks, clock)
     finally:
         if worker is not None:
             worker.close()
@@ -61,17 +63,21 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
 
 
 def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker, started: str,
-         allow_failed_checks: bool) -> RunResult:
+         allow_failed_checks: bool, clock) -> RunResult:
     unit, period = params.unit, params.period
-    ingested = ingest(root, params, force=force)
+    with clock.phase("ingest"):
+        ingested = ingest(root, params, force=force)
     from cchc import checks as reconciliation
     from cchc.figures import compute_all, load_tables
 
-    tables = load_tables(ingested.processed_dir, ingested.report)
-    figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
-    if documents:
-        check_prose(root, params, figures)
-    results = reconciliation.run_checks(reconciliation.Context(root, params, figures, ingested.report, tables))
+    with clock.phase("figures"):
+        tables = load_tables(ingested.processed_dir, ingested.report)
+        figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
+    with clock.phase("checks"):
+        if documents:
+            check_prose(root, params, figures)
+        results = reconciliation.run_checks(reconciliation.Context(root, params, figures, ingested.report,
+                                                                   tables))
     failed_checks = [c for c in results if c.status == reconciliation.ERROR]
     target = output_dir(root, unit, period)
     failed = target.parent / f"{target.name}.failed"
@@ -91,7 +97,8 @@ def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worke
 
             try:
                 banner = ([c.id for c in failed_checks] if failed_checks else None)
-                render_documents(root, params, figures, staging, kernel=kernel, worker=worker, banner=banner)
+                render_documents(root, params, figures, staging, kernel=kernel, worker=worker, banner=banner,
+                                 clock=clock)
             except Exception as exc:
                 if (staging / NOTEBOOK).is_file():  # keep the failed run log for inspection
                     failed.mkdir(parents=True, exist_ok=True)
@@ -100,7 +107,7 @@ def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worke
                 raise
         from cchc.manifest import build
 
-        manifest = build(root, params, ingested.report, staging, started)
+        manifest = build(root, params, ingested.report, staging, started, clock.report())
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True,
                                                           indent=2, default=str) + "\n", encoding="utf-8")
     shutil.rmtree(failed, ignore_errors=True)

@@ -22,37 +22,43 @@ def find_notebook(root: Path) -> Path:
 
 
 def render_documents(root: Path, params: Params, figures: FigureSet, staging: Path, kernel=None,
-                     worker=None, banner: list[str] | None = None) -> None:
+                     worker=None, banner: list[str] | None = None, clock=None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
     export it (in ``worker``, an ExportWorker, when given) while this process writes the Excel
-    appendix, which needs no notebook."""
+    appendix, which needs no notebook. ``clock``: a cchc.timing.Stopwatch told each phase."""
     from cchc.document import build_document
     from cchc.render.execute import execute
     from cchc.render.kernel import stop_kernel
     from cchc.report import stylesheet
+    from cchc.timing import Stopwatch
 
+    clock = clock or Stopwatch()
     notebook = find_notebook(root)
     document = build_document(params)
     executed = staging / NOTEBOOK
     try:
-        execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(root),
-                                     "figures_file": str(staging / "figures.json")},
-                cwd=notebook.parent, kernel=kernel)
+        with clock.phase("notebook"):
+            execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(root),
+                                         "figures_file": str(staging / "figures.json")},
+                    cwd=notebook.parent, kernel=kernel)
     finally:
         stop_kernel(kernel)
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
+    arguments = (executed, title, stylesheet(), staging / "report.html", staging / "report.pdf", banner)
     if worker is not None:
-        exported = worker.export(executed, title, stylesheet(), staging / "report.html", staging / "report.pdf",
-                                 banner)
-        write_appendix(figures, document, staging / "phu-luc.xlsx")
-        exported.result()
-        return
-    from cchc.render.export import to_html, to_pdf
+        with clock.phase("export_worker_wait"):  # only when its imports are not done yet
+            exported = worker.export(*arguments)
+        with clock.phase("xlsx"):
+            write_appendix(figures, document, staging / "phu-luc.xlsx")
+        seconds = exported.result()
+    else:
+        from cchc.render.export import export
 
-    html = to_html(executed, title, stylesheet(), banner)
-    (staging / "report.html").write_text(html, encoding="utf-8")
-    to_pdf(html, staging / "report.pdf")
-    write_appendix(figures, document, staging / "phu-luc.xlsx")
+        seconds = export(*arguments)
+        with clock.phase("xlsx"):
+            write_appendix(figures, document, staging / "phu-luc.xlsx")
+    for name, value in seconds.items():
+        clock.add(name, value)
 
 
 def write_appendix(figures: FigureSet, document, xlsx: Path) -> None:

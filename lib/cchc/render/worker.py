@@ -22,12 +22,10 @@ def _warm() -> None:
 
 
 def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str,
-            banner: list[str] | None = None) -> None:
-    from cchc.render.export import to_html, to_pdf
+            banner: list[str] | None = None) -> dict[str, float]:
+    from cchc.render.export import export
 
-    html = to_html(Path(executed), title, css, banner)
-    Path(html_path).write_text(html, encoding="utf-8")
-    to_pdf(html, Path(pdf_path))
+    return export(Path(executed), title, css, Path(html_path), Path(pdf_path), banner)
 
 
 class ExportWorker:
@@ -37,7 +35,8 @@ class ExportWorker:
 
     def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path,
                banner: list[str] | None = None) -> Future:
-        """Start the export; the returned future's result() waits for it (and re-raises)."""
+        """Start the export; the returned future's result() waits for it (and re-raises) and
+        gives the seconds spent on the HTML and on the PDF."""
         args = (str(executed), title, css, str(html), str(pdf), banner)
         try:
             self._warming.result()
