@@ -82,3 +82,10 @@ def test_aliases_and_sources_accepted(tmp_path):
     params = load_params(root, "u", "2025")
     assert params.aliases == {"dossiers": {"received_at": ["Ngày nộp hồ sơ"]}}
     assert params.sources["b.xlsx"] == {"kind": "catalogue", "sheet": "DM"}
+
+
+def test_period_given_as_a_number_as_papermill_passes_it(tmp_path):
+    # `papermill report.ipynb out.ipynb -p period 2025` injects period = 2025 (an int)
+    root = _root(tmp_path)
+    params = load_params(root, "u", 2025)
+    assert params.period == "2025" and params.window.start == dt.date(2025, 1, 1)

@@ -228,7 +228,9 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def load_params(root: Path, unit: str, period: str) -> Params:
+def load_params(root: Path, unit: str, period: str | int) -> Params:
+    """``period`` may be an int: `papermill -p period 2025` passes one."""
+    unit, period = str(unit), str(period)
     if not _UNIT.match(unit):
         raise CchcError("bad_unit", unit=unit)
     window = default_window(period)
