@@ -46,8 +46,7 @@ def render_documents(root: Path, params: Params, figures: FigureSet, staging: Pa
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
     arguments = (executed, title, stylesheet(), staging / "report.html", staging / "report.pdf", banner)
     if worker is not None:
-        with clock.phase("export_worker_wait"):  # only when its imports are not done yet
-            exported = worker.export(*arguments)
+        exported = worker.export(*arguments)
         with clock.phase("xlsx"):
             write_appendix(figures, document, staging / "phu-luc.xlsx")
         seconds = exported.result()

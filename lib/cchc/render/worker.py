@@ -3,22 +3,41 @@
 Started at the beginning of a run, it imports nbconvert and WeasyPrint (about 1.5 s) on the
 other core while this process ingests, computes figures and drives the kernel; the export
 then runs there as soon as the executed notebook exists.
+
+The worker is `python -m cchc.render.worker` (this environment's interpreter), not a
+multiprocessing child: it never re-imports the caller's main module, so a scheduler's script
+that calls `cchc.pipeline.run` without an `if __name__ == "__main__":` guard works too.
+Requests and replies are pickled over its stdin/stdout (the worker sends its own stdout to
+stderr so that no library print can garble a reply); an error raised in the worker is raised
+again here with its type (CchcError included). When the worker cannot start or dies, the
+export runs in this process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import traceback
 from pathlib import Path
+from typing import Any, BinaryIO
+
+_LENGTH = struct.Struct(">Q")
 
 
-def _warm() -> None:
+def _send(stream: BinaryIO, value: Any) -> None:
+    data = pickle.dumps(value)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
 
-    from cchc.render import export
-    from cchc.report import stylesheet
 
-    export.warm_up(stylesheet())
+def _receive(stream: BinaryIO) -> Any:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError
+    return pickle.loads(stream.read(_LENGTH.unpack(head)[0]))
 
 
 def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str,
@@ -28,23 +47,108 @@ def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str,
     return export(Path(executed), title, css, Path(html_path), Path(pdf_path), banner)
 
 
+class Reply:
+    """The result of an export: ``result()`` waits for it, re-raises its error, and gives the
+    seconds spent on the HTML and on the PDF."""
+
+    def __init__(self, worker: ExportWorker | None, args: tuple, value: Any = None) -> None:
+        self._worker, self._args, self._value = worker, args, value
+
+    def result(self) -> dict[str, float]:
+        if self._worker is not None:
+            self._value = self._worker._reply(self._args)
+            self._worker = None
+        if isinstance(self._value, BaseException):
+            raise self._value
+        return self._value
+
+
 class ExportWorker:
     def __init__(self) -> None:
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        self._warming: Future = self._pool.submit(_warm)
+        package_parent = str(Path(__file__).resolve().parents[2])  # cchc importable in the worker too
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [package_parent, *filter(None, [os.environ.get("PYTHONPATH")])])}
+        try:
+            self._process: subprocess.Popen | None = subprocess.Popen(
+                [sys.executable, "-m", "cchc.render.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                env=env)
+        except (OSError, ValueError):
+            self._process = None
 
     def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path,
-               banner: list[str] | None = None) -> Future:
-        """Start the export; the returned future's result() waits for it (and re-raises) and
-        gives the seconds spent on the HTML and on the PDF."""
+               banner: list[str] | None = None) -> Reply:
+        """Start the export (in the worker when it runs, else here and now)."""
         args = (str(executed), title, css, str(html), str(pdf), banner)
+        if self._process is not None and self._process.poll() is None:
+            try:
+                _send(self._process.stdin, args)
+                return Reply(self, args)
+            except OSError:  # the worker died: export here
+                self.close()
+        return Reply(None, args, _here(args))
+
+    def _reply(self, args: tuple) -> Any:
         try:
-            self._warming.result()
-            return self._pool.submit(_export, *args)
-        except BrokenProcessPool:  # the worker could not start (e.g. python reading <stdin>)
-            done: Future = Future()
-            done.set_result(_export(*args))
-            return done
+            ok, value = _receive(self._process.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):  # the worker died: export here
+            self.close()
+            return _here(args)
+        return value
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        process, self._process = self._process, None
+        if process is None:
+            return
+        for stream in (process.stdin, process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _here(args: tuple) -> Any:
+    try:
+        return _export(*args)
+    except Exception as exc:  # raised by Reply.result(), as from the worker
+        return exc
+
+
+def _serve() -> None:
+    """The worker's loop: warm up, then export each request read from stdin."""
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # prints of any library go to stderr, never into a reply
+    requests = sys.stdin.buffer
+    try:
+        from cchc.render import export
+        from cchc.report import stylesheet
+
+        export.warm_up(stylesheet())
+    except Exception:  # the export itself will raise the error, in the run's terms
+        pass
+    while True:
+        try:
+            args = _receive(requests)
+        except EOFError:
+            return
+        try:
+            reply = (True, _export(*args))
+        except Exception as exc:
+            from cchc.errors import CchcError
+
+            if not isinstance(exc, CchcError):  # an internal error: keep where it happened
+                exc.add_note("".join(["(export worker)\n", traceback.format_exc()]))
+            reply = (False, exc)
+        try:
+            _send(replies, reply)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            _send(replies, (False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+
+
+if __name__ == "__main__":
+    _serve()
