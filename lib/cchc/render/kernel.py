@@ -13,13 +13,18 @@ import sys
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 
 KERNEL_NAME = "python3"
 WARM_UP = "import cchc.report, cchc.report.charts as _c; _c._pyplot(); del _c"
 
 
-class ProjectKernelManager(KernelManager):
+class ProjectKernelManager(AsyncKernelManager):
+    """Async, as nbclient expects: with a blocking manager nbclient gets a blocking client, whose
+    wait for IOPub messages (no timeout) blocks nbclient's event loop, shell replies included;
+    a run then hung now and then for ever on a cell the kernel had long finished."""
+
     @property
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
@@ -34,8 +39,8 @@ class ProjectKernelManager(KernelManager):
 def start_kernel(cwd: Path) -> ProjectKernelManager:
     """Launch the kernel now (it boots in its own process) and queue the warm-up imports."""
     manager = ProjectKernelManager(kernel_name=KERNEL_NAME)
-    manager.start_kernel(cwd=str(cwd))
-    client = manager.client()
+    run_sync(manager.start_kernel)(cwd=str(cwd))
+    client = manager.blocking_client()  # a client of its own, for the warm-up request only
     client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
     client.execute(WARM_UP, silent=True, store_history=False)
     manager.warm_up_client = client  # kept open until stop_kernel, so the request is delivered
@@ -50,4 +55,4 @@ def stop_kernel(manager: ProjectKernelManager | None) -> None:
         client.stop_channels()
         manager.warm_up_client = None
     if manager.has_kernel:
-        manager.shutdown_kernel(now=True)
+        run_sync(manager.shutdown_kernel)(now=True)
