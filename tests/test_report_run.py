@@ -96,6 +96,23 @@ def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
     assert kept.is_file() and "hỏng có chủ ý" in kept.read_text(encoding="utf-8")
 
 
+def test_a_cell_over_the_time_limit_stops_the_run_with_its_name_instead_of_hanging(ran):
+    before = {p.name: p.read_bytes() for p in (ran / OUT).iterdir()}
+    notebook = nbformat.read(REPO / "notebooks/report.ipynb", as_version=4)
+    slow = next(c for c in notebook.cells if c.get("id") == "section-tthc")
+    slow.source = "import time\ntime.sleep(120)"
+    (ran / "notebooks").mkdir(exist_ok=True)
+    nbformat.write(notebook, ran / "notebooks/report.ipynb")
+    try:
+        done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(ran), "--cell-timeout", "3")
+    finally:
+        shutil.rmtree(ran / "notebooks")
+    assert done.returncode == 1, done.stderr
+    assert "'section-tthc'" in done.stderr and "3 giây" in done.stderr and "--cell-timeout" in done.stderr
+    assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
+    assert (ran / "outputs/xa-thu/2025-07.failed/report.ipynb").is_file()
+
+
 def test_kernel_is_this_environment_even_from_cron_with_a_bogus_kernelspec(tmp_path):
     """cron: almost no environment; the machine's 'python3' kernel spec points elsewhere."""
     import json

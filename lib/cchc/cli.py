@@ -9,11 +9,19 @@ import traceback
 from pathlib import Path
 
 from cchc.errors import CchcError, message
+from cchc.render.execute import CELL_TIMEOUT
 from cchc.resources import load_yaml
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
 DEMO_UNIT, DEMO_PERIOD = "nguyen-luong-bang", "2025"
+
+
+def _seconds(value: str) -> int:
+    """A positive whole number of seconds (--cell-timeout)."""
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise argparse.ArgumentTypeError(load_yaml("cli.yaml")["options"]["bad_seconds"].format(value=value))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--force", action="store_true", help=opts["force"])
         if name == "run":
             sub.add_argument("--allow-failed-checks", action="store_true", help=opts["allow_failed_checks"])
+            sub.add_argument("--cell-timeout", type=_seconds, default=CELL_TIMEOUT, metavar="GIÂY",
+                             help=opts["cell_timeout"].format(default=CELL_TIMEOUT))
     verify = commands.add_parser("verify", help=text["commands"]["verify"], description=text["commands"]["verify"])
     verify.add_argument("output_dir", type=Path, metavar="OUTPUT_DIR", help=opts["output_dir"])
     verify.add_argument("--root", type=Path, default=None, metavar="DIR", help=opts["verify_root"])
@@ -102,7 +112,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         from cchc.pipeline import run
 
-        result = run(root, args.unit, args.period, force=args.force, allow_failed_checks=args.allow_failed_checks)
+        result = run(root, args.unit, args.period, force=args.force, allow_failed_checks=args.allow_failed_checks,
+                     cell_timeout=args.cell_timeout)
         print(_ingest_summary(result.ingest, root))
         for note in _warnings(result.ingest.report):
             print(note, file=sys.stderr)

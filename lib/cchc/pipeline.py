@@ -30,7 +30,7 @@ def run_ingest(root: Path, unit: str, period: str, force: bool = False) -> Inges
 
 
 def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
-        allow_failed_checks: bool = False) -> RunResult:
+        allow_failed_checks: bool = False, cell_timeout: int | None = None) -> RunResult:
     """Ingest, compute every figure, and publish the outputs of one unit and period.
 
     Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded;
@@ -52,7 +52,8 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
 
             kernel = start_kernel(find_notebook(root).parent)
             worker = ExportWorker()
-        return _run(root, params, force, documents, kernel, worker, started, allow_failed_checks, clock)
+        return _run(root, params, force, documents, kernel, worker, started, allow_failed_checks, clock,
+                    cell_timeout)
     finally:
         if worker is not None:
             worker.close()
@@ -63,7 +64,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
 
 
 def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worker, started: str,
-         allow_failed_checks: bool, clock) -> RunResult:
+         allow_failed_checks: bool, clock, cell_timeout: int | None) -> RunResult:
     unit, period = params.unit, params.period
     with clock.phase("ingest"):
         ingested = ingest(root, params, force=force)
@@ -98,7 +99,7 @@ def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worke
             try:
                 banner = ([c.id for c in failed_checks] if failed_checks else None)
                 render_documents(root, params, figures, staging, kernel=kernel, worker=worker, banner=banner,
-                                 clock=clock)
+                                 clock=clock, cell_timeout=cell_timeout)
             except Exception as exc:
                 if (staging / NOTEBOOK).is_file():  # keep the failed run log for inspection
                     failed.mkdir(parents=True, exist_ok=True)

@@ -8,23 +8,77 @@ from typing import Any
 
 from cchc.errors import CchcError
 
+CELL_TIMEOUT = 1800  # seconds a cell may run before the run stops with an error (never hangs)
 
-def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, kernel: Any = None) -> None:
-    """``kernel``: a started kernel manager to run on (see cchc.render.kernel.start_kernel)."""
+
+def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, kernel: Any = None,
+            cell_timeout: int | None = None) -> None:
+    """``kernel``: a started kernel manager to run on (see cchc.render.kernel.start_kernel);
+    ``cell_timeout``: seconds per cell (default CELL_TIMEOUT)."""
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
     from cchc.render.kernel import KERNEL_NAME, ProjectKernelManager
 
+    live: list = []  # the notebook being executed, to keep it when a cell times out
+    seconds = cell_timeout or CELL_TIMEOUT
+    quiet = _QuietLogger("papermill")  # nbclient's English log lines; the error below says it all
     try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
-            language="python", cwd=str(cwd), progress_bar=False, log_output=False,
-            request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager,
-            **({"km": kernel} if kernel is not None else {}))
+        with quiet:
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
+                language="python", cwd=str(cwd), progress_bar=False, log_output=False,
+                request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager,
+                execution_timeout=seconds, on_notebook_start=lambda notebook: live.append(notebook),
+                **({"km": kernel} if kernel is not None else {}))
     except PapermillExecutionError as exc:
         raise CchcError("notebook_cell_failed", notebook=notebook.name, cell=_cell_name(output, exc),
                         ename=exc.ename, evalue=exc.evalue) from exc
+    except CellTimeoutError as exc:
+        raise CchcError("notebook_cell_timeout", notebook=notebook.name, cell=_timed_out(live, output),
+                        seconds=seconds) from exc
+
+
+class _QuietLogger:
+    """Within the block, the named logger shows nothing below CRITICAL."""
+
+    def __init__(self, name: str) -> None:
+        import logging
+
+        self._logger = logging.getLogger(name)
+        self._level = self._logger.level
+
+    def __enter__(self) -> None:
+        self._logger.setLevel("CRITICAL")
+
+    def __exit__(self, *_: object) -> None:
+        self._logger.setLevel(self._level)
+
+
+def _timed_out(live: list, output: Path) -> str:
+    """Write the notebook as far as it ran (papermill writes nothing on a timeout) and name the
+    cell that was stopped: the last one papermill started."""
+    if not live:
+        return "?"
+    import nbformat
+
+    nb = live[-1]
+    started = [c for c in nb.cells if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get(
+        "start_time")]
+    if started:  # papermill marks every cell completed at the end; say what really happened
+        stopped = nb.cells.index(started[-1])
+        for index, cell in enumerate(nb.cells):
+            if index >= stopped and "papermill" in cell.get("metadata", {}):
+                cell.metadata.papermill["status"] = "failed" if index == stopped else "pending"
+    try:
+        nbformat.write(nb, str(output))
+    except Exception:  # keeping the log is a courtesy; the error names the cell anyway
+        pass
+    if not started:
+        return "?"
+    cell = started[-1]
+    return f"'{cell.get('id', '?')}' (In [{cell.get('execution_count') or '?'}])"
 
 
 def _cell_name(executed: Path, exc: Any) -> str:
@@ -41,3 +95,4 @@ def _cell_name(executed: Path, exc: Any) -> str:
     except Exception:  # the executed notebook may be unreadable; the count still names it
         pass
     return f"'{name}' (In [{exc.exec_count}])"
+

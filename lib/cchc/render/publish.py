@@ -22,7 +22,8 @@ def find_notebook(root: Path) -> Path:
 
 
 def render_documents(root: Path, params: Params, figures: FigureSet, staging: Path, kernel=None,
-                     worker=None, banner: list[str] | None = None, clock=None) -> None:
+                     worker=None, banner: list[str] | None = None, clock=None,
+                     cell_timeout: int | None = None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
     export it (in ``worker``, an ExportWorker, when given) while this process writes the Excel
     appendix, which needs no notebook. ``clock``: a cchc.timing.Stopwatch told each phase."""
@@ -40,7 +41,7 @@ def render_documents(root: Path, params: Params, figures: FigureSet, staging: Pa
         with clock.phase("notebook"):
             execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(root),
                                          "figures_file": str(staging / "figures.json")},
-                    cwd=notebook.parent, kernel=kernel)
+                    cwd=notebook.parent, kernel=kernel, cell_timeout=cell_timeout)
     finally:
         stop_kernel(kernel)
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
