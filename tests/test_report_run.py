@@ -78,17 +78,23 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     assert '<td class="text">=HYPERLINK("x")</td>' in html  # shown as text
 
 
-def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
+def _run_with_tthc_cell(ran, source: str, *options: str):
+    """`cchc run` with the analyst's copy of the notebook whose TTHC cell is ``source``; returns
+    the finished command and the outputs as they were before it."""
     before = {p.name: p.read_bytes() for p in (ran / OUT).iterdir()}
     notebook = nbformat.read(REPO / "notebooks/report.ipynb", as_version=4)
-    broken = next(c for c in notebook.cells if c.get("id") == "section-tthc")
-    broken.source = 'raise RuntimeError("hỏng có chủ ý")'
+    next(c for c in notebook.cells if c.get("id") == "section-tthc").source = source
     (ran / "notebooks").mkdir(exist_ok=True)
     nbformat.write(notebook, ran / "notebooks/report.ipynb")
     try:
-        done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(ran))
+        done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(ran), *options)
     finally:
         shutil.rmtree(ran / "notebooks")
+    return done, before
+
+
+def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
+    done, before = _run_with_tthc_cell(ran, 'raise RuntimeError("hỏng có chủ ý")')
     assert done.returncode == 1
     assert "'section-tthc'" in done.stderr and "RuntimeError" in done.stderr and "hỏng có chủ ý" in done.stderr
     assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
@@ -97,20 +103,13 @@ def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
 
 
 def test_a_cell_over_the_time_limit_stops_the_run_with_its_name_instead_of_hanging(ran):
-    before = {p.name: p.read_bytes() for p in (ran / OUT).iterdir()}
-    notebook = nbformat.read(REPO / "notebooks/report.ipynb", as_version=4)
-    slow = next(c for c in notebook.cells if c.get("id") == "section-tthc")
-    slow.source = "import time\ntime.sleep(120)"
-    (ran / "notebooks").mkdir(exist_ok=True)
-    nbformat.write(notebook, ran / "notebooks/report.ipynb")
-    try:
-        done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(ran), "--cell-timeout", "3")
-    finally:
-        shutil.rmtree(ran / "notebooks")
+    done, before = _run_with_tthc_cell(ran, "import time\ntime.sleep(120)", "--cell-timeout", "3")
     assert done.returncode == 1, done.stderr
     assert "'section-tthc'" in done.stderr and "3 giây" in done.stderr and "--cell-timeout" in done.stderr
     assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
-    assert (ran / "outputs/xa-thu/2025-07.failed/report.ipynb").is_file()
+    kept = nbformat.read(ran / "outputs/xa-thu/2025-07.failed/report.ipynb", as_version=4)
+    stopped = next(c for c in kept.cells if c.get("id") == "section-tthc")
+    assert stopped.metadata.papermill["status"] == "failed"
 
 
 def test_kernel_is_this_environment_even_from_cron_with_a_bogus_kernelspec(tmp_path):
