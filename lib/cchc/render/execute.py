@@ -3,6 +3,8 @@ environment's kernel; a failing cell becomes a CchcError naming the cell."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +25,8 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
 
     live: list = []  # the notebook being executed, to keep it when a cell times out
     seconds = cell_timeout or CELL_TIMEOUT
-    quiet = _QuietLogger("papermill")  # nbclient's English log lines; the error below says it all
     try:
-        with quiet:
+        with _quiet("papermill"):  # nbclient's English log lines; the errors below say it all
             papermill.execute_notebook(
                 str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME,
                 language="python", cwd=str(cwd), progress_bar=False, log_output=False,
@@ -40,20 +41,18 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
                         seconds=seconds) from exc
 
 
-class _QuietLogger:
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
     """Within the block, the named logger shows nothing below CRITICAL."""
+    import logging
 
-    def __init__(self, name: str) -> None:
-        import logging
-
-        self._logger = logging.getLogger(name)
-        self._level = self._logger.level
-
-    def __enter__(self) -> None:
-        self._logger.setLevel("CRITICAL")
-
-    def __exit__(self, *_: object) -> None:
-        self._logger.setLevel(self._level)
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel("CRITICAL")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _timed_out(live: list, output: Path) -> str:

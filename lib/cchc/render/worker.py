@@ -89,11 +89,10 @@ class ExportWorker:
 
     def _reply(self, args: tuple) -> Any:
         try:
-            ok, value = _receive(self._process.stdout)
+            return _receive(self._process.stdout)  # the seconds, or the error raised there
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died: export here
             self.close()
             return _here(args)
-        return value
 
     def close(self) -> None:
         process, self._process = self._process, None
@@ -137,17 +136,17 @@ def _serve() -> None:
         except EOFError:
             return
         try:
-            reply = (True, _export(*args))
+            reply = _export(*args)
         except Exception as exc:
             from cchc.errors import CchcError
 
             if not isinstance(exc, CchcError):  # an internal error: keep where it happened
                 exc.add_note("".join(["(export worker)\n", traceback.format_exc()]))
-            reply = (False, exc)
+            reply = exc
         try:
             _send(replies, reply)
         except (pickle.PicklingError, TypeError, AttributeError):
-            _send(replies, (False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+            _send(replies, RuntimeError(f"{type(reply).__name__}: {reply}"))
 
 
 if __name__ == "__main__":
