@@ -147,8 +147,8 @@ def bare_read(path: Path, sheet: str) -> int:
 
 
 def forced_ingest(root: Path):
-    from cchc.ingest import ingest
-    from cchc.params import load_params
+    from cchc.ingest.run import ingest
+    from cchc.config.params import load_params
 
     params = load_params(root, UNIT, PERIOD)
     shutil.rmtree(root / "data" / "processed", ignore_errors=True)  # the per-file cache too
@@ -159,8 +159,8 @@ def forced_ingest(root: Path):
 
 
 def cached_ingest(root: Path) -> float:
-    from cchc.ingest import ingest
-    from cchc.params import load_params
+    from cchc.ingest.run import ingest
+    from cchc.config.params import load_params
 
     params = load_params(root, UNIT, PERIOD)
     gc.collect()
@@ -287,20 +287,20 @@ def python_startup(repeats: int) -> float:
 # (module, attribute, label): functions timed by stage_breakdown(). Wrapped in this process
 # only, for one measurement, then restored; missing names are skipped (the library may move).
 STAGES = [
-    ("cchc.ingest", "sha256_file", "sha256 of the raw files"),
-    ("cchc.parse", "parse_file", "parse_file (read + classify + parse + quarantine)"),
-    ("cchc.parse", "read_table", "  read_table (calamine / csv)"),
-    ("cchc.parse", "_parse_columns", "  _parse_columns (cells -> values)"),
-    ("cchc.values", "parse_dates", "    parse_dates"),
-    ("cchc.values", "parse_texts", "    parse_texts"),
-    ("cchc.values", "parse_categories", "    parse_categories"),
-    ("cchc.parse", "apply_row_rules", "  apply_row_rules"),
-    ("cchc.parse.ParsedFile", "meta", "ParsedFile.meta (cache metadata + report)"),
-    ("cchc.combine", "to_frame", "to_frame (lists -> typed DataFrame)"),
+    ("cchc.ingest.run", "sha256_file", "sha256 of the raw files"),
+    ("cchc.ingest.parse", "parse_file", "parse_file (read + classify + parse + quarantine)"),
+    ("cchc.ingest.parse", "read_table", "  read_table (calamine / csv)"),
+    ("cchc.ingest.parse", "_parse_columns", "  _parse_columns (cells -> values)"),
+    ("cchc.ingest.cells", "parse_dates", "    parse_dates"),
+    ("cchc.ingest.cells", "parse_texts", "    parse_texts"),
+    ("cchc.ingest.cells", "parse_categories", "    parse_categories"),
+    ("cchc.ingest.parse", "apply_row_rules", "  apply_row_rules"),
+    ("cchc.ingest.parse.ParsedFile", "meta", "ParsedFile.meta (cache metadata + report)"),
+    ("cchc.ingest.combine", "to_frame", "to_frame (lists -> typed DataFrame)"),
     ("pandas.DataFrame", "to_parquet", "DataFrame.to_parquet (cache + outputs)"),
-    ("cchc.combine", "combine", "combine (dedup, conflicts, report)"),
-    ("cchc.combine", "find_conflicts", "  find_conflicts"),
-    ("cchc.ingest_report", "render_markdown", "render_markdown"),
+    ("cchc.ingest.combine", "combine", "combine (dedup, conflicts, report)"),
+    ("cchc.ingest.combine", "find_conflicts", "  find_conflicts"),
+    ("cchc.ingest.report", "render_markdown", "render_markdown"),
 ]
 
 
@@ -359,8 +359,8 @@ def profile_forced(root: Path, out: Path, top: int = 40) -> dict:
     import io
     import pstats
 
-    from cchc.ingest import ingest
-    from cchc.params import load_params
+    from cchc.ingest.run import ingest
+    from cchc.config.params import load_params
 
     breakdown = stage_breakdown(root)
     buffer = io.StringIO()
@@ -563,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "method": {
             "bare_read": "CalamineWorkbook.from_path(p).get_sheet_by_name(sheet).to_python(skip_empty_area=False)",
-            "ingest": "cchc.ingest.ingest(root, load_params(root), force=True); data/processed/ "
+            "ingest": "cchc.ingest.run.ingest(root, load_params(root), force=True); data/processed/ "
                       "(incl. the .cache) deleted before each repeat, deletion not timed",
             "order": "repeats interleaved: bare, xlsx, csv then reversed on odd repeats; gc.collect() "
                      "before each timing; one untimed warm-up ingest of a 2000-row root first",

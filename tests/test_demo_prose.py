@@ -1,13 +1,13 @@
 """The demo commune's prose (params/nguyen-luong-bang/prose/2025/*.md, written from the reference
 report): every file belongs to a section of the outline, types no number by hand and names only
-figures listed in docs/figures.md. The checks are the renderer's own (cchc.prose)."""
+figures listed in docs/figures.md. The checks are the renderer's own (cchc.report.prose)."""
 
 import re
 
 import pytest
 
 from cchc.figures.registry import FigureSet, count, rate
-from cchc.prose import (COMMENT, FUNCTIONS, INNER, PLACEHOLDER, ProseText, hand_typed_numbers,
+from cchc.report.prose import (COMMENT, FUNCTIONS, INNER, PLACEHOLDER, ProseText, hand_typed_numbers,
                         load_prose, render_prose)
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline

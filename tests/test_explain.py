@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from cchc import explain as ex
-from cchc.errors import CchcError
+from cchc.core.errors import CchcError
 from cchc.figures import compute_all
 from cchc.figures.tthc import DOSSIER_RATES
-from cchc.params import load_params
+from cchc.config.params import load_params
 from cchc.pipeline import run_ingest
 from conftest import REPO, make_root
 

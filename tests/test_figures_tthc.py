@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from cchc.combine import to_frame
+from cchc.ingest.combine import to_frame
 from cchc.figures import tthc
 from cchc.figures.registry import FigureSet
-from cchc.params import Window
-from cchc.sources import load_spec
+from cchc.config.params import Window
+from cchc.config.sources import load_spec
 
 W = Window(dt.date(2025, 7, 1), dt.date(2025, 7, 31))
 FIELDS = ["dossier_id", "channel", "received_at", "due_at", "resolved_at", "status", "field", "agency",
@@ -168,7 +168,7 @@ def test_targets_attach_assessment(figures):
 
 
 def test_unknown_target_is_an_error(figures):
-    from cchc.errors import CchcError
+    from cchc.core.errors import CchcError
 
     with pytest.raises(CchcError, match="tthc.rate.digitised"):
         figures.apply_targets({"tthc.rate.digitised": 1.0})

@@ -6,10 +6,10 @@ import json
 import pandas as pd
 import pytest
 
-from cchc import parse as parse_module
-from cchc.errors import CchcError
-from cchc.ingest import ingest
-from cchc.params import load_params
+from cchc.ingest import parse as parse_module
+from cchc.core.errors import CchcError
+from cchc.ingest.run import ingest
+from cchc.config.params import load_params
 from conftest import make_root, write_xlsx
 
 

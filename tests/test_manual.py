@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from cchc.figures.manual import compute_section, declared, initiatives, tasks
-from cchc.ingest import ingest
+from cchc.ingest.run import ingest
 from cchc.manual import TemplateExists, previous_period, write_template
 from cchc.manual import topics
 from cchc.manual.template import TITLE_ROWS
-from cchc.params import load_params
-from cchc.parse import classify
-from cchc.readers import read_tables
-from cchc.sources import load_specs
+from cchc.config.params import load_params
+from cchc.ingest.parse import classify
+from cchc.ingest.readers import read_tables
+from cchc.config.sources import load_specs
 from conftest import CATALOGUE_HEADER, DOSSIER_HEADER, make_root
 
 HEADER_ROW = TITLE_ROWS + 1
@@ -56,7 +56,7 @@ def test_previous_period(period, before):
 
 
 def test_previous_period_of_a_malformed_period_is_an_error():
-    from cchc.errors import CchcError
+    from cchc.core.errors import CchcError
 
     with pytest.raises(CchcError):
         previous_period("2025-S1")

@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from cchc.errors import CchcError
+from cchc.core.errors import CchcError
 from cchc.figures.registry import FigureSet, count, definitions, rate
-from cchc.prose import (ProseError, ProseText, load_prose, neutral_templates, neutral_text,
+from cchc.report.prose import (ProseError, ProseText, load_prose, neutral_templates, neutral_text,
                         prose_path, render_prose, section_prose, write_starters)
 from cchc.report.numbers import Numbers
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 UNIT, PERIOD = "xa-a", "2025"
 FILE = f"params/{UNIT}/prose/{PERIOD}/tthc.results.md"

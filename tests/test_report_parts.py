@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from cchc.document import build_document, period_phrase
+from cchc.config.letter import build_document, period_phrase
 from cchc.figures.registry import FigureSet, count, rate
-from cchc.params import load_params
+from cchc.config.params import load_params
 from cchc.report.numbers import Numbers
 from cchc.report.outline import number_outline
 
@@ -52,7 +52,7 @@ def test_document_items_from_parameters(tmp_path):
 
 
 def test_unknown_document_key_is_an_error(tmp_path):
-    from cchc.errors import CchcError
+    from cchc.core.errors import CchcError
 
     (tmp_path / "params/u").mkdir(parents=True)
     (tmp_path / "params/u/2025.yaml").write_text('unit_name: "Xã A"\ndocument:\n  so: "1"\n', encoding="utf-8")

@@ -8,13 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cchc import fmt
-from cchc.errors import CchcError
+from cchc.core import fmt
+from cchc.core.errors import CchcError
 from cchc.figures import finance
-from cchc.ingest import ingest, raw_dir
-from cchc.params import load_params
-from cchc.parse import classify
-from cchc.sources import load_specs
+from cchc.ingest.run import ingest, raw_dir
+from cchc.config.params import load_params
+from cchc.ingest.parse import classify
+from cchc.config.sources import load_specs
 from conftest import CATALOGUE_HEADER, DOSSIER_HEADER, make_root, write_csv, write_xlsx
 
 UNIT, PERIOD = "xa-thu", "2025-07"

@@ -2,9 +2,9 @@ import unicodedata
 
 import pytest
 
-from cchc.errors import CchcError
-from cchc.parse import classify
-from cchc.sources import find_header, load_spec, load_specs
+from cchc.core.errors import CchcError
+from cchc.ingest.parse import classify
+from cchc.config.sources import find_header, load_spec, load_specs
 
 
 def test_header_found_below_title_rows():

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from cchc.text import match_key, normalize, slug
+from cchc.core.text import match_key, normalize, slug
 
 
 @pytest.mark.parametrize("raw, expected", [

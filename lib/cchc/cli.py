@@ -8,9 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from cchc.errors import CchcError, message
+from cchc.core.errors import CchcError, message
 from cchc.render.execute import CELL_TIMEOUT
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
@@ -79,7 +79,7 @@ def _ingest_summary(result, root: Path) -> str:
     report_path = _shown(result.processed_dir / "ingest-report.md", root)
     if result.from_cache:
         return message("ingest_cached", report=report_path)
-    from cchc import fmt
+    from cchc.core import fmt
 
     shown = {key: fmt.integer(value) for key, value in rows.items()}
     files = len({entry["file"] for entry in report["files"]})  # one entry per sheet
@@ -117,7 +117,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(_ingest_summary(result.ingest, root))
         for note in _warnings(result.ingest.report):
             print(note, file=sys.stderr)
-        from cchc import fmt
+        from cchc.core import fmt
 
         print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
         return 0
@@ -128,7 +128,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(to_json(verdict) if args.json else to_text(verdict), end="")
         return verdict.exit_code()
     if args.command == "explain":
-        from cchc import fmt
+        from cchc.core import fmt
         from cchc.explain import explain, say, to_csv, to_text
 
         result = explain(root, args.unit, args.period, args.figure_id)
@@ -149,9 +149,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(message("template_done", path=_shown(path, root)))
         return 0
     if args.command == "prose":
-        from cchc.params import load_params
+        from cchc.config.params import load_params
         from cchc.pipeline import compute_figures
-        from cchc.prose import write_starters
+        from cchc.report.prose import write_starters
         from cchc.report.outline import outline
 
         params = load_params(root, args.unit, args.period)
@@ -162,7 +162,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if args.command == "demo":
         from cchc.demo import generate
-        from cchc.ingest import raw_dir
+        from cchc.ingest.run import raw_dir
 
         folder = raw_dir(root, DEMO_UNIT, DEMO_PERIOD)
         if folder.is_dir() and any(folder.iterdir()) and not args.force:

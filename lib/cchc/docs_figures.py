@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cchc.resources import DATA_DIR, load_yaml
+from cchc.core.resources import DATA_DIR, load_yaml
 
 HEADER = """# Figures (chỉ số)
 

@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc import fmt
-from cchc.errors import CchcError
+from cchc.core import fmt
+from cchc.core.errors import CchcError
 from cchc.figures.registry import Figure
-from cchc.params import Window
-from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
-from cchc.resources import load_yaml
+from cchc.config.params import Window
+from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.core.resources import load_yaml
 
 TEXT_LIMIT = 200          # rows shown by to_text; the CSV has them all
 CELL_WIDTH = 48           # longer cells are cut in the text listing (never in the CSV)
@@ -187,7 +187,7 @@ def _citizens(name: str, tables: dict[str, pd.DataFrame], window: Window) -> _Se
 
 
 def _documents(name: str, tables: dict[str, pd.DataFrame], window: Window) -> _Selection | None:
-    from cchc.figures import documents
+    from cchc.figures import outgoing as documents
 
     if documents.KIND not in tables:
         return None
@@ -327,7 +327,7 @@ def explain(root: Path, unit: str, period: str, figure_id: str) -> Explanation:
     """The figure ``figure_id`` of a unit and period with the raw rows behind it. Ingests first
     (cached when the raw files are unchanged). Unknown id: CchcError("unknown_figure")."""
     from cchc.figures import compute_all
-    from cchc.params import load_params
+    from cchc.config.params import load_params
     from cchc.pipeline import run_ingest
 
     root = Path(root)
@@ -345,7 +345,7 @@ def explain(root: Path, unit: str, period: str, figure_id: str) -> Explanation:
 # ---------------------------------------------------------------------------
 
 def _headers(kind: str) -> dict[str, str]:
-    from cchc.sources import load_spec
+    from cchc.config.sources import load_spec
 
     spec = load_spec(kind)
     headers = {name: column.header for name, column in spec.columns.items()}
@@ -355,7 +355,7 @@ def _headers(kind: str) -> dict[str, str]:
 
 def _labels(kind: str) -> dict[str, dict[Any, str]]:
     """Canonical column -> code -> Vietnamese label, for the category columns of ``kind``."""
-    from cchc.sources import load_spec
+    from cchc.config.sources import load_spec
 
     spec = load_spec(kind)
     out = {}

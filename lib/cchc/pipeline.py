@@ -7,10 +7,10 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc import atomic
-from cchc.errors import CchcError, message
-from cchc.ingest import REPORT_JSON, REPORT_MD, IngestResult, ingest
-from cchc.params import Params, load_params
+from cchc.core import atomic
+from cchc.core.errors import CchcError, message
+from cchc.ingest.run import REPORT_JSON, REPORT_MD, IngestResult, ingest
+from cchc.config.params import Params, load_params
 
 
 @dataclass
@@ -36,8 +36,8 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded;
     with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
     """
-    from cchc.manifest import now
-    from cchc.timing import Stopwatch
+    from cchc.render.manifest import now
+    from cchc.core.timing import Stopwatch
 
     clock = Stopwatch()
     started = now()
@@ -106,7 +106,7 @@ def _run(root: Path, params: Params, force: bool, documents: bool, kernel, worke
                     shutil.copyfile(staging / NOTEBOOK, failed / NOTEBOOK)
                     exc.add_note(message("notebook_kept", path=(failed / NOTEBOOK).relative_to(root).as_posix()))
                 raise
-        from cchc.manifest import build
+        from cchc.render.manifest import build
 
         manifest = build(root, params, ingested.report, staging, started, clock.report())
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True,
@@ -126,7 +126,7 @@ def compute_figures(root: Path, params: Params):
 def check_prose(root: Path, params: Params, figures) -> None:
     """Every prose file of the period is valid (placeholders, no hand-typed numbers) before
     anything runs: the error names the file and the line."""
-    from cchc.prose import load_prose, render_prose
+    from cchc.report.prose import load_prose, render_prose
     from cchc.report.numbers import Numbers
     from cchc.report.outline import outline
 

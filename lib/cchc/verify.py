@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.ingest import sha256_file
-from cchc.resources import load_yaml
+from cchc.ingest.run import sha256_file
+from cchc.core.resources import load_yaml
 
 MANIFEST = "manifest.json"
 FIGURES = "figures.json"
@@ -78,7 +78,7 @@ class Verdict:
         return 0 if self.ok else 1
 
 
-sha256 = sha256_file  # one implementation: cchc.ingest's
+sha256 = sha256_file  # one implementation: cchc.ingest.run's
 
 
 def default_root(output_dir: Path) -> Path:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 PASS, WARNING, ERROR = "pass", "warning", "error"
 

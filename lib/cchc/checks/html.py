@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cchc.checks import Check, summary
-from cchc.resources import DATA_DIR
+from cchc.core.resources import DATA_DIR
 
 
 def render(checks: list[Check], params) -> str:

@@ -87,7 +87,7 @@ def unknown_agencies(spec: dict[str, Any], ctx: Context) -> list[Check]:
     dossiers = ctx.tables.get("dossiers")
     if not declared or dossiers is None:
         return []
-    from cchc.text import slug
+    from cchc.core.text import slug
 
     wanted = {slug(a) for a in declared}
     found = sorted({a for a in dossiers["agency"].dropna().unique() if slug(a) not in wanted})

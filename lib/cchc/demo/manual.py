@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment
 
 from cchc.manual import build_workbook, topics, workbook_bytes
 from cchc.manual.template import TITLE_ROWS
-from cchc.params import Window
-from cchc.sources import load_spec
+from cchc.config.params import Window
+from cchc.config.sources import load_spec
 
 from . import period as cal
 from .vocab import load

@@ -6,7 +6,7 @@ import functools
 from importlib import resources
 from typing import Any
 
-from cchc.resources import parse_yaml
+from cchc.core.resources import parse_yaml
 
 
 @functools.lru_cache(maxsize=None)

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from openpyxl import Workbook
 
-from cchc.xlsx_bytes import deterministic_bytes
+from cchc.core.xlsx import deterministic_bytes
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter

@@ -12,9 +12,9 @@ import importlib
 from pathlib import Path
 
 from cchc.figures.registry import FigureSet
-from cchc.params import Params
+from cchc.config.params import Params
 
-SECTIONS = ["tthc", "finance", "citizens", "documents", "manual"]
+SECTIONS = ["tthc", "finance", "citizens", "outgoing", "manual"]
 
 
 def load_tables(processed: Path, report: dict) -> dict:
@@ -25,7 +25,7 @@ def load_tables(processed: Path, report: dict) -> dict:
 
 
 def compute_all(processed: Path, params: Params, report: dict, tables: dict | None = None) -> FigureSet:
-    """Every figure of a run, from the processed tables of ``processed`` (see cchc.ingest)."""
+    """Every figure of a run, from the processed tables of ``processed`` (see cchc.ingest.run)."""
     hashes = {entry["file"]: entry["sha256"] for entry in report["files"]}
     tables = load_tables(processed, report) if tables is None else tables
     figures = FigureSet()

@@ -14,8 +14,8 @@ import pandas as pd
 
 from cchc.figures.registry import Figure, count, definitions
 from cchc.figures.tthc import emit
-from cchc.params import Window
-from cchc.parse import SOURCE_FILE
+from cchc.config.params import Window
+from cchc.ingest.parse import SOURCE_FILE
 
 SECTION = "citizens"
 PETITION_COUNTS = [

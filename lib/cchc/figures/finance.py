@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 
 from cchc.figures.registry import Figure, definitions
-from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
-from cchc.resources import load_yaml
-from cchc.text import match_key
-from cchc.values import category_lookup
+from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.core.resources import load_yaml
+from cchc.core.text import match_key
+from cchc.ingest.cells import category_lookup
 
 SECTION = "finance"
 BUDGET_CODES = ("revenue", "spending")

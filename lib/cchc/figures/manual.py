@@ -20,7 +20,7 @@ import pandas as pd
 from cchc.figures.registry import Figure, count, definitions, rate
 from cchc.figures.tthc import emit
 from cchc.manual import topics
-from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
 SECTION = "manual"
 PREFIX = "manual."
@@ -125,7 +125,7 @@ def _records(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
 
 
 def _labels(kind: str, vocab: str) -> dict[str, str]:
-    from cchc.sources import load_spec
+    from cchc.config.sources import load_spec
 
     return load_spec(kind).vocabulary(vocab)["labels"]
 

@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cchc.errors import CchcError
-from cchc.params import Params, Window
-from cchc.resources import load_yaml
+from cchc.core.errors import CchcError
+from cchc.config.params import Params, Window
+from cchc.core.resources import load_yaml
 
 
 @dataclass

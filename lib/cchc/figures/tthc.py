@@ -8,9 +8,9 @@ from typing import Any
 import pandas as pd
 
 from cchc.figures.registry import Figure, count, definitions, rate
-from cchc.params import Window
-from cchc.parse import SOURCE_FILE
-from cchc.text import slug
+from cchc.config.params import Window
+from cchc.ingest.parse import SOURCE_FILE
+from cchc.core.text import slug
 
 SECTION = "tthc"
 # Dossier figures that are counts (mask name = id suffix), in report order.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from cchc import fmt
+from cchc.core import fmt
 from cchc.forms.model import Cell, Form
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.document import Document
+from cchc.config.letter import Document
 from cchc.figures.registry import FigureSet
 from cchc.forms.model import Cell, Column, Form
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 
 def groups(figures: FigureSet, breakdown: str) -> list[tuple[str, str]]:

@@ -28,9 +28,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from cchc.atomic import write_bytes
+from cchc.core.atomic import write_bytes
 from cchc.forms.model import Cell, Form
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 
 def manual_message(name: str, /, **values: object) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cchc.params import default_window
+from cchc.config.params import default_window
 
 
 def previous_period(period: str) -> str:

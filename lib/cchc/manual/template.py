@@ -15,17 +15,17 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from cchc.xlsx_bytes import deterministic_bytes
+from cchc.core.xlsx import deterministic_bytes
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cchc import atomic
+from cchc.core import atomic
 from cchc.manual import topics
 from cchc.manual.errors import TemplateExists
-from cchc.params import Window
-from cchc.resources import load_yaml
-from cchc.sources import SourceSpec, load_spec
+from cchc.config.params import Window
+from cchc.core.resources import load_yaml
+from cchc.config.sources import SourceSpec, load_spec
 
 KEY_VALUE_COLUMNS = ("order", "figure_id", "label", "unit", "value", "source", "note")
 WIDTHS = {"order": 6, "figure_id": 30, "label": 64, "unit": 14, "value": 14, "source": 36, "note": 30,
@@ -49,8 +49,8 @@ def _words() -> dict[str, Any]:
 
 
 def _titles(unit_name: str, period: str, window: Window, sheet: topics.Sheet, instruction: str) -> list[str]:
-    from cchc import fmt
-    from cchc.document import period_phrase
+    from cchc.core import fmt
+    from cchc.config.letter import period_phrase
 
     titles = _words()["titles"]
     window_phrase = load_yaml("report/document.yaml")["window_phrase"].format(
@@ -198,7 +198,7 @@ def write_template(root: Path, unit: str, period: str) -> Path:
     cannot be read); CchcError for bad parameters (unit, period, missing params file)."""
     from cchc.manual.existing import first_entry, stable_values
     from cchc.manual.periods import previous_period as before
-    from cchc.params import load_params
+    from cchc.config.params import load_params
 
     root = Path(root)
     params = load_params(root, unit, period)

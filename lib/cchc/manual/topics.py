@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 KEY_VALUE = "manual"          # the source kind of the key-value sheets
 KINDS = ("count", "area", "number")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cchc.errors import CchcError
+from cchc.core.errors import CchcError
 
 CELL_TIMEOUT = 1800  # seconds a cell may run before the run stops with an error (never hangs)
 

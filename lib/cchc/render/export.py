@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cchc.resources import DATA_DIR
+from cchc.core.resources import DATA_DIR
 
 REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
 
@@ -29,7 +29,7 @@ def _exporter():
 def _html(nb, title: str, css: str, banner: list[str] | None = None) -> str:
     text = None
     if banner:
-        from cchc.resources import load_yaml
+        from cchc.core.resources import load_yaml
 
         text = load_yaml("report/labels.yaml")["banner"].format(count=len(banner), ids=", ".join(banner[:8])
                                                                 + (" …" if len(banner) > 8 else ""))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cchc.figures.registry import FigureSet
-from cchc.params import Params
+from cchc.config.params import Params
 
 NOTEBOOK = "report.ipynb"
 SOURCE_TREE_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
@@ -26,12 +26,12 @@ def render_documents(root: Path, params: Params, figures: FigureSet, staging: Pa
                      cell_timeout: int | None = None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
     export it (in ``worker``, an ExportWorker, when given) while this process writes the Excel
-    appendix, which needs no notebook. ``clock``: a cchc.timing.Stopwatch told each phase."""
-    from cchc.document import build_document
+    appendix, which needs no notebook. ``clock``: a cchc.core.timing.Stopwatch told each phase."""
+    from cchc.config.letter import build_document
     from cchc.render.execute import execute
     from cchc.render.kernel import stop_kernel
     from cchc.report import stylesheet
-    from cchc.timing import Stopwatch
+    from cchc.core.timing import Stopwatch
 
     clock = clock or Stopwatch()
     notebook = find_notebook(root)

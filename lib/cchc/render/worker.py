@@ -138,7 +138,7 @@ def _serve() -> None:
         try:
             reply = _export(*args)
         except Exception as exc:
-            from cchc.errors import CchcError
+            from cchc.core.errors import CchcError
 
             if not isinstance(exc, CchcError):  # an internal error: keep where it happened
                 exc.add_note("".join(["(export worker)\n", traceback.format_exc()]))

@@ -9,13 +9,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from cchc.document import Document, build_document
+from cchc.config.letter import Document, build_document
 from cchc.figures.registry import FigureSet, load_figures
-from cchc.params import Params, load_params
+from cchc.config.params import Params, load_params
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
-from cchc.resources import DATA_DIR, load_yaml
-from cchc.text import slug
+from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.core.text import slug
 
 
 class Html(str):
@@ -157,13 +157,13 @@ class Report:
 
     def _prose(self, section_id: str) -> Markup:
         """The analyst's text for a section, or a neutral sentence built from its figures."""
-        from cchc.prose import section_prose
+        from cchc.report.prose import section_prose
 
         return section_prose(self.root, self.params.unit, self.params.period, section_id,
                              self.figures, self.numbers)
 
     def _window_dates(self) -> dict[str, str]:
-        from cchc import fmt
+        from cchc.core import fmt
 
         return {"start": fmt.date(self.params.window.start), "cutoff": fmt.date(self.params.window.cutoff)}
 
@@ -171,7 +171,7 @@ class Report:
         """A list computed with the figures (figures.json "lists"), dates as dd/mm/yyyy."""
         import datetime as dt
 
-        from cchc import fmt
+        from cchc.core import fmt
 
         rows = []
         for item in self.figures.lists.get(name, []):
@@ -211,7 +211,7 @@ class Report:
         """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
         import datetime as dt
 
-        from cchc import fmt
+        from cchc.core import fmt
 
         as_of = self.figures[figure_id].extra.get("as_of")
         return fmt.date(dt.date.fromisoformat(as_of[:10]) if as_of else self.params.window.cutoff)
@@ -219,7 +219,7 @@ class Report:
     def _prose_or_facts(self, section_id: str) -> Markup:
         """The analyst's prose when the section has a file; otherwise the neutral sentence and
         the section's figures as a list (data/report/facts.yaml); a note when both are empty."""
-        from cchc.prose import load_prose, render_prose
+        from cchc.report.prose import load_prose, render_prose
 
         prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
         if prose is not None and prose.text.strip():
@@ -238,7 +238,7 @@ class Report:
 
     def _own_prose(self, section_id: str) -> Markup:
         """The analyst's text only (for sections whose figures already make the neutral text)."""
-        from cchc.prose import load_prose, render_prose
+        from cchc.report.prose import load_prose, render_prose
 
         prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
         return Markup("") if prose is None else render_prose(prose, self.figures, self.numbers)

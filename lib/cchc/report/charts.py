@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import io
 
-from cchc.errors import CchcError
+from cchc.core.errors import CchcError
 from cchc.figures.registry import FigureSet
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 FONT_FAMILIES = ["Times New Roman", "Liberation Serif", "Tinos"]
 DPI = 150

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from cchc import fmt
+from cchc.core import fmt
 from cchc.figures.registry import Figure, FigureSet, assessment_label
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 
 class Numbers:

@@ -22,11 +22,11 @@ import pandas as pd
 
 from cchc.figures.registry import Figure, definitions
 from cchc.figures.tthc import emit
-from cchc.params import Window
-from cchc.parse import SOURCE_FILE
-from cchc.sources import load_spec
-from cchc.text import match_key
-from cchc.values import category_lookup
+from cchc.config.params import Window
+from cchc.ingest.parse import SOURCE_FILE
+from cchc.config.sources import load_spec
+from cchc.core.text import match_key
+from cchc.ingest.cells import category_lookup
 
 SECTION = "documents"
 KIND = "documents"
@@ -166,7 +166,7 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
 
 def citation_rules(params) -> dict[str, dict[str, list[str]]]:
     """Section -> {types, tags}: data/report/citations.yaml, overridden by `citations:` params."""
-    from cchc.resources import load_yaml
+    from cchc.core.resources import load_yaml
 
     return {**load_yaml("report/citations.yaml"), **params.merged.get("citations", {})}
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from cchc import fmt
-from cchc.params import Params
-from cchc.resources import load_yaml
+from cchc.core import fmt
+from cchc.config.params import Params
+from cchc.core.resources import load_yaml
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

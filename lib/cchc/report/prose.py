@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from cchc.errors import CchcError
+from cchc.core.errors import CchcError
 from cchc.figures.registry import FigureSet
-from cchc.resources import load_yaml
+from cchc.core.resources import load_yaml
 
 if TYPE_CHECKING:
     from cchc.report.numbers import Numbers

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from cchc.resources import DATA_DIR, load_yaml
-from cchc.text import match_key
+from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.core.text import match_key
 
 HEADER_SCAN_ROWS = 16  # up to 15 title rows, then the header
 

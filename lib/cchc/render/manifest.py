@@ -46,14 +46,14 @@ def versions() -> dict[str, str | None]:
 
 
 def sha256(path: Path) -> str:
-    from cchc.ingest import sha256_file
+    from cchc.ingest.run import sha256_file
 
     return sha256_file(path)
 
 
 def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, started: str,
           durations: dict[str, float] | None = None) -> dict[str, Any]:
-    """``durations``: seconds per phase of the run (cchc.timing.Stopwatch.report)."""
+    """``durations``: seconds per phase of the run (cchc.core.timing.Stopwatch.report)."""
     outputs = {p.name: sha256(p) for p in sorted(output_dir.iterdir()) if p.is_file() and p.name != "manifest.json"}
     return {
         "unit": params.unit, "period": params.period,
@@ -62,7 +62,7 @@ def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, s
         "parameter_files": {p.relative_to(root).as_posix(): sha256(p) for p in params.files},
         "raw_files": {entry["file"]: entry["sha256"] for entry in ingest_report["files"]},
         "ignored_files": ingest_report.get("ignored_files", []),
-        "code": code_version(Path(__file__).resolve().parents[2]),
+        "code": code_version(Path(__file__).resolve().parents[3]),
         "versions": versions(),
         "command": " ".join(["cchc", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("cchc") else None,
         "outputs": outputs,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cchc.errors import CchcError
+from cchc.core.errors import CchcError
 
 SUPPORTED = (".xlsx", ".csv")
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cchc.text import match_key, normalize
+from cchc.core.text import match_key, normalize
 
 Problem = tuple[int, Any, str]
 _MISSING = object()

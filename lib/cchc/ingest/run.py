@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cchc import atomic
-from cchc.errors import CchcError
-from cchc.params import Params
-from cchc.readers import SUPPORTED
+from cchc.core import atomic
+from cchc.core.errors import CchcError
+from cchc.config.params import Params
+from cchc.ingest.readers import SUPPORTED
 
 PARSER_VERSION = "2"
 REPORT_JSON = "ingest-report.json"
@@ -75,7 +75,7 @@ def list_raw_files(root: Path, params: Params) -> tuple[list[Path], list[str]]:
 
 
 def fingerprint(files: list[tuple[str, str]], params: Params) -> str:
-    from cchc.sources import specs_fingerprint
+    from cchc.config.sources import specs_fingerprint
 
     payload = {"parser": PARSER_VERSION, "files": files, "sources": params.sources,
                "specs": specs_fingerprint(params.aliases)}
@@ -108,7 +108,7 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
     if not force and (report := _cached_report(target, stamp)) is not None:
         return IngestResult(report, target, from_cache=True)
 
-    from cchc.sources import load_specs
+    from cchc.config.sources import load_specs
 
     specs = load_specs(params.aliases)
     parsed, ignored_sheets = [], []
@@ -123,7 +123,7 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
                             folder=folder.relative_to(root).as_posix(),
                             key=spec.columns[spec.key].header)
 
-    from cchc.combine import combine
+    from cchc.ingest.combine import combine
 
     tables, report = combine(parsed, specs)
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
@@ -135,7 +135,7 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             report["tables"][name] = f"{name}.parquet"
         (staging / REPORT_JSON).write_text(dump_json(report), encoding="utf-8")
-        from cchc.ingest_report import render_markdown
+        from cchc.ingest.report import render_markdown
 
         (staging / REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
     return IngestResult(report, target, from_cache=False)
@@ -151,9 +151,9 @@ def _parse_cached(root: Path, path: Path, display: str, digest: str, override: d
     hash and the parse settings. Returns the parsed tables and the sheets passed over."""
     import pandas as pd
 
-    from cchc.combine import to_frame
-    from cchc.parse import FileAccount, ParsedFile, parse_workbook
-    from cchc.sources import specs_fingerprint
+    from cchc.ingest.combine import to_frame
+    from cchc.ingest.parse import FileAccount, ParsedFile, parse_workbook
+    from cchc.config.sources import specs_fingerprint
 
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
                            "specs": specs_fingerprint(params.aliases)}, sort_keys=True)

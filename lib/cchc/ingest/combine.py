@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc.errors import message
-from cchc.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
-from cchc.sources import SourceSpec
+from cchc.core.errors import message
+from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
+from cchc.config.sources import SourceSpec
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from cchc.errors import CchcError, message
-from cchc.resources import parse_yaml
+from cchc.core.errors import CchcError, message
+from cchc.core.resources import parse_yaml
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
 _UNIT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -103,7 +103,7 @@ def _targets(value: Any, where: str) -> dict[str, float]:
 
 
 def _sources(value: Any, where: str) -> dict[str, dict[str, Any]]:
-    from cchc.sources import source_kinds
+    from cchc.config.sources import source_kinds
 
     kinds = source_kinds() + ["ignore"]
     cleaned: dict[str, dict[str, Any]] = {}
@@ -120,7 +120,7 @@ def _sources(value: Any, where: str) -> dict[str, dict[str, Any]]:
 
 
 def _aliases(value: Any, where: str) -> dict[str, dict[str, list[str]]]:
-    from cchc.sources import load_spec, source_kinds
+    from cchc.config.sources import load_spec, source_kinds
 
     cleaned: dict[str, dict[str, list[str]]] = {}
     for kind, columns in _mapping("aliases", value, where).items():

@@ -1,6 +1,6 @@
 """Parse one raw file into canonical rows, quarantined problems and an account of every row.
 
-Nothing here knows about other files: deduplication across files is in cchc.ingest.
+Nothing here knows about other files: deduplication across files is in cchc.ingest.run.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc import values as V
-from cchc.errors import CchcError
-from cchc.readers import read_table, read_tables
-from cchc.rules import apply_row_rules
-from cchc.sources import HeaderMatch, SourceSpec, find_header
-from cchc.text import match_key
+from cchc.ingest import cells as V
+from cchc.core.errors import CchcError
+from cchc.ingest.readers import read_table, read_tables
+from cchc.ingest.row_rules import apply_row_rules
+from cchc.config.sources import HeaderMatch, SourceSpec, find_header
+from cchc.core.text import match_key
 
 FOOTER_WORDS = ("tổng", "cộng")
 _date_type = _dt.date

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import importlib.resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(str(importlib.resources.files("cchc"))) / "data"  # package data, installed with the wheel
 # libyaml's safe loader when PyYAML was built with it (about 10x faster, same results).
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

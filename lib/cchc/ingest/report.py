@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc import fmt
-from cchc.resources import load_yaml
+from cchc.core import fmt
+from cchc.core.resources import load_yaml
 
 CONFLICTS_SHOWN = 50
 
