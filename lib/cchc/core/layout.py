@@ -1,0 +1,111 @@
+"""Every place of a project root, and every output file name: nothing else builds a path.
+
+A root holds ``params/`` and ``data/raw/`` (the inputs) and receives ``data/processed/`` and
+``outputs/``. ``Layout(root, unit, period)`` names the folders and files of one unit and period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+# Output file names of a run (outputs/<unit>/<period>/).
+FIGURES = "figures.json"
+MANIFEST = "manifest.json"
+NOTEBOOK = "report.ipynb"
+HTML = "report.html"
+PDF = "report.pdf"
+XLSX = "phu-luc.xlsx"
+RECONCILIATION_JSON = "reconciliation.json"
+RECONCILIATION_HTML = "reconciliation.html"
+INGEST_REPORT_JSON = "ingest-report.json"
+INGEST_REPORT_MD = "ingest-report.md"
+
+# The report notebook shipped inside the package (package data), used unless the root has
+# its own copy in notebooks/.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_NOTEBOOKS = PACKAGE_DIR / "notebooks"
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+    unit: str = ""
+    period: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        object.__setattr__(self, "period", str(self.period))
+
+    def at(self, period: str) -> Layout:
+        """The same unit in another period (the previous period's outputs, say)."""
+        return replace(self, period=str(period))
+
+    # -- inputs ---------------------------------------------------------------------------
+    @property
+    def params_dir(self) -> Path:
+        return self.root / "params" / self.unit
+
+    @property
+    def unit_params(self) -> Path:
+        return self.params_dir / "unit.yaml"
+
+    @property
+    def period_params(self) -> Path:
+        return self.params_dir / f"{self.period}.yaml"
+
+    @property
+    def prose_dir(self) -> Path:
+        return self.params_dir / "prose" / self.period
+
+    def prose_file(self, section: str) -> Path:
+        return self.prose_dir / f"{section}.md"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.root / "data" / "raw" / self.unit / self.period
+
+    # -- written by ingest ----------------------------------------------------------------
+    @property
+    def processed_dir(self) -> Path:
+        return self.root / "data" / "processed" / self.unit / self.period
+
+    @property
+    def cache_dir(self) -> Path:
+        """Parsed files by content hash, shared by every unit and period of the root."""
+        return self.root / "data" / "processed" / ".cache"
+
+    # -- written by a run -----------------------------------------------------------------
+    @property
+    def outputs_dir(self) -> Path:
+        return self.root / "outputs" / self.unit / self.period
+
+    @property
+    def failed_dir(self) -> Path:
+        """What a failed run leaves for inspection (the notebook as far as it ran, the checks)."""
+        return self.outputs_dir.parent / f"{self.period}.failed"
+
+    @property
+    def notebooks_dir(self) -> Path:
+        """An analyst's own copy of the notebooks, when the root has one."""
+        return self.root / "notebooks"
+
+    def notebook(self) -> Path:
+        """notebooks/report.ipynb of the root when it has one, else the package's."""
+        own = self.notebooks_dir / NOTEBOOK
+        return own if own.is_file() else PACKAGE_NOTEBOOKS / NOTEBOOK
+
+    # -- showing paths --------------------------------------------------------------------
+    def shown(self, path: Path) -> str:
+        """A path as the user reads it: relative to the root when inside it, posix."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def root_of_outputs(output_dir: Path) -> Path:
+    """The root that holds outputs/<unit>/<period>/ (the folder above outputs/)."""
+    parents = Path(output_dir).resolve().parents
+    return parents[2] if len(parents) > 2 else parents[-1]
