@@ -13,7 +13,6 @@ from cchc.core import fmt
 from cchc.config.params import Params
 from cchc.core.resources import load_yaml
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
 @dataclass
@@ -51,7 +50,7 @@ def period_phrase(period: str) -> str:
     if part in ("H1", "H2"):
         return phrases[part].format(year=year)
     if part.startswith("Q"):
-        return phrases["quarter"].format(year=year, roman=ROMAN[int(part[1])])
+        return phrases["quarter"].format(year=year, roman=fmt.roman(int(part[1])))
     return phrases["month"].format(year=year, month=int(part))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from cchc.core import fmt
 from cchc.core.errors import CchcError, message
 from cchc.core.resources import parse_yaml
 
@@ -246,8 +247,8 @@ def load_params(root: Path, unit: str, period: str | int) -> Params:
         raise CchcError("missing_param", key="unit_name", file=f"params/{unit}/{period}.yaml")
     window = Window(merged.get("start", window.start), merged.get("cutoff", window.cutoff))
     if window.start > window.cutoff:
-        raise CchcError("bad_window", start=window.start.strftime("%d/%m/%Y"),
-                        cutoff=window.cutoff.strftime("%d/%m/%Y"))
+        raise CchcError("bad_window", start=fmt.date(window.start),
+                        cutoff=fmt.date(window.cutoff))
     return Params(unit=unit, period=period, unit_name=merged["unit_name"], window=window,
                   targets=merged.get("targets", {}), sources=merged.get("sources", {}),
                   aliases=merged.get("aliases", {}), extra=merged.get("extra", {}),

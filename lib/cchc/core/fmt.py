@@ -1,27 +1,70 @@
-"""Vietnamese number and date formats: 7.026 · 97,76% · 09/12/2025."""
+"""Every way a value is shown to people, in Vietnamese conventions (babel, locale vi_VN):
+7.026 · 97,76% · 09/12/2025 · 09/12/2025 08:30 · quý III · chart axis ticks."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
+DATE = "%d/%m/%Y"                 # the one date format of every text, message and listing
+DATE_TIME = "%d/%m/%Y %H:%M"
+MISSING = "–"
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+          (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
 def integer(value: int | float | None) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
+    return MISSING if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
 
 
 def decimal(value: float | None, places: int = 2) -> str:
     if value is None:
-        return "–"
+        return MISSING
     return format_decimal(value, format="#,##0." + "0" * places, locale=LOCALE)
 
 
+def amount(value: int | float | None) -> str:
+    """A whole number with thousands dots, else as many decimals as it has (7.026 · 87,5)."""
+    if value is None:
+        return MISSING
+    if float(value).is_integer():
+        return integer(int(value))
+    return format_decimal(value, format="#,##0.######", locale=LOCALE)
+
+
 def percent(fraction: float | None, places: int = 2) -> str:
-    return "–" if fraction is None else decimal(fraction * 100, places) + "%"
+    return MISSING if fraction is None else decimal(fraction * 100, places) + "%"
 
 
 def date(value: dt.date | None) -> str:
-    return "" if value is None else value.strftime("%d/%m/%Y")
+    return "" if value is None else value.strftime(DATE)
+
+
+def date_or_time(value: Any) -> str:
+    """A date as dd/mm/yyyy, a moment with a time of day as dd/mm/yyyy hh:mm."""
+    if isinstance(value, dt.datetime):
+        return value.strftime(DATE if value.time() == dt.time() else DATE_TIME)
+    return date(value)
+
+
+def iso_date(text: str | dt.date) -> str:
+    """'2025-12-04' (or a longer ISO stamp) -> '04/12/2025'."""
+    return date(dt.date.fromisoformat(str(text)[:10]))
+
+
+def roman(number: int) -> str:
+    """4 -> 'IV' (parts of the outline, quarters)."""
+    out = []
+    for value, letters in _ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+def axis_integer(value: float, _position: Any = None) -> str:
+    """A chart axis tick or bar label: whole, thousands dots (matplotlib formatter)."""
+    return integer(round(value))

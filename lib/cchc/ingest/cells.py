@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from cchc.core import fmt
 from cchc.core.text import match_key, normalize
 
 Problem = tuple[int, Any, str]
@@ -99,7 +100,7 @@ def text_value(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, dt.datetime | dt.date):
-        value = value.strftime("%d/%m/%Y")
+        value = fmt.date(value)
     text = str(value)
     if text.isascii():
         return " ".join(text.split())

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc.core import fmt
 from cchc.core.errors import message
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
 from cchc.config.sources import SourceSpec
@@ -59,7 +60,7 @@ def _display(value: Any, labels: dict[Any, str] | None = None) -> str:
     if value is None or pd.isna(value):
         return ""
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%d/%m/%Y")
+        return fmt.date(value)
     if labels:
         key = bool(value) if isinstance(value, np.bool_ | bool) else value
         return labels.get(key, str(value))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cchc.core import fmt
+
 Issue = tuple[int, str, Any, str]
 ENDED = ("resolved", "withdrawn")
 OPEN = ("processing", "paused")
@@ -24,10 +26,10 @@ def _dossiers(records: dict[str, list[Any]], problems: list[Issue], warnings: li
         if state in ENDED and end is None:
             problems.append((index, "resolved_at", None, "ended_without_date"))
         elif state in OPEN and end is not None:
-            warnings.append((index, "resolved_at", end.strftime("%d/%m/%Y"), "open_with_end_date"))
+            warnings.append((index, "resolved_at", fmt.date(end), "open_with_end_date"))
             resolved[index] = None
         elif end is not None and received[index] is not None and end < received[index]:
-            problems.append((index, "resolved_at", end.strftime("%d/%m/%Y"), "end_before_received"))
+            problems.append((index, "resolved_at", fmt.date(end), "end_before_received"))
 
 
 RULES: dict[str, Callable[[dict[str, list[Any]], list[Issue], list[Issue]], None]] = {

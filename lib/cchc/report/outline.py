@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cchc.core import fmt
 from cchc.core.resources import load_yaml
 
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def number_outline(tree: list[dict]) -> dict[str, Heading]:
     def walk(nodes: list[dict], level: int, parent: str) -> None:
         for index, node in enumerate(nodes, start=1):
             if level == 1:
-                number = f"{ROMAN[index - 1]}."
+                number = f"{fmt.roman(index)}."
             elif level == 2:
                 number = f"{index}."
             else:
