@@ -11,7 +11,8 @@ import pytest
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.figures import finance
-from cchc.ingest.run import ingest, raw_dir
+from cchc.core.layout import Layout
+from cchc.ingest.run import ingest
 from cchc.config.params import load_params
 from cchc.ingest.parse import classify
 from cchc.config.sources import load_specs
@@ -25,7 +26,7 @@ INVESTMENT_HEADER = ["STT", "Tên công trình", "Vốn đã cấp", "Đã giả
 def run(tmp_path: Path, files: dict[str, list[list]]) -> tuple[dict[str, pd.DataFrame], dict, list]:
     """Write ``files`` next to the minimal dossier export and catalogue, ingest, compute."""
     root = make_root(tmp_path)
-    raw = raw_dir(root, UNIT, PERIOD)
+    raw = Layout(root, UNIT, PERIOD).raw_dir
     for name, rows in files.items():
         (write_csv if name.endswith(".csv") else write_xlsx)(raw / name, rows)
     params = load_params(root, UNIT, PERIOD)
@@ -211,7 +212,7 @@ def test_demo_files_reproduce_the_reference_report(tmp_path):
     from cchc.demo import finance as demo
 
     root = make_root(tmp_path)
-    raw = raw_dir(root, UNIT, PERIOD)
+    raw = Layout(root, UNIT, PERIOD).raw_dir
     written = demo.write(raw)
     assert [p.name for p in written] == ["bao-cao-thu-chi-ngan-sach-2025.xlsx",
                                          "giai-ngan-von-dau-tu-cong-2025-11.csv"]

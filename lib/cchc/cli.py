@@ -1,5 +1,6 @@
-"""The `cchc` command. Imports stay light: heavy libraries load only in the subcommand that
-needs them (no Jupyter machinery for `cchc ingest`)."""
+"""The `cchc` command. Imports stay light: each subcommand's module (which brings pandas,
+Jupyter, WeasyPrint…) is imported by the branch that runs it, so `cchc ingest` never loads
+Jupyter machinery nor, when its cache is fresh, pandas."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ import sys
 import traceback
 from pathlib import Path
 
+from cchc.config.params import load_params
+from cchc.core import fmt
 from cchc.core.errors import CchcError, message
-from cchc.render.execute import CELL_TIMEOUT
+from cchc.core.layout import INGEST_REPORT_MD, Layout
 from cchc.core.resources import load_yaml
+from cchc.ingest.run import ingest
+from cchc.render.execute import CELL_TIMEOUT
 
 EXIT_USER_ERROR = 1
 EXIT_INTERNAL_ERROR = 3
@@ -76,11 +81,9 @@ def _ingest_summary(result, root: Path) -> str:
     for source in report["sources"].values():
         for key in rows:
             rows[key] += source["rows"][key]
-    report_path = _shown(result.processed_dir / "ingest-report.md", root)
+    report_path = _shown(result.processed_dir / INGEST_REPORT_MD, root)
     if result.from_cache:
         return message("ingest_cached", report=report_path)
-    from cchc.core import fmt
-
     shown = {key: fmt.integer(value) for key, value in rows.items()}
     files = len({entry["file"] for entry in report["files"]})  # one entry per sheet
     return message("ingest_done", files=files, report=report_path, **shown)
@@ -95,16 +98,14 @@ def _warnings(report: dict) -> list[str]:
                                  declared=footer["declared"], data=footer["data_rows"]))
     if report["quarantine"]["rows"]:
         notes.append(message("quarantine_notice", rows=report["quarantine"]["rows"],
-                             report="ingest-report.md"))
+                             report=INGEST_REPORT_MD))
     return notes
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     root: Path = args.root
     if args.command == "ingest":
-        from cchc.pipeline import run_ingest
-
-        result = run_ingest(root, args.unit, args.period, force=args.force)
+        result = ingest(root, load_params(root, args.unit, args.period), force=args.force)
         print(_ingest_summary(result, root))
         for note in _warnings(result.report):
             print(note, file=sys.stderr)
@@ -117,8 +118,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(_ingest_summary(result.ingest, root))
         for note in _warnings(result.ingest.report):
             print(note, file=sys.stderr)
-        from cchc.core import fmt
-
         print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
         return 0
     if args.command == "verify":
@@ -128,7 +127,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(to_json(verdict) if args.json else to_text(verdict), end="")
         return verdict.exit_code()
     if args.command == "explain":
-        from cchc.core import fmt
         from cchc.explain import explain, say, to_csv, to_text
 
         result = explain(root, args.unit, args.period, args.figure_id)
@@ -149,22 +147,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(message("template_done", path=_shown(path, root)))
         return 0
     if args.command == "prose":
-        from cchc.config.params import load_params
-        from cchc.pipeline import compute_figures
-        from cchc.report.prose import write_starters
+        from cchc.compute import compute
         from cchc.report.outline import outline
+        from cchc.report.prose import write_starters
 
-        params = load_params(root, args.unit, args.period)
-        written = write_starters(root, args.unit, args.period, list(outline()), compute_figures(root, params))
+        figures = compute(Layout(root, args.unit, args.period)).figures
+        written = write_starters(root, args.unit, args.period, list(outline()), figures)
         print(message("prose_done", count=len(written)))
         for path in written:
             print("  " + _shown(path, root))
         return 0
     if args.command == "demo":
         from cchc.demo import generate
-        from cchc.ingest.run import raw_dir
 
-        folder = raw_dir(root, DEMO_UNIT, DEMO_PERIOD)
+        folder = Layout(root, DEMO_UNIT, DEMO_PERIOD).raw_dir
         if folder.is_dir() and any(folder.iterdir()) and not args.force:
             raise CchcError("demo_exists", folder=_shown(folder, root))
         written = generate(root)

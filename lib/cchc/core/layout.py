@@ -99,10 +99,10 @@ class Layout:
     def shown(self, path: Path) -> str:
         """A path as the user reads it: relative to the root when inside it, posix."""
         path = Path(path)
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate in (Path.cwd() / path, path.resolve()):  # as given first: a link stays a link
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()
 
 
 def root_of_outputs(output_dir: Path) -> Path:

@@ -10,14 +10,15 @@ files in ``cchc/data/demo``.
 
 from __future__ import annotations
 
-import importlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import period as cal
+from cchc.core.layout import Layout
+
 from . import catalogue as catalogue_mod
-from . import exports, population, writers
+from . import citizens, documents, exports, finance, manual, population, writers
+from . import period as cal
 from .catalogue import Procedure
 from .population import Dossier
 
@@ -50,7 +51,7 @@ def plan() -> Plan:
 
 
 def output_dir(root: Path) -> Path:
-    return Path(root) / "data" / "raw" / cal.UNIT / cal.PERIOD
+    return Layout(root, cal.UNIT, cal.PERIOD).raw_dir
 
 
 def generate(root: Path) -> list[Path]:
@@ -63,9 +64,9 @@ def generate(root: Path) -> list[Path]:
         rows = exports.rows_for(export, planned.dossiers)
         file_rng = random.Random(SEED * 100 + index)
         paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng))
-    for module in OTHER_SOURCES:  # the other exports of issue 4, one module each
-        paths += importlib.import_module(f"cchc.demo.{module}").write(out)
+    for module in OTHER_SOURCES:  # the other exports, one module each
+        paths += module.write(out)
     return paths
 
 
-OTHER_SOURCES = ["finance", "citizens", "documents", "manual"]
+OTHER_SOURCES = [finance, citizens, documents, manual]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cchc.core import fmt
 from cchc.config.letter import Document
-from cchc.figures.registry import FigureSet
+from cchc.figures.registry import FigureSet, assessment_label
 from cchc.forms.model import Cell, Column, Form
 from cchc.core.resources import load_yaml
 
@@ -19,17 +19,11 @@ def _note(figure, labels: dict[str, str]) -> str:
     if figure.is_rate and figure.denominator is not None:
         parts.append(labels["fraction"].format(num=fmt.integer(figure.numerator), den=fmt.integer(figure.denominator)))
     if figure.extra.get("as_of"):
-        parts.append(labels["as_of"].format(date=fmt.date(_iso(figure.extra["as_of"]))))
+        parts.append(labels["as_of"].format(date=fmt.iso_date(figure.extra["as_of"])))
     if figure.extra.get("assessment"):
         parts.append(labels["target"].format(target=fmt.percent(figure.extra["target"], 0),
-                                             assessment=load_yaml("targets.yaml")["assessment"][figure.extra["assessment"]]))
+                                             assessment=assessment_label(figure.extra["assessment"])))
     return "; ".join(parts)
-
-
-def _iso(text: str):
-    import datetime as dt
-
-    return dt.date.fromisoformat(str(text)[:10])
 
 
 def indicator_form(number: int, figures: FigureSet, document: Document) -> Form:

@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from cchc.core.layout import Layout
 from cchc.core.xlsx import deterministic_bytes
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -41,7 +42,7 @@ KEY_FONT = Font(color="808080")
 
 
 def workbook_path(root: Path, unit: str, period: str) -> Path:
-    return Path(root) / "data" / "raw" / unit / period / topics.file_name()
+    return Layout(root, unit, period).raw_dir / topics.file_name()
 
 
 def _words() -> dict[str, Any]:

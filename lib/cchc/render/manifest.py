@@ -12,6 +12,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from cchc.core.hashing import sha256_file
+from cchc.core.layout import MANIFEST, PACKAGE_DIR, Layout
+
 PACKAGES = ["cchc", "python-calamine", "pandas", "pyarrow", "openpyxl", "pyyaml", "babel", "papermill",
             "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter-client", "weasyprint", "matplotlib",
             "jinja2"]
@@ -21,17 +24,21 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def code_version(source: Path) -> dict[str, Any]:
-    """The git commit of the code and whether its tree had uncommitted changes."""
+def code_version() -> dict[str, Any]:
+    """The git commit of the code and whether its tree had uncommitted changes, when the
+    package runs from a checkout (lib/cchc of a repository); None for an installed wheel."""
     def git(*args: str) -> str | None:
         try:
-            done = subprocess.run(["git", *args], cwd=source, capture_output=True, text=True, timeout=10)
+            done = subprocess.run(["git", *args], cwd=PACKAGE_DIR, capture_output=True, text=True, timeout=10)
         except (OSError, subprocess.TimeoutExpired):
             return None
         return done.stdout.strip() if done.returncode == 0 else None
 
+    top = git("rev-parse", "--show-toplevel")
+    if top is None or (Path(top) / "lib" / "cchc").resolve() != PACKAGE_DIR:
+        return {"commit": None, "dirty": None}
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--", "lib", "notebooks", "pyproject.toml")
+    status = git("status", "--porcelain", "--", ":(top)lib", ":(top)pyproject.toml")
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
@@ -45,24 +52,18 @@ def versions() -> dict[str, str | None]:
     return found
 
 
-def sha256(path: Path) -> str:
-    from cchc.ingest.run import sha256_file
-
-    return sha256_file(path)
-
-
-def build(root: Path, params, ingest_report: dict[str, Any], output_dir: Path, started: str,
+def build(layout: Layout, params, ingest_report: dict[str, Any], output_dir: Path, started: str,
           durations: dict[str, float] | None = None) -> dict[str, Any]:
     """``durations``: seconds per phase of the run (cchc.core.timing.Stopwatch.report)."""
-    outputs = {p.name: sha256(p) for p in sorted(output_dir.iterdir()) if p.is_file() and p.name != "manifest.json"}
+    outputs = {p.name: sha256_file(p) for p in sorted(output_dir.iterdir()) if p.is_file() and p.name != MANIFEST}
     return {
         "unit": params.unit, "period": params.period,
         "window": {"start": params.window.start.isoformat(), "cutoff": params.window.cutoff.isoformat()},
         "parameters": params.merged,
-        "parameter_files": {p.relative_to(root).as_posix(): sha256(p) for p in params.files},
+        "parameter_files": {layout.shown(p): sha256_file(p) for p in params.files},
         "raw_files": {entry["file"]: entry["sha256"] for entry in ingest_report["files"]},
         "ignored_files": ingest_report.get("ignored_files", []),
-        "code": code_version(Path(__file__).resolve().parents[3]),
+        "code": code_version(),
         "versions": versions(),
         "command": " ".join(["cchc", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("cchc") else None,
         "outputs": outputs,

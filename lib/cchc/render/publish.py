@@ -1,69 +1,116 @@
-"""A run's documents: the executed notebook (the run log), report.html, report.pdf and the
-Excel appendix phu-luc.xlsx, all written into the run's staging directory."""
+"""Publish a computed period: figures.json, the reconciliation files, the ingest report, the
+executed notebook (the run log), report.html, report.pdf, the Excel appendix phu-luc.xlsx and
+manifest.json, written into a staging directory that replaces outputs/<unit>/<period>/ only
+when everything succeeded."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
-from cchc.figures.registry import FigureSet
-from cchc.config.params import Params
+from cchc.checks import dumps as checks_json
+from cchc.checks.html import render as checks_html
+from cchc.compute import Computed
+from cchc.config.letter import build_document
+from cchc.core import atomic, layout as names
+from cchc.core.errors import CchcError, message
+from cchc.core.timing import Stopwatch
+from cchc.forms.indicators import indicator_forms
+from cchc.forms.tthc import tthc_forms
+from cchc.forms.xlsx import write_workbook
+from cchc.render import manifest
+from cchc.render.execute import execute
+from cchc.render.export import export
+from cchc.render.kernel import stop_kernel
+from cchc.report import stylesheet
+from cchc.report.prose import check_prose
 
-NOTEBOOK = "report.ipynb"
-SOURCE_TREE_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
+
+def publish(computed: Computed, documents: bool = True, allow_failed_checks: bool = False, kernel=None,
+            worker=None, started: str | None = None, clock: Stopwatch | None = None,
+            cell_timeout: int | None = None) -> Path:
+    """Write every output of ``computed`` and return the outputs folder.
+
+    A failed check (status lỗi) publishes nothing unless ``allow_failed_checks`` (then every
+    page carries a banner naming it); the reconciliation files go to the failed folder.
+    With ``documents`` the notebook is executed (on ``kernel``, a started kernel manager, when
+    given) and exported (in ``worker``, an ExportWorker, when given)."""
+    clock = clock or Stopwatch()
+    started = started or manifest.now()
+    layout, params = computed.layout, computed.params
+    if documents:  # every prose file is valid before anything runs: the error names file and line
+        check_prose(layout, computed.figures)
+    failed_checks = computed.failed_checks
+    target, failed = layout.outputs_dir, layout.failed_dir
+    if failed_checks and not allow_failed_checks:  # publish nothing; show why
+        failed.mkdir(parents=True, exist_ok=True)
+        _write_reconciliation(failed, computed)
+        raise CchcError("checks_failed", count=len(failed_checks),
+                        ids=", ".join(c.id for c in failed_checks[:10]),
+                        path=layout.shown(failed / names.RECONCILIATION_HTML))
+    with atomic.staged_dir(target) as staging:
+        (staging / names.FIGURES).write_text(computed.figures.dumps(params), encoding="utf-8")
+        _write_reconciliation(staging, computed)
+        for name in (names.INGEST_REPORT_JSON, names.INGEST_REPORT_MD):
+            shutil.copyfile(computed.ingest.processed_dir / name, staging / name)
+        if documents:
+            try:
+                banner = [c.id for c in failed_checks] or None
+                render_documents(computed, staging, kernel=kernel, worker=worker, banner=banner, clock=clock,
+                                 cell_timeout=cell_timeout)
+            except Exception as exc:
+                if (staging / names.NOTEBOOK).is_file():  # keep the failed run log for inspection
+                    failed.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(staging / names.NOTEBOOK, failed / names.NOTEBOOK)
+                    exc.add_note(message("notebook_kept", path=layout.shown(failed / names.NOTEBOOK)))
+                raise
+        built = manifest.build(layout, params, computed.ingest.report, staging, started, clock.report())
+        (staging / names.MANIFEST).write_text(json.dumps(built, ensure_ascii=False, sort_keys=True, indent=2,
+                                                         default=str) + "\n", encoding="utf-8")
+    shutil.rmtree(failed, ignore_errors=True)
+    return target
 
 
-def find_notebook(root: Path) -> Path:
-    """notebooks/report.ipynb of the root when it has one (an analyst's copy), else the
-    project's own."""
-    for candidate in (root / "notebooks" / NOTEBOOK, SOURCE_TREE_NOTEBOOKS / NOTEBOOK):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(SOURCE_TREE_NOTEBOOKS / NOTEBOOK)
+def _write_reconciliation(folder: Path, computed: Computed) -> None:
+    (folder / names.RECONCILIATION_JSON).write_text(checks_json(computed.checks), encoding="utf-8")
+    (folder / names.RECONCILIATION_HTML).write_text(checks_html(computed.checks, computed.params),
+                                                    encoding="utf-8")
 
 
-def render_documents(root: Path, params: Params, figures: FigureSet, staging: Path, kernel=None,
-                     worker=None, banner: list[str] | None = None, clock=None,
+def render_documents(computed: Computed, staging: Path, kernel=None, worker=None,
+                     banner: list[str] | None = None, clock: Stopwatch | None = None,
                      cell_timeout: int | None = None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
-    export it (in ``worker``, an ExportWorker, when given) while this process writes the Excel
-    appendix, which needs no notebook. ``clock``: a cchc.core.timing.Stopwatch told each phase."""
-    from cchc.config.letter import build_document
-    from cchc.render.execute import execute
-    from cchc.render.kernel import stop_kernel
-    from cchc.report import stylesheet
-    from cchc.core.timing import Stopwatch
-
+    export it (in ``worker`` when given) while this process writes the Excel appendix, which
+    needs no notebook. ``clock`` is told each phase."""
     clock = clock or Stopwatch()
-    notebook = find_notebook(root)
+    layout, params = computed.layout, computed.params
+    notebook = layout.notebook()
     document = build_document(params)
-    executed = staging / NOTEBOOK
+    executed = staging / names.NOTEBOOK
     try:
         with clock.phase("notebook"):
-            execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(root),
-                                         "figures_file": str(staging / "figures.json")},
+            execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(layout.root),
+                                         "figures_file": str(staging / names.FIGURES)},
                     cwd=notebook.parent, kernel=kernel, cell_timeout=cell_timeout)
     finally:
         stop_kernel(kernel)
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
-    arguments = (executed, title, stylesheet(), staging / "report.html", staging / "report.pdf", banner)
+    arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF, banner)
     if worker is not None:
         exported = worker.export(*arguments)
         with clock.phase("xlsx"):
-            write_appendix(figures, document, staging / "phu-luc.xlsx")
+            write_appendix(computed, staging / names.XLSX)
         seconds = exported.result()
     else:
-        from cchc.render.export import export
-
         seconds = export(*arguments)
         with clock.phase("xlsx"):
-            write_appendix(figures, document, staging / "phu-luc.xlsx")
+            write_appendix(computed, staging / names.XLSX)
     for name, value in seconds.items():
         clock.add(name, value)
 
 
-def write_appendix(figures: FigureSet, document, xlsx: Path) -> None:
-    from cchc.forms.indicators import indicator_forms
-    from cchc.forms.tthc import tthc_forms
-    from cchc.forms.xlsx import write_workbook
-
-    write_workbook(tthc_forms(figures, document) + indicator_forms(figures, document), xlsx)
+def write_appendix(computed: Computed, xlsx: Path) -> None:
+    document = build_document(computed.params)
+    write_workbook(tthc_forms(computed.figures, document) + indicator_forms(computed.figures, document), xlsx)

@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
+from cchc.checks import load as load_checks
+from cchc.compute import Computed, compute
 from cchc.config.letter import Document, build_document
-from cchc.figures.registry import FigureSet, load_figures
 from cchc.config.params import Params, load_params
-from cchc.report.numbers import Numbers
-from cchc.report.outline import outline
+from cchc.core import fmt
+from cchc.core.layout import RECONCILIATION_JSON, Layout
 from cchc.core.resources import DATA_DIR, load_yaml
 from cchc.core.text import slug
+from cchc.figures.registry import FigureSet, load_figures
+from cchc.forms.html import render_form
+from cchc.forms.indicators import indicator_forms
+from cchc.forms.tthc import groups, tthc_forms
+from cchc.report.charts import CHARTS, data_uri
+from cchc.report.numbers import Numbers
+from cchc.report.outline import outline
+from cchc.report.prose import load_prose, render_prose, section_prose
 
 
 class Html(str):
@@ -37,11 +47,12 @@ def stylesheet() -> str:
 
 class Report:
     def __init__(self, params: Params, figures: FigureSet, root: Path = Path("."),
-                 figures_file: str | Path | None = None) -> None:
+                 checks: list[dict[str, Any]] | None = None) -> None:
         self.root = root
-        self.figures_file = figures_file
+        self.layout = Layout(root, params.unit, params.period)
         self.params = params
         self.figures = figures
+        self.checks = checks  # reconciliation.json's "checks"; None: computed when the annex asks
         self.document: Document = build_document(params)
         self.numbers = Numbers(figures)
         self.headings = outline()
@@ -50,17 +61,20 @@ class Report:
     @classmethod
     def load(cls, root: str | Path = ".", unit: str = "", period: str = "",
              figures_file: str | Path | None = None) -> Report:
-        """The report of a unit and period; figures from ``figures_file`` (a run's
-        figures.json) or, when None, computed from the processed data (ingesting if needed)."""
+        """The report of a unit and period: what a run computed (``figures_file``, a run's
+        figures.json, with the reconciliation.json beside it) or, when None, computed now from
+        the raw data (ingesting if needed), as an analyst running the notebook by hand does."""
         root = Path(root)
+        if not figures_file:
+            return cls.from_computed(compute(Layout(root, unit, period)))
         params = load_params(root, unit, period)
-        if figures_file:
-            figures = load_figures(figures_file)
-        else:
-            from cchc.pipeline import compute_figures
+        beside = Path(figures_file).parent / RECONCILIATION_JSON
+        return cls(params, load_figures(figures_file), root, load_checks(beside) if beside.is_file() else None)
 
-            figures = compute_figures(root, params)
-        return cls(params, figures, root, figures_file)
+    @classmethod
+    def from_computed(cls, computed: Computed) -> Report:
+        return cls(computed.params, computed.figures, computed.layout.root,
+                   [check.to_json() for check in computed.checks])
 
     # -- pieces the notebook displays, in order --
     def style(self) -> Html:
@@ -96,9 +110,6 @@ class Report:
 
     def appendix(self) -> Html:
         """Appendix forms (biểu mẫu) 1–7 after the signature, from a new page."""
-        from cchc.forms.html import render_form
-        from cchc.forms.indicators import indicator_forms
-
         forms = indicator_forms(self.figures, self.document)
         body = "".join(render_form(form, form.title.capitalize(), self.numbers.link) for form in forms)
         return Html(f"<section class='appendix'><h2 class='appendix-title'>{escape(self.labels['appendix'])}</h2>"
@@ -131,22 +142,13 @@ class Report:
         return Html(env.get_template("annexes.html.j2").module.sources(self.labels["annex_sources"], items))
 
     def _checks(self) -> list[dict]:
-        if self.figures_file is not None:
-            path = Path(self.figures_file).parent / "reconciliation.json"
-            if path.is_file():
-                from cchc.checks import load
-
-                return load(path)
-        from cchc.pipeline import compute_checks
-
-        return [c.to_json() for c in compute_checks(self.root, self.params, self.figures)]
+        if self.checks is None:
+            self.checks = [check.to_json() for check in compute(self.layout, self.params).checks]
+        return self.checks
 
     # -- helpers --
     def forms(self):
         """Every appendix form: 06a by field and by agency, then biểu mẫu 1–7 (phu-luc.xlsx)."""
-        from cchc.forms.indicators import indicator_forms
-        from cchc.forms.tthc import tthc_forms
-
         return tthc_forms(self.figures, self.document) + indicator_forms(self.figures, self.document)
 
     def _heading(self, section_id: str) -> Markup:
@@ -157,27 +159,19 @@ class Report:
 
     def _prose(self, section_id: str) -> Markup:
         """The analyst's text for a section, or a neutral sentence built from its figures."""
-        from cchc.report.prose import section_prose
-
         return section_prose(self.root, self.params.unit, self.params.period, section_id,
                              self.figures, self.numbers)
 
     def _window_dates(self) -> dict[str, str]:
-        from cchc.core import fmt
-
         return {"start": fmt.date(self.params.window.start), "cutoff": fmt.date(self.params.window.cutoff)}
 
     def _listed(self, name: str) -> list[dict]:
         """A list computed with the figures (figures.json "lists"), dates as dd/mm/yyyy."""
-        import datetime as dt
-
-        from cchc.core import fmt
-
         rows = []
         for item in self.figures.lists.get(name, []):
             row = dict(item)
             if row.get("date"):
-                row["date"] = fmt.date(dt.date.fromisoformat(str(row["date"])[:10]))
+                row["date"] = fmt.iso_date(row["date"])
             if row.get("title"):
                 row["title"] = row["title"][:1].lower() + row["title"][1:]
             rows.append(row)
@@ -209,18 +203,12 @@ class Report:
 
     def _as_of(self, figure_id: str) -> str:
         """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
-        import datetime as dt
-
-        from cchc.core import fmt
-
         as_of = self.figures[figure_id].extra.get("as_of")
-        return fmt.date(dt.date.fromisoformat(as_of[:10]) if as_of else self.params.window.cutoff)
+        return fmt.iso_date(as_of) if as_of else fmt.date(self.params.window.cutoff)
 
     def _prose_or_facts(self, section_id: str) -> Markup:
         """The analyst's prose when the section has a file; otherwise the neutral sentence and
         the section's figures as a list (data/report/facts.yaml); a note when both are empty."""
-        from cchc.report.prose import load_prose, render_prose
-
         prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
         if prose is not None and prose.text.strip():
             rendered = render_prose(prose, self.figures, self.numbers)
@@ -238,20 +226,14 @@ class Report:
 
     def _own_prose(self, section_id: str) -> Markup:
         """The analyst's text only (for sections whose figures already make the neutral text)."""
-        from cchc.report.prose import load_prose, render_prose
-
         prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
         return Markup("") if prose is None else render_prose(prose, self.figures, self.numbers)
 
     def _form(self, form_id: str) -> Markup:
-        from cchc.forms.html import render_form
-
         form = next(f for f in self.forms() if f.id == form_id)
         return render_form(form, self.labels["tables"][form_id], self.numbers.link)
 
     def _chart(self, name: str) -> Markup:
-        from cchc.report.charts import CHARTS, data_uri
-
         caption = self.labels["charts"][name]["caption"]
         return Markup("<figure class='chart'><img alt='{0}' src='{1}'><figcaption>{0}</figcaption></figure>").format(
             caption, data_uri(CHARTS[name](self.figures)))
@@ -264,8 +246,6 @@ class Report:
     def vertical_agencies(self) -> list[dict[str, str]]:
         """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
         every agency but the one with the most dossiers to handle (the unit's own)."""
-        from cchc.forms.tthc import groups
-
         agencies = groups(self.figures, "by_agency")
         named = self.params.merged.get("vertical_agencies")
         if named is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 
+from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.figures.registry import FigureSet
 from cchc.core.resources import load_yaml
@@ -27,8 +29,6 @@ def _pyplot():
 
 def _font_family(font_manager) -> str:
     """The first installed family of FONT_FAMILIES (all cover Vietnamese)."""
-    import logging
-
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     for family in FONT_FAMILIES:
         try:
@@ -64,12 +64,12 @@ def received_by_month(figures: FigureSet) -> bytes:
         ax.bar(names, values, bottom=bottom, label=label, color=COLORS[channel], width=0.6)
         bottom = [b + v for b, v in zip(bottom, values)]
     for x, total in enumerate(bottom):
-        ax.annotate(f"{total:,}".replace(",", "."), (x, total), ha="center", va="bottom", fontsize=9,
+        ax.annotate(fmt.integer(total), (x, total), ha="center", va="bottom", fontsize=9,
                     xytext=(0, 2), textcoords="offset points")
     ax.set_ylabel(labels["y_label"])
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.yaxis.set_major_locator(_locator()(integer=True))
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}".replace(",", "."))
+    ax.yaxis.set_major_formatter(fmt.axis_integer)
     data = _png(fig)
     plt.close(fig)
     return data
@@ -84,11 +84,11 @@ def timeliness(figures: FigureSet) -> bytes:
     colors = ["#1f5f99", "#4f8fc9", "#c0392b", "#6a9a3a", "#e67e22"]
     ax.barh([labels["bars"][k] for k in keys][::-1], values[::-1], color=colors[::-1], height=0.6)
     for y, value in enumerate(values[::-1]):
-        ax.annotate(f"{value:,}".replace(",", "."), (value, y), va="center", xytext=(3, 0),
+        ax.annotate(fmt.integer(value), (value, y), va="center", xytext=(3, 0),
                     textcoords="offset points", fontsize=9)
     ax.set_xlabel(labels["x_label"])
     ax.xaxis.set_major_locator(_locator()(integer=True))
-    ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}".replace(",", "."))
+    ax.xaxis.set_major_formatter(fmt.axis_integer)
     data = _png(fig)
     plt.close(fig)
     return data

@@ -18,17 +18,16 @@ import functools
 import re
 import string
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from cchc.core.errors import CchcError
-from cchc.figures.registry import FigureSet
+from cchc.core.layout import Layout
 from cchc.core.resources import load_yaml
-
-if TYPE_CHECKING:
-    from cchc.report.numbers import Numbers
+from cchc.figures.registry import FigureSet
+from cchc.report.numbers import Numbers
+from cchc.report.outline import outline
 
 DATA = "prose.yaml"
 FUNCTIONS = {"": "n", "rate": "rate", "target": "target"}  # placeholder word -> Numbers method
@@ -82,7 +81,7 @@ class ProseText:
 
 
 def prose_path(root: Path, unit: str, period: str, section: str) -> Path:
-    return Path(root) / "params" / unit / "prose" / period / f"{section}.md"
+    return Layout(root, unit, period).prose_file(section)
 
 
 def load_prose(root: Path, unit: str, period: str, section: str) -> ProseText | None:
@@ -90,7 +89,7 @@ def load_prose(root: Path, unit: str, period: str, section: str) -> ProseText | 
     path = prose_path(root, unit, period, section)
     if not path.is_file():
         return None
-    shown = str(PurePosixPath("params", unit, "prose", period, f"{section}.md"))
+    shown = Layout(root, unit, period).shown(path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -295,9 +294,17 @@ def section_prose(root: Path, unit: str, period: str, section: str, figures: Fig
     return html or neutral_text(section, figures, numbers)
 
 
-def starter_text(unit: str, period: str, section: str, figures: FigureSet) -> str:
-    from cchc.report.outline import outline
+def check_prose(layout: Layout, figures: FigureSet) -> None:
+    """Every prose file of the period is valid (placeholders, no hand-typed numbers): the
+    error names the file and the line. A run checks before the notebook runs."""
+    numbers = Numbers(figures)
+    for section in outline():
+        prose = load_prose(layout.root, layout.unit, layout.period, section)
+        if prose is not None:
+            render_prose(prose, figures, numbers)
 
+
+def starter_text(unit: str, period: str, section: str, figures: FigureSet) -> str:
     heading = outline().get(section)
     header = string.Template(load_yaml(DATA)["starter_header"]).substitute(
         title=heading.title if heading else section, section=section, unit=unit, period=period)
