@@ -137,13 +137,9 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(say("csv_done", rows=fmt.integer(len(result.rows)), path=args.csv))
         return 0
     if args.command == "template":
-        from cchc.manual import TemplateExists, write_template
+        from cchc.manual import write_template
 
-        try:
-            path = write_template(root, args.unit, args.period)
-        except TemplateExists as exc:
-            print(message("error_prefix") + str(exc), file=sys.stderr)
-            return EXIT_USER_ERROR
+        path = write_template(root, args.unit, args.period)
         print(message("template_done", path=_shown(path, root)))
         return 0
     if args.command == "prose":

@@ -46,31 +46,16 @@ BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.S)
 ITALIC = re.compile(r"(?<!\*)\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)", re.S)
 
 
-def prose_message(name: str, /, **values: object) -> str:
-    return load_yaml(DATA)["messages"][name].format(**values)
-
-
 class ProseError(CchcError):
     """A problem in a prose file; the message (data/prose.yaml) names the file and line.
+    Further problems of the same file are notes."""
 
-    A CchcError, so the command line reports it like any user error; its text comes from
-    data/prose.yaml, not messages.yaml. Further problems of the same file are notes.
-    """
-
-    def __init__(self, name: str, /, **values: object) -> None:
-        self.name = name
-        self.values = values
-        Exception.__init__(self, prose_message(name, **values))
-
-    def __reduce__(self):
-        return (_rebuild, (self.name, self.values, getattr(self, "__notes__", [])))
+    catalog = DATA
+    path = ("messages",)
 
 
-def _rebuild(name: str, values: dict, notes: list[str]) -> ProseError:
-    error = ProseError(name, **values)
-    for note in notes:
-        error.add_note(note)
-    return error
+def prose_message(name: str, /, **values: object) -> str:
+    return ProseError.text(name, **values)
 
 
 @dataclass(frozen=True)
