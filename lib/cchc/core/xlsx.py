@@ -1,5 +1,6 @@
-"""Deterministic .xlsx bytes: fixed document properties and zip entry times, so that the same
-workbook gives the same bytes on every run (demo exports, the manual-figures template)."""
+"""Deterministic .xlsx bytes: the same workbook gives the same bytes on every run (the Excel
+appendix, the demo exports, the manual-figures template). Fixed document properties, fixed
+zip entry times and attributes, entries in sorted order."""
 
 from __future__ import annotations
 
@@ -10,20 +11,26 @@ import zipfile
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+FIXED_TIME = dt.datetime(2000, 1, 1)
 
-def deterministic_bytes(book: Workbook, stamp: dt.datetime) -> bytes:
+
+def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME) -> bytes:
+    """The workbook's file, dated ``stamp`` (document properties and zip entries)."""
+    book.properties.creator = "cchc"
+    book.properties.lastModifiedBy = None
     book.properties.created = stamp
     book.properties.modified = stamp
-    book.properties.creator = "cchc"
-    raw = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    buffer = io.BytesIO()
+    # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).write_data()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+        for name in sorted(source.namelist()):
+            entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = 3
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            entry.create_system = 0
+            entry.external_attr = 0
+            target.writestr(entry, source.read(name))
     return out.getvalue()

@@ -11,11 +11,8 @@ fixed zip entry times, entries in sorted order. The file is replaced atomically.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import math
 import unicodedata
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
 from cchc.core.atomic import write_bytes
+from cchc.core.xlsx import deterministic_bytes
 from cchc.forms.model import Cell, Form
 from cchc.core.resources import load_yaml
 
-FIXED_TIME = dt.datetime(2000, 1, 1)
-ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 MAX_SHEET_TITLE = 31
 COUNT_FORMAT = "#,##0"   # Excel shows the user's locale separators (7.026 in Vietnamese)
 DECIMAL_FORMAT = "#,##0.##"
@@ -59,15 +54,7 @@ def workbook_bytes(forms: list[Form]) -> bytes:
     book.remove(book.active)
     for form in forms:
         _write_sheet(book.create_sheet(_text(form.sheet)), form, style)
-    book.properties.creator = "cchc"
-    book.properties.lastModifiedBy = None
-    book.properties.created = FIXED_TIME
-    book.properties.modified = FIXED_TIME
-    buffer = io.BytesIO()
-    # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    return _normalise_zip(buffer.getvalue())
+    return deterministic_bytes(book)
 
 
 # ---------------------------------------------------------------------------------------
@@ -315,20 +302,6 @@ def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], 
         cell.number_format = {"rate": RATE_FORMAT, "decimal": DECIMAL_FORMAT}.get(item.kind, COUNT_FORMAT)
         _put(cell, value)
     ws.row_dimensions[row].height = lines * _line_height(style.body_size) + 4
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """The same archive with fixed entry times and attributes, entries in sorted order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(source.namelist()):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, source.read(name))
-    return out.getvalue()
 
 
 __all__ = ["write_workbook", "workbook_bytes"]
