@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.manual import topics
 
 HEADER = """# Figures (chỉ số)
 
@@ -40,8 +41,6 @@ def render() -> str:
 
 def _manual_rows() -> list[str]:
     """The manual-figures workbook's rows (data/manual/topics.yaml): each entered row is a figure."""
-    from cchc.manual import topics
-
     out = ["## `manual` — rows of the manual-figures workbook", "",
            "Each row entered in `so-lieu-nhap-tay.xlsx` (`cchc template`) is a figure `manual.<id>`; "
            "its definition names the source the user wrote beside the number.", "",

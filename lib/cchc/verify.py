@@ -21,12 +21,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.ingest.run import sha256_file
+from cchc.core.hashing import sha256_file as sha256
+from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
 
-MANIFEST = "manifest.json"
-FIGURES = "figures.json"
-NOTEBOOK = "report.ipynb"
 EXCLUDED = [NOTEBOOK, MANIFEST]  # never byte-identical across runs
 FIGURE_FIELDS = ["value", "numerator", "denominator", "target", "met", "assessment", "as_of"]
 IGNORED_PREFIXES = (".", "~$")  # lock and hidden files, passed over by ingest too
@@ -78,22 +76,13 @@ class Verdict:
         return 0 if self.ok else 1
 
 
-sha256 = sha256_file  # one implementation: cchc.ingest.run's
-
-
-def default_root(output_dir: Path) -> Path:
-    """The project root of outputs/<unit>/<period>/: the directory that contains outputs/."""
-    parents = Path(output_dir).resolve().parents
-    return parents[2] if len(parents) > 2 else parents[-1]
-
-
 def verify(output_dir: Path, root: Path | None = None) -> Verdict:
     """Verify the published run in ``output_dir`` (absolute or relative) against the raw data
     of ``root`` (default: the directory containing outputs/). Never raises for a problem of
     the data: a missing manifest or a failing re-run is a failed verdict with its message."""
     output_dir = Path(output_dir)
     resolved = output_dir.resolve()
-    root = (Path(root) if root is not None else default_root(output_dir)).resolve()
+    root = (Path(root) if root is not None else root_of_outputs(output_dir)).resolve()
     verdict = Verdict(output_dir=output_dir.as_posix(), root=root.as_posix())
     words = load_yaml("verify.yaml")
 
@@ -120,7 +109,7 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
             reason = reason.replace(str(workspace), words.get("temp_dir", "<thư mục tạm>"))
             verdict.errors.append(words["run_failed"].format(reason=reason))
             return _finish(verdict)
-        rerun_dir = workspace / "outputs" / unit / period
+        rerun_dir = Layout(workspace, unit, period).outputs_dir
         _compare_figures(resolved, rerun_dir, verdict, words)
         _compare_outputs(resolved, rerun_dir, manifest, verdict)
         _compare_environment(manifest, rerun_dir, verdict)
@@ -155,13 +144,14 @@ def _compare_hashes(recorded: dict[str, str], current: dict[str, str], changed: 
 
 def _check_inputs(root: Path, unit: str, period: str, manifest: dict, verdict: Verdict) -> None:
     """Raw files and parameter files of the root against the manifest's hashes."""
-    folder = root / "data" / "raw" / unit / period
+    layout = Layout(root, unit, period)
+    folder = layout.raw_dir
     ignored_by_run = set(manifest.get("ignored_files") or [])
     current: dict[str, str] = {}
     if folder.is_dir():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = path.relative_to(folder).as_posix()
-            key = path.relative_to(root).as_posix()
+            key = layout.shown(path)
             if key in manifest.get("raw_files", {}):
                 current[key] = sha256(path)
             elif name in ignored_by_run or path.name.startswith(IGNORED_PREFIXES):
@@ -172,9 +162,9 @@ def _check_inputs(root: Path, unit: str, period: str, manifest: dict, verdict: V
                     verdict.raw_missing)
 
     recorded = manifest.get("parameter_files") or {}
-    candidates = {root / "params" / unit / "unit.yaml", root / "params" / unit / f"{period}.yaml"}
+    candidates = {layout.unit_params, layout.period_params}
     candidates |= {root / name for name in recorded}
-    params = {p.relative_to(root).as_posix(): sha256(p) for p in sorted(candidates) if p.is_file()}
+    params = {layout.shown(p): sha256(p) for p in sorted(candidates) if p.is_file()}
     _compare_hashes(recorded, params, verdict.params_changed, verdict.params_added, verdict.params_missing)
     verdict.checked.update({"raw_files": len(current), "parameter_files": len(params)})
 
@@ -182,9 +172,11 @@ def _check_inputs(root: Path, unit: str, period: str, manifest: dict, verdict: V
 def _copy_inputs(root: Path, workspace: Path, unit: str, period: str) -> None:
     """params/<unit>/, data/raw/<unit>/<period>/ and, when the root has one, notebooks/."""
     skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-    for relative in (Path("params") / unit, Path("data") / "raw" / unit / period, Path("notebooks")):
-        if (root / relative).is_dir():
-            shutil.copytree(root / relative, workspace / relative, ignore=skip)
+    source, copy = Layout(root, unit, period), Layout(workspace, unit, period)
+    for there, here in ((source.params_dir, copy.params_dir), (source.raw_dir, copy.raw_dir),
+                        (source.notebooks_dir, copy.notebooks_dir)):
+        if there.is_dir():
+            shutil.copytree(there, here, ignore=skip)
 
 
 

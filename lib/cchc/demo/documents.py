@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from . import period as cal
@@ -186,8 +187,6 @@ def write(folder: Path) -> list[Path]:
     sheet = workbook.create_sheet(spec["sheet"])
     for index, width in enumerate(spec["widths"], start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    from openpyxl.cell import WriteOnlyCell
-
     def bold(value: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = BOLD

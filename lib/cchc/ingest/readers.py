@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from cchc.core.errors import CchcError
 
 SUPPORTED = (".xlsx", ".csv")
@@ -38,8 +40,6 @@ def read_tables(path: Path, display: str, sheet: str | None = None, first_only: 
 
 
 def _read_xlsx(path: Path, display: str, sheet: str | None, first_only: bool) -> list[Table]:
-    from python_calamine import CalamineWorkbook
-
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for non-xlsx content

@@ -98,7 +98,7 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
                             folder=layout.shown(folder),
                             key=spec.columns[spec.key].header)
 
-    from cchc.ingest.combine import combine  # pandas: off the path of a cached ingest
+    from cchc.ingest.combine import combine  # noqa: PLC0415 (pandas: off the path of a cached ingest)
 
     tables, report = combine(parsed, specs)
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
@@ -122,9 +122,9 @@ def _parse_cached(layout: Layout, path: Path, display: str, digest: str, overrid
                   specs: dict, params: Params) -> tuple[list, list[str]]:
     """Parse one file (every recognised sheet), or load the result cached under its content
     hash and the parse settings. Returns the parsed tables and the sheets passed over."""
-    import pandas as pd  # off the path of a cached ingest, as combine
+    import pandas as pd  # noqa: PLC0415 (off the path of a cached ingest, as combine)
 
-    from cchc.ingest.combine import to_frame
+    from cchc.ingest.combine import to_frame  # noqa: PLC0415
 
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
                            "specs": specs_fingerprint(params.aliases)}, sort_keys=True)

@@ -10,8 +10,10 @@ from cchc.ingest import cells as V
 from cchc.core.errors import CchcError
 from cchc.manual import topics
 from cchc.manual.errors import TemplateExists, manual_message
+from cchc.ingest.parse import parse_table
 from cchc.ingest.readers import read_tables
-from cchc.config.sources import SourceSpec, find_header, load_spec
+from cchc.config.sources import SourceSpec, load_spec
+from cchc.ingest.headers import find_header
 
 TABLE_KINDS = ("manual_tasks", "manual_initiatives", "manual_declared")
 # Columns the template itself writes in a key-value sheet (anything else is the user's entry).
@@ -62,8 +64,6 @@ def first_entry(path: Path, display: str) -> str | None:
 
 def stable_values(path: Path, display: str) -> dict[str, dict[str, Any]]:
     """The entered values (and their sources) of the key-value rows marked stable, by id."""
-    from cchc.ingest.parse import parse_table
-
     spec = load_spec(topics.KEY_VALUE)
     stable = {row.id for row in topics.rows().values() if row.stable}
     found: dict[str, dict[str, Any]] = {}

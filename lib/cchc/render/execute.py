@@ -4,25 +4,25 @@ environment's kernel; a failing cell becomes a CchcError naming the cell."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cchc.core.errors import CchcError
+import nbformat
+import papermill
+from nbclient.exceptions import CellTimeoutError
+from papermill.exceptions import PapermillExecutionError
 
-CELL_TIMEOUT = 1800  # seconds a cell may run before the run stops with an error (never hangs)
+from cchc.core.errors import CchcError
+from cchc.render import CELL_TIMEOUT
+from cchc.render.kernel import KERNEL_NAME, ProjectKernelManager
 
 
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, kernel: Any = None,
             cell_timeout: int | None = None) -> None:
     """``kernel``: a started kernel manager to run on (see cchc.render.kernel.start_kernel);
     ``cell_timeout``: seconds per cell (default CELL_TIMEOUT)."""
-    import papermill
-    from nbclient.exceptions import CellTimeoutError
-    from papermill.exceptions import PapermillExecutionError
-
-    from cchc.render.kernel import KERNEL_NAME, ProjectKernelManager
-
     live: list = []  # the notebook being executed, to keep it when a cell times out
     seconds = cell_timeout or CELL_TIMEOUT
     try:
@@ -44,8 +44,6 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
 @contextlib.contextmanager
 def _quiet(name: str) -> Iterator[None]:
     """Within the block, the named logger shows nothing below CRITICAL."""
-    import logging
-
     logger = logging.getLogger(name)
     level = logger.level
     logger.setLevel("CRITICAL")
@@ -60,8 +58,6 @@ def _timed_out(live: list, output: Path) -> str:
     cell that was stopped: the last one papermill started."""
     if not live:
         return "?"
-    import nbformat
-
     nb = live[-1]
     started = [c for c in nb.cells if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get(
         "start_time")]
@@ -82,8 +78,6 @@ def _timed_out(live: list, output: Path) -> str:
 
 def _cell_name(executed: Path, exc: Any) -> str:
     """'section-tthc' (ô In [5]): the failing cell's id and execution count."""
-    import nbformat
-
     name = str(exc.cell_index)
     try:  # the cell holding the error output (papermill adds cells, so indices shift)
         nb = nbformat.read(executed, as_version=4)

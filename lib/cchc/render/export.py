@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+import io
+import os
+import time
 from pathlib import Path
 
-from cchc.core.resources import DATA_DIR
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from cchc.core.resources import DATA_DIR, load_yaml
+
+# nbconvert and WeasyPrint (about 1.5 s of imports) load where the export runs: in the export
+# worker, or in this process only when it exports itself; never on a path that does not export.
 
 REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
 
@@ -16,8 +25,8 @@ _EXPORTER = None  # one exporter per process: its templates are compiled once
 def _exporter():
     global _EXPORTER
     if _EXPORTER is None:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
+        from nbconvert import HTMLExporter  # noqa: PLC0415 (heavy, see above)
+        from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
 
         _EXPORTER = HTMLExporter(template_name="cchc", extra_template_basedirs=[str(DATA_DIR / "nbconvert")],
                                  exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
@@ -29,8 +38,6 @@ def _exporter():
 def _html(nb, title: str, css: str, banner: list[str] | None = None) -> str:
     text = None
     if banner:
-        from cchc.core.resources import load_yaml
-
         text = load_yaml("report/labels.yaml")["banner"].format(count=len(banner), ids=", ".join(banner[:8])
                                                                 + (" …" if len(banner) > 8 else ""))
     body, _ = _exporter().from_notebook_node(nb, resources={"cchc": {"title": title, "css": css, "banner": text}})
@@ -39,8 +46,6 @@ def _html(nb, title: str, css: str, banner: list[str] | None = None) -> str:
 
 def to_html(executed: Path, title: str, css: str, banner: list[str] | None = None) -> str:
     """``banner``: ids of failed checks published anyway; named on every page."""
-    import nbformat
-
     return _html(nbformat.read(executed, as_version=4), title, css, banner)
 
 
@@ -50,7 +55,7 @@ _FONTS = None  # one font configuration per process: fonts are found and loaded 
 def _font_config():
     global _FONTS
     if _FONTS is None:
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (heavy, see above)
 
         _FONTS = FontConfiguration()
     return _FONTS
@@ -62,9 +67,7 @@ FIXED_EPOCH = "946684800"
 
 
 def to_pdf(html: str, target: Path) -> None:
-    import os
-
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy, see above)
 
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     HTML(string=html, base_url=str(target.parent)).write_pdf(target, font_config=_font_config())
@@ -73,8 +76,6 @@ def to_pdf(html: str, target: Path) -> None:
 def export(executed: Path, title: str, css: str, html_path: Path, pdf_path: Path,
            banner: list[str] | None = None) -> dict[str, float]:
     """report.html then report.pdf from the executed notebook; seconds spent on each."""
-    import time
-
     start = time.perf_counter()
     html = to_html(executed, title, css, banner)
     html_path.write_text(html, encoding="utf-8")
@@ -86,10 +87,7 @@ def export(executed: Path, title: str, css: str, html_path: Path, pdf_path: Path
 def warm_up(css: str) -> None:
     """Compile the HTML template and load the fonts and styles of the report once (on a
     one-line notebook and document, thrown away), so that the real export starts warm."""
-    import io
-
-    from nbformat.v4 import new_code_cell, new_notebook, new_output
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 (heavy, see above)
 
     _html(new_notebook(cells=[new_code_cell("", outputs=[new_output(
         "display_data", data={"text/html": "<p>Việt</p>", "text/plain": ""})])]), "", css)

@@ -17,7 +17,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
 KERNEL_NAME = "python3"
-WARM_UP = "import cchc.report, cchc.report.charts as _c; _c._pyplot(); del _c"
+WARM_UP = "import cchc.report.view, cchc.report.charts as _c; _c._pyplot(); del _c"
 
 
 class ProjectKernelManager(AsyncKernelManager):

@@ -23,7 +23,7 @@ from cchc.render import manifest
 from cchc.render.execute import execute
 from cchc.render.export import export
 from cchc.render.kernel import stop_kernel
-from cchc.report import stylesheet
+from cchc.report.style import stylesheet
 from cchc.report.prose import check_prose
 
 

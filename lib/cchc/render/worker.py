@@ -24,6 +24,11 @@ import traceback
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cchc.core.errors import CchcError
+from cchc.core.layout import PACKAGE_DIR
+from cchc.render.export import export, warm_up
+from cchc.report.style import stylesheet
+
 _LENGTH = struct.Struct(">Q")
 
 
@@ -42,8 +47,6 @@ def _receive(stream: BinaryIO) -> Any:
 
 def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str,
             banner: list[str] | None = None) -> dict[str, float]:
-    from cchc.render.export import export
-
     return export(Path(executed), title, css, Path(html_path), Path(pdf_path), banner)
 
 
@@ -65,7 +68,7 @@ class Reply:
 
 class ExportWorker:
     def __init__(self) -> None:
-        package_parent = str(Path(__file__).resolve().parents[2])  # cchc importable in the worker too
+        package_parent = str(PACKAGE_DIR.parent)  # cchc importable in the worker too
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package_parent, *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
@@ -124,10 +127,7 @@ def _serve() -> None:
     os.dup2(2, 1)  # prints of any library go to stderr, never into a reply
     requests = sys.stdin.buffer
     try:
-        from cchc.render import export
-        from cchc.report import stylesheet
-
-        export.warm_up(stylesheet())
+        warm_up(stylesheet())
     except Exception:  # the export itself will raise the error, in the run's terms
         pass
     while True:
@@ -138,8 +138,6 @@ def _serve() -> None:
         try:
             reply = _export(*args)
         except Exception as exc:
-            from cchc.core.errors import CchcError
-
             if not isinstance(exc, CchcError):  # an internal error: keep where it happened
                 exc.add_note("".join(["(export worker)\n", traceback.format_exc()]))
             reply = exc

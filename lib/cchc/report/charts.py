@@ -17,10 +17,10 @@ COLORS = {"online": "#1f5f99", "direct": "#d08c2c", "postal": "#6a9a3a"}
 
 
 def _pyplot():
-    import matplotlib
+    import matplotlib  # noqa: PLC0415 (heavy: loaded when a chart is drawn)
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager, pyplot
+    from matplotlib import font_manager, pyplot  # noqa: PLC0415
 
     pyplot.rcParams.update({"font.family": [_font_family(font_manager)], "font.size": 10,
                             "axes.spines.top": False, "axes.spines.right": False})
@@ -47,7 +47,7 @@ def _png(figure) -> bytes:
 
 
 def _locator():
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
 
     return MaxNLocator
 

@@ -1,0 +1,255 @@
+"""The report as the notebook shows it: each call returns an HTML fragment that displays in
+Jupyter and is exported by nbconvert. No number is computed here: all come from figures."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from cchc.checks import load as load_checks
+from cchc.compute import Computed, compute
+from cchc.config.letter import Document, build_document
+from cchc.config.params import Params, load_params
+from cchc.core import fmt
+from cchc.core.layout import RECONCILIATION_JSON, Layout
+from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.core.text import slug
+from cchc.figures.registry import FigureSet, load_figures
+from cchc.forms.html import render_form
+from cchc.forms.indicators import indicator_forms
+from cchc.forms.tthc import groups, tthc_forms
+from cchc.report.charts import CHARTS, data_uri
+from cchc.report.numbers import Numbers
+from cchc.report.outline import outline
+from cchc.report.prose import load_prose, render_prose, section_prose
+from cchc.report.style import stylesheet
+
+
+class Html(str):
+    """An HTML fragment that Jupyter displays as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(DATA_DIR / "report"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+class Report:
+    def __init__(self, params: Params, figures: FigureSet, root: Path = Path("."),
+                 checks: list[dict[str, Any]] | None = None) -> None:
+        self.root = root
+        self.layout = Layout(root, params.unit, params.period)
+        self.params = params
+        self.figures = figures
+        self.checks = checks  # reconciliation.json's "checks"; None: computed when the annex asks
+        self.document: Document = build_document(params)
+        self.numbers = Numbers(figures)
+        self.headings = outline()
+        self.labels = load_yaml("report/labels.yaml")
+
+    @classmethod
+    def load(cls, root: str | Path = ".", unit: str = "", period: str = "",
+             figures_file: str | Path | None = None) -> Report:
+        """The report of a unit and period: what a run computed (``figures_file``, a run's
+        figures.json, with the reconciliation.json beside it) or, when None, computed now from
+        the raw data (ingesting if needed), as an analyst running the notebook by hand does."""
+        root = Path(root)
+        if not figures_file:
+            return cls.from_computed(compute(Layout(root, unit, period)))
+        params = load_params(root, unit, period)
+        beside = Path(figures_file).parent / RECONCILIATION_JSON
+        return cls(params, load_figures(figures_file), root, load_checks(beside) if beside.is_file() else None)
+
+    @classmethod
+    def from_computed(cls, computed: Computed) -> Report:
+        return cls(computed.params, computed.figures, computed.layout.root,
+                   [check.to_json() for check in computed.checks])
+
+    # -- pieces the notebook displays, in order --
+    def style(self) -> Html:
+        return Html(f"<style>{stylesheet()}</style>")
+
+    def header(self) -> Html:
+        frame = _environment().get_template("frame.html.j2").module
+        return Html(frame.header(self.document))
+
+    def heading(self, section_id: str) -> Html:
+        return Html(self._heading(section_id))
+
+    def section(self, section_id: str) -> Html:
+        """A level-2 section (or a part without subsections) with its subsections."""
+        environment = _environment()
+        name = f"sections/{section_id}.html.j2"
+        if name not in environment.list_templates():
+            name = "sections/_generic.html.j2"
+        body = environment.get_template(name).render(
+            h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
+            form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
+            prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
+            as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
+            facts=self._facts, prose_or_facts=self._prose_or_facts,
+            children=self.headings[section_id].children, **self._context(section_id))
+        return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
+
+    def closing(self) -> Html:
+        frame = _environment().get_template("frame.html.j2").module
+        body = self.document.intro.split(" báo cáo ")[0]
+        sentence = self.labels["closing"].format(period_phrase=self.document.period_phrase, body=body)
+        return Html(frame.closing(self.document, sentence))
+
+    def appendix(self) -> Html:
+        """Appendix forms (biểu mẫu) 1–7 after the signature, from a new page."""
+        forms = indicator_forms(self.figures, self.document)
+        body = "".join(render_form(form, form.title.capitalize(), self.numbers.link) for form in forms)
+        return Html(f"<section class='appendix'><h2 class='appendix-title'>{escape(self.labels['appendix'])}</h2>"
+                    f"{body}</section>")
+
+    def reconciliation_annex(self) -> Html:
+        """Annex: the reconciliation checks (reconciliation.json of the run), summarised."""
+        rows = self._checks()
+        counts: dict[str, int] = {}
+        for check in rows:
+            counts[check["status"]] = counts.get(check["status"], 0) + 1
+        notable = [c for c in rows if c["status_code"] != "pass"]
+        env = _environment()
+        return Html(env.get_template("annexes.html.j2").module.reconciliation(
+            self.labels["annex_reconciliation"], counts, notable, len(rows)))
+
+    def sources_annex(self) -> Html:
+        """Annex "Nguồn số liệu": every figure of the report (breakdowns by field, agency and
+        month are in figures.json) with its label, value and the raw files and rows behind it."""
+        figures = [f for f in self.figures if not f.extra.get("breakdown")]
+        items = []
+        for figure in figures:
+            value = self.numbers.rate(figure.id) if figure.is_rate else self.numbers.n(figure.id)
+            sources = "; ".join(f"{s['file'].rsplit('/', 1)[-1]}"
+                                + (f" [{s['sheet']}]" if s.get("sheet") else "")
+                                + (f", dòng {s['row']}" if s.get("row") else f": {s['rows']} dòng")
+                                for s in figure.sources)
+            items.append({"id": figure.id, "label": figure.label, "value": value, "sources": sources})
+        env = _environment()
+        return Html(env.get_template("annexes.html.j2").module.sources(self.labels["annex_sources"], items))
+
+    def _checks(self) -> list[dict]:
+        if self.checks is None:
+            self.checks = [check.to_json() for check in compute(self.layout, self.params).checks]
+        return self.checks
+
+    # -- helpers --
+    def forms(self):
+        """Every appendix form: 06a by field and by agency, then biểu mẫu 1–7 (phu-luc.xlsx)."""
+        return tthc_forms(self.figures, self.document) + indicator_forms(self.figures, self.document)
+
+    def _heading(self, section_id: str) -> Markup:
+        h = self.headings[section_id]
+        tag = f"h{h.level + 1}"
+        return Markup(f"<{tag} class='level-{h.level}'><span class='num'>{h.number}</span> "
+                      f"{escape(h.title)}</{tag}>")
+
+    def _prose(self, section_id: str) -> Markup:
+        """The analyst's text for a section, or a neutral sentence built from its figures."""
+        return section_prose(self.root, self.params.unit, self.params.period, section_id,
+                             self.figures, self.numbers)
+
+    def _window_dates(self) -> dict[str, str]:
+        return {"start": fmt.date(self.params.window.start), "cutoff": fmt.date(self.params.window.cutoff)}
+
+    def _listed(self, name: str) -> list[dict]:
+        """A list computed with the figures (figures.json "lists"), dates as dd/mm/yyyy."""
+        rows = []
+        for item in self.figures.lists.get(name, []):
+            row = dict(item)
+            if row.get("date"):
+                row["date"] = fmt.iso_date(row["date"])
+            if row.get("title"):
+                row["title"] = row["title"][:1].lower() + row["title"][1:]
+            rows.append(row)
+        return rows
+
+    def _facts(self, section_id: str) -> Markup:
+        """'label: value unit' for each figure data/report/facts.yaml lists for the section."""
+        present = [f for f in load_yaml("report/facts.yaml").get(section_id, []) if f in self.figures]
+        if not present:
+            return Markup("")
+        items = []
+        for figure_id in present:
+            figure = self.figures[figure_id]
+            if figure.is_rate:
+                items.append(Markup("<li>{}: {}{}.</li>").format(figure.label, self.numbers.rate(figure_id),
+                                                                 self.numbers.target(figure_id)))
+            else:
+                items.append(Markup("<li>{}: {} {}.</li>").format(figure.label, self.numbers.n(figure_id), figure.unit))
+        return Markup("<ul class='dash facts'>{}</ul>").format(Markup("").join(items))
+
+    def _cite(self, section_id: str) -> Markup:
+        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml)."""
+        rows = self._listed(f"citations.{section_id}")
+        if not rows:
+            return Markup("")
+        items = Markup("").join(Markup("<li>{} số {} ngày {} {};</li>").format(
+            r["type"], r["number"], r["date"], r["title"]) for r in rows)
+        return Markup("<p>{}</p><ul class='dash'>{}</ul>").format(self.labels["citations_intro"], items)
+
+    def _as_of(self, figure_id: str) -> str:
+        """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
+        as_of = self.figures[figure_id].extra.get("as_of")
+        return fmt.iso_date(as_of) if as_of else fmt.date(self.params.window.cutoff)
+
+    def _prose_or_facts(self, section_id: str) -> Markup:
+        """The analyst's prose when the section has a file; otherwise the neutral sentence and
+        the section's figures as a list (data/report/facts.yaml); a note when both are empty."""
+        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        if prose is not None and prose.text.strip():
+            rendered = render_prose(prose, self.figures, self.numbers)
+            if str(rendered).strip():
+                return rendered
+        return self._prose_or_note(section_id) + self._facts(section_id)
+
+    def _prose_or_note(self, section_id: str) -> Markup:
+        """The prose (or neutral text); a note only when the section would otherwise be empty."""
+        text = self._prose(section_id)
+        if (str(text).strip() or self.headings[section_id].children or str(self._facts(section_id))
+                or str(self._cite(section_id))):
+            return text
+        return Markup("<p class='no-prose'>{}</p>").format(self.labels["no_prose"])
+
+    def _own_prose(self, section_id: str) -> Markup:
+        """The analyst's text only (for sections whose figures already make the neutral text)."""
+        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        return Markup("") if prose is None else render_prose(prose, self.figures, self.numbers)
+
+    def _form(self, form_id: str) -> Markup:
+        form = next(f for f in self.forms() if f.id == form_id)
+        return render_form(form, self.labels["tables"][form_id], self.numbers.link)
+
+    def _chart(self, name: str) -> Markup:
+        caption = self.labels["charts"][name]["caption"]
+        return Markup("<figure class='chart'><img alt='{0}' src='{1}'><figcaption>{0}</figcaption></figure>").format(
+            caption, data_uri(CHARTS[name](self.figures)))
+
+    def _context(self, section_id: str) -> dict:
+        if section_id != "tthc":
+            return {}
+        return {"vertical": self.vertical_agencies()}
+
+    def vertical_agencies(self) -> list[dict[str, str]]:
+        """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
+        every agency but the one with the most dossiers to handle (the unit's own)."""
+        agencies = groups(self.figures, "by_agency")
+        named = self.params.merged.get("vertical_agencies")
+        if named is not None:
+            wanted = {slug(name) for name in named}
+            chosen = [(s, n) for s, n in agencies if s in wanted]
+        else:
+            size = {s: self.figures[f"tthc.by_agency.{s}.to_handle"].value for s, _ in agencies}
+            own = max(size, key=lambda s: (size[s], s)) if size else None
+            chosen = [(s, n) for s, n in agencies if s != own]
+        return [{"name": name, "prefix": f"tthc.by_agency.{s}."} for s, name in chosen]
