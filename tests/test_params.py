@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from cchc.core.errors import CchcError
 from cchc.config.params import default_window, load_params
+from cchc.core.errors import CchcError
 
 
 @pytest.mark.parametrize("period, start, end", [

@@ -2,9 +2,10 @@ import unicodedata
 
 import pytest
 
+from cchc.config.sources import load_spec, load_specs
 from cchc.core.errors import CchcError
+from cchc.ingest.headers import find_header
 from cchc.ingest.parse import classify
-from cchc.config.sources import find_header, load_spec, load_specs
 
 
 def test_header_found_below_title_rows():

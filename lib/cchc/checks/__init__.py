@@ -1,55 +1,27 @@
 """Reconciliation checks: data-driven (data/checks.yaml), each with an id, description,
-expected, actual, status (đạt / cảnh báo / lỗi) and the figures or files involved."""
+expected, actual, status (đạt / cảnh báo / lỗi) and the figures or files involved.
+
+Each check of data/checks.yaml names its kind; cchc.checks.kinds.KINDS maps every kind to
+the function that runs it."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.core.resources import load_yaml
+from cchc.checks.base import ERROR, PASS, WARNING, Check, Context, status_label
+from cchc.checks.kinds import KINDS
+from cchc.config.checks import load_checks
 
-PASS, WARNING, ERROR = "pass", "warning", "error"
-
-
-@dataclass
-class Check:
-    id: str
-    description: str
-    expected: Any
-    actual: Any
-    status: str                         # pass | warning | error (shown in Vietnamese)
-    figures: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    details: list[Any] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["status"] = status_label(self.status)
-        data["status_code"] = self.status
-        return data
-
-
-def status_label(code: str) -> str:
-    return load_yaml("checks.yaml")["status"][code]
-
-
-@dataclass
-class Context:
-    root: Path
-    params: Any
-    figures: Any                     # FigureSet
-    report: dict[str, Any]           # the ingest report
-    tables: dict[str, Any]           # processed tables (kind -> DataFrame)
+__all__ = ["PASS", "WARNING", "ERROR", "Check", "Context", "status_label", "run_checks", "summary", "dumps",
+           "load"]
 
 
 def run_checks(context: Context) -> list[Check]:
-    from cchc.checks import kinds
-
     out: list[Check] = []
-    for spec in load_yaml("checks.yaml")["checks"]:
-        out += getattr(kinds, spec["kind"])(spec, context)
+    for spec in load_checks().checks:
+        out += KINDS[spec.kind](spec, context)
     return out
 
 

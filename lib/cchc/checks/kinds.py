@@ -1,16 +1,34 @@
-"""One function per kind of check: (spec from data/checks.yaml, Context) -> list[Check]."""
+"""One function per kind of check: (spec from data/checks.yaml, Context) -> list[Check].
+
+``KINDS`` maps each kind of cchc.config.checks (CHECK_KINDS) to its function.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import json
+from collections.abc import Callable
 from typing import Any
 
-from cchc.checks import ERROR, PASS, WARNING, Check, Context
+from cchc.checks.base import ERROR, PASS, WARNING, Check, Context
+from cchc.config.checks import (
+    CheckSpec,
+    DeclaredCheck,
+    FooterCheck,
+    GroupsSumCheck,
+    IdentityCheck,
+    PreviousCheck,
+    TargetsCheck,
+    UnknownAgenciesCheck,
+    UnknownProceduresCheck,
+)
+from cchc.core.text import slug
+from cchc.figures.manual import declared as declared_rows
+from cchc.manual.periods import previous_period
 
 
-def _severity(spec: dict[str, Any]) -> str:
-    return WARNING if spec.get("severity") == "warning" else ERROR
+def _severity(spec: CheckSpec) -> str:
+    return WARNING if spec.severity == "warning" else ERROR
 
 
 def _prefixes(patterns: list[str], figures) -> list[str]:
@@ -26,50 +44,50 @@ def _prefixes(patterns: list[str], figures) -> list[str]:
     return found
 
 
-def identity(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def identity(spec: IdentityCheck, ctx: Context) -> list[Check]:
     out = []
-    for prefix in _prefixes(spec["prefixes"], ctx.figures):
-        ids = [prefix + spec["left"], *[prefix + r for r in spec["right"]]]
+    for prefix in _prefixes(spec.prefixes, ctx.figures):
+        ids = [prefix + spec.left, *[prefix + r for r in spec.right]]
         if not all(i in ctx.figures for i in ids):
             continue
         left, parts = ctx.figures[ids[0]].value, [ctx.figures[i].value for i in ids[1:]]
         total = sum(parts)
-        check_id = spec["id"] if prefix == spec["prefixes"][0] else f"{spec['id']}@{prefix.rstrip('.')}"
-        out.append(Check(check_id, spec["description"], expected=left, actual=total,
+        check_id = spec.id if prefix == spec.prefixes[0] else f"{spec.id}@{prefix.rstrip('.')}"
+        out.append(Check(check_id, spec.description, expected=left, actual=total,
                          status=PASS if left == total else _severity(spec), figures=ids))
     return out
 
 
-def groups_sum(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def groups_sum(spec: GroupsSumCheck, ctx: Context) -> list[Check]:
     out = []
-    head = f"tthc.{spec['breakdown']}."
-    for name in spec["figures"]:
+    head = f"tthc.{spec.breakdown}."
+    for name in spec.figures:
         parts = [f for f in ctx.figures if f.id.startswith(head) and f.id.endswith("." + name)
                  and f.id[len(head):].count(".") == name.count(".") + 1]
         if f"tthc.{name}" not in ctx.figures or not parts:
             continue
         whole = ctx.figures[f"tthc.{name}"].value
         total = sum(p.value for p in parts)
-        out.append(Check(f"{spec['id']}.{name}", spec["description"], expected=whole, actual=total,
+        out.append(Check(f"{spec.id}.{name}", spec.description, expected=whole, actual=total,
                          status=PASS if whole == total else _severity(spec),
                          figures=[f"tthc.{name}", *[p.id for p in parts]]))
     return out
 
 
-def footer(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def footer(spec: FooterCheck, ctx: Context) -> list[Check]:
     out = []
     for entry in ctx.report["files"]:
         foot = entry.get("footer")
         if not foot or foot.get("declared") is None:
             continue
         where = entry["file"] + (f" [{entry['sheet']}]" if entry.get("sheet") else "")
-        out.append(Check(f"{spec['id']}:{where}", spec["description"], expected=foot["declared"],
+        out.append(Check(f"{spec.id}:{where}", spec.description, expected=foot["declared"],
                          actual=foot["data_rows"], status=PASS if foot["matches"] else _severity(spec),
                          files=[entry["file"]], details=[{"row": foot["row"], "text": foot["text"]}]))
     return out
 
 
-def unknown_procedures(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def unknown_procedures(spec: UnknownProceduresCheck, ctx: Context) -> list[Check]:
     dossiers, catalogue = ctx.tables.get("dossiers"), ctx.tables.get("catalogue")
     if dossiers is None or catalogue is None:
         return []
@@ -77,21 +95,19 @@ def unknown_procedures(spec: dict[str, Any], ctx: Context) -> list[Check]:
     unknown = dossiers[~dossiers["procedure_code"].isin(known)]
     examples = [{"file": r.source_file, "row": int(r.source_row), "dossier": r.dossier_id,
                  "procedure_code": r.procedure_code} for r in unknown.head(20).itertuples()]
-    return [Check(spec["id"], spec["description"], expected=0, actual=len(unknown),
+    return [Check(spec.id, spec.description, expected=0, actual=len(unknown),
                   status=PASS if unknown.empty else _severity(spec),
                   files=sorted(set(unknown["source_file"])), details=examples)]
 
 
-def unknown_agencies(spec: dict[str, Any], ctx: Context) -> list[Check]:
-    declared = ctx.params.merged.get("agencies")
+def unknown_agencies(spec: UnknownAgenciesCheck, ctx: Context) -> list[Check]:
+    declared = ctx.params.agencies
     dossiers = ctx.tables.get("dossiers")
     if not declared or dossiers is None:
         return []
-    from cchc.core.text import slug
-
     wanted = {slug(a) for a in declared}
     found = sorted({a for a in dossiers["agency"].dropna().unique() if slug(a) not in wanted})
-    return [Check(spec["id"], spec["description"], expected=[], actual=found,
+    return [Check(spec.id, spec.description, expected=[], actual=found,
                   status=PASS if not found else _severity(spec), details=found)]
 
 
@@ -100,18 +116,16 @@ def _decimals(value: float) -> int:
     return 0 if text.endswith(".0") else len(text.split(".")[1])
 
 
-def declared(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def declared(spec: DeclaredCheck, ctx: Context) -> list[Check]:
     """A number typed elsewhere against the computed one. A percentage is compared at the
     precision it was written with (21,9% against 20,99% -> 21,0%: differs)."""
-    from cchc.figures.manual import declared as declared_rows
-
     out = []
     for index, item in enumerate(declared_rows(ctx.tables), start=1):
         figure_id, value = item["figure_id"], item["value"]
-        check_id = f"{spec['id']}:{figure_id}#{index}"
+        check_id = f"{spec.id}:{figure_id}#{index}"
         where = {k: item.get(k) for k in ("body", "document", "note") if item.get(k)}
         if figure_id not in ctx.figures or value is None:
-            out.append(Check(check_id, spec["description"], expected=value, actual=None, status=_severity(spec),
+            out.append(Check(check_id, spec.description, expected=value, actual=None, status=_severity(spec),
                              figures=[figure_id], details=[{**where, "reason": "unknown figure"}]))
             continue
         figure = ctx.figures[figure_id]
@@ -123,16 +137,14 @@ def declared(spec: dict[str, Any], ctx: Context) -> list[Check]:
             extra = {"numerator": figure.numerator, "denominator": figure.denominator}
         else:
             same, expected, shown, extra = figure.value == value, value, figure.value, {}
-        out.append(Check(check_id, spec["description"], expected=expected, actual=shown,
+        out.append(Check(check_id, spec.description, expected=expected, actual=shown,
                          status=PASS if same else _severity(spec), figures=[figure_id],
                          details=[{**where, **extra, "label": figure.label}]))
     return out
 
 
-def previous(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def previous(spec: PreviousCheck, ctx: Context) -> list[Check]:
     """The previous period's published figures.json, when present: large relative jumps."""
-    from cchc.manual.periods import previous_period
-
     path = ctx.root / "outputs" / ctx.params.unit / previous_period(ctx.params.period) / "figures.json"
     if not path.is_file():
         return []
@@ -144,26 +156,38 @@ def previous(spec: dict[str, Any], ctx: Context) -> list[Check]:
                 or not isinstance(old.get("value"), int | float) or not isinstance(figure.value, int | float)):
             continue
         base = max(abs(old["value"]), 1)
-        if max(abs(old["value"]), abs(figure.value)) < spec["minimum"]:
+        if max(abs(old["value"]), abs(figure.value)) < spec.minimum:
             continue
         jump = abs(figure.value - old["value"]) / base
-        if jump > spec["threshold"]:
-            out.append(Check(f"{spec['id']}:{figure.id}", spec["description"], expected=old["value"],
+        if jump > spec.threshold:
+            out.append(Check(f"{spec.id}:{figure.id}", spec.description, expected=old["value"],
                              actual=figure.value, status=_severity(spec), figures=[figure.id],
                              files=[path.relative_to(ctx.root).as_posix()]))
     return out
 
 
-def targets(spec: dict[str, Any], ctx: Context) -> list[Check]:
+def targets(spec: TargetsCheck, ctx: Context) -> list[Check]:
     out = []
     for figure in ctx.figures:
         if "target" not in figure.extra:
             continue
         met = figure.extra.get("met")
-        out.append(Check(f"{spec['id']}:{figure.id}", spec["description"], expected=figure.extra["target"],
+        out.append(Check(f"{spec.id}:{figure.id}", spec.description, expected=figure.extra["target"],
                          actual=figure.value, status=PASS if met else _severity(spec), figures=[figure.id]))
     return out
 
 
-__all__ = ["identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies", "declared",
+# Kind (cchc.config.checks.CHECK_KINDS) -> the function running a check of that kind.
+KINDS: dict[str, Callable[[Any, Context], list[Check]]] = {
+    "identity": identity,
+    "groups_sum": groups_sum,
+    "footer": footer,
+    "unknown_procedures": unknown_procedures,
+    "unknown_agencies": unknown_agencies,
+    "declared": declared,
+    "previous": previous,
+    "targets": targets,
+}
+
+__all__ = ["KINDS", "identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies", "declared",
            "previous", "targets", "fnmatch"]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from cchc.config.params import DocumentParams, Params
 from cchc.core import fmt
-from cchc.config.params import Params
 from cchc.core.resources import load_yaml
 
+T = TypeVar("T")
 
 
 @dataclass
@@ -64,30 +66,35 @@ def _split_unit_name(name: str, prefixes: list[str]) -> tuple[str, str]:
 
 def build_document(params: Params) -> Document:
     d = load_yaml("report/document.yaml")
-    given = params.merged.get("document", {})
+    given = params.document or DocumentParams()
     prefix, place = _split_unit_name(params.unit_name, d["unit_prefixes"])
     body = " ".join(part for part in (d["body_prefix"], prefix.lower(), place) if part)
     phrase = period_phrase(params.period)
     window = d["window_phrase"].format(start=fmt.date(params.window.start), cutoff=fmt.date(params.window.cutoff))
-    date = given.get("date", params.window.cutoff)
-    place = given.get("place", place)
-    signer = {**d["signer"], **given.get("signer", {})}
+    date = _given(given.date, params.window.cutoff)
+    place = _given(given.place, place)
+    signer = {**d["signer"], **(given.signer.model_dump(exclude_none=True) if given.signer else {})}
     values = {"period_phrase": phrase, "unit_name": params.unit_name, "body": body, "window_phrase": window}
     return Document(
-        agency=given.get("agency", [d["agency_parent"], params.unit_name.upper()]),
-        number=given.get("number", d["number"]),
+        agency=_given(given.agency, [d["agency_parent"], params.unit_name.upper()]),
+        number=_given(given.number, d["number"]),
         motto=d["motto"],
         place=place,
         date=date,
         date_line=d["date_line"].format(place=place, day=date.day, month=date.month, year=date.year),
-        title=given.get("title", d["title"]),
-        subject=given.get("subject", [line.format(**values) for line in d["subject"]]),
-        basis=given.get("basis", []),
-        intro=given.get("intro", d["intro"].format(**values)),
+        title=_given(given.title, d["title"]),
+        subject=_given(given.subject, [line.format(**values) for line in d["subject"]]),
+        basis=_given(given.basis, []),
+        intro=_given(given.intro, d["intro"].format(**values)),
         recipients_title=d["recipients_title"],
-        recipients=given.get("recipients", d["recipients"]),
+        recipients=_given(given.recipients, d["recipients"]),
         signer=Signer(**signer),
         period_phrase=phrase,
         window_phrase=window,
         form_lines=[line.format(**values) for line in d["form_lines"].values()],
     )
+
+
+def _given(value: T | None, default: T) -> T:
+    """A parameter's value when the parameters give it, else the default."""
+    return default if value is None else value

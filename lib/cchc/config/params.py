@@ -1,4 +1,9 @@
-"""Run parameters: params/<unit>/unit.yaml merged with params/<unit>/<period>.yaml, validated."""
+"""Run parameters: params/<unit>/unit.yaml merged with params/<unit>/<period>.yaml, validated.
+
+Each file is read through ``ParamsFile`` (a typed model; unknown keys refused); the cleaned
+values of the two files are merged (the period file wins, mappings merge key by key) and the
+merge is read through the same model, giving ``Params``' typed attributes.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,29 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
 
+from cchc.config.sources import load_spec, source_kinds
+from cchc.config.validation import (
+    Date,
+    Key,
+    Lines,
+    Model,
+    Names,
+    Rate,
+    Text,
+    Words,
+    choice,
+    load_data,
+    problem,
+    refusal,
+)
 from cchc.core import fmt
 from cchc.core.errors import CchcError, message
+from cchc.core.layout import Layout
 from cchc.core.resources import parse_yaml
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
@@ -44,6 +66,95 @@ def default_window(period: str) -> Window:
     return Window(dt.date(year, first, 1), end)
 
 
+# -- the model of a parameter file -------------------------------------------------------------
+# A key absent from a file is None; a key written without a value (null) is refused like any
+# other wrong value, hence annotations without "| None" and a None default.
+
+SourceKind = choice([*source_kinds(), "ignore"])
+
+
+class SourceEntry(Model):
+    """sources: <file>: <kind> or {kind, sheet}: how to read one raw file (or ignore it)."""
+
+    kind: SourceKind = Field(default=None, validate_default=True)
+    sheet: Words | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_alone(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+
+def _known_columns(aliases: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+    """aliases: <kind>: <column>: [names]: only sources and columns that exist."""
+    kinds = source_kinds()
+    for kind, columns in aliases.items():
+        if kind not in kinds:
+            raise problem("unknown_key", at=kind, value=columns)
+        known = load_spec(kind).columns
+        for column, names in columns.items():
+            if column not in known:
+                raise problem("unknown_key", at=f"{kind}.{column}", value=names)
+    return aliases
+
+
+Aliases = Annotated[dict[Key, dict[Key, Names]], AfterValidator(_known_columns)]
+
+
+class SignerParams(Model):
+    capacity: Words | None = None
+    title: Words | None = None
+    name: Words | None = None
+
+
+class DocumentParams(Model):
+    """document: the official layout's items; each overrides a default derived from unit_name
+    (data/report/document.yaml)."""
+
+    agency: Lines = None
+    number: Text = None
+    place: Text = None
+    date: Date = None
+    title: Text = None
+    subject: Lines = None
+    basis: Lines = None
+    intro: Text = None
+    recipients: Lines = None
+    signer: SignerParams = None
+
+
+class CitationRule(Model):
+    """citations: <section>: which register documents a section cites."""
+
+    types: Lines = None
+    tags: Lines = None
+
+
+CITATIONS_FILE = "report/citations.yaml"
+CITATION_RULES = TypeAdapter(dict[Key, CitationRule])
+
+
+def default_citations() -> dict[str, CitationRule]:
+    """data/report/citations.yaml: what each section cites unless the parameters say."""
+    return load_data(CITATIONS_FILE, CITATION_RULES)
+
+
+class ParamsFile(Model):
+    """One parameter file (unit.yaml or <period>.yaml), or the merge of both."""
+
+    unit_name: Text = None
+    start: Date = None
+    cutoff: Date = None
+    targets: dict[Key, Rate] = None
+    sources: dict[Key, SourceEntry] = None
+    aliases: Aliases = None
+    document: DocumentParams = None
+    citations: dict[Key, CitationRule] = None
+    agencies: Lines = None
+    vertical_agencies: Lines = None
+    extra: dict[Any, Any] = None
+
+
 @dataclass
 class Params:
     unit: str
@@ -56,150 +167,31 @@ class Params:
     extra: dict[str, Any] = field(default_factory=dict)
     merged: dict[str, Any] = field(default_factory=dict)   # as read, after the merge
     files: list[Path] = field(default_factory=list)        # the parameter files read
+    document: DocumentParams | None = None                 # items of the official layout
+    citations: dict[str, CitationRule] | None = None       # section -> documents it cites
+    agencies: list[str] | None = None                      # the agencies dossiers may name
+    vertical_agencies: list[str] | None = None             # agencies reported as vertical
+
+    def citation_rules(self) -> dict[str, dict[str, list[str]]]:
+        """Section -> {types, tags}: data/report/citations.yaml, each section overridden by
+        the parameters' `citations:`."""
+        rules = {**default_citations(), **(self.citations or {})}
+        return {section: rule.model_dump(exclude_none=True) for section, rule in rules.items()}
 
 
-# key -> validator(value, file) returning the cleaned value. Unknown keys are an error.
-def _text(key: str):
-    def check(value: Any, where: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise CchcError("param_type", file=where, key=key, expected=message("expect_text"), value=value)
-        return value.strip()
-    return check
+def _refused(error: ValidationError, shown: str) -> CchcError:
+    """A model error as the parameter messages: unknown_param or param_type."""
+    found = refusal(error)
+    if found.kind == "unknown":
+        return CchcError("unknown_param", file=shown, key=found.key, value=found.value)
+    if found.kind == "missing":
+        return CchcError("missing_param", file=shown, key=found.key)
+    return CchcError("param_type", file=shown, key=found.key, expected=found.expected, value=found.value)
 
 
-def _date(key: str):
-    def check(value: Any, where: str) -> dt.date:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise CchcError("param_type", file=where, key=key, expected=message("expect_date"), value=value) from None
-    return check
-
-
-def _rate(key: str, value: Any, where: str) -> float:
-    number: Any = value
-    if isinstance(value, str) and value.strip().endswith("%"):
-        try:
-            number = float(value.strip().rstrip("%").replace(",", ".")) / 100
-        except ValueError:
-            number = None
-    if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number <= 1:
-        raise CchcError("param_type", file=where, key=key,
-                        expected=message("expect_rate"), value=value)
-    return float(number)
-
-
-def _mapping(key: str, value: Any, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise CchcError("param_type", file=where, key=key, expected=message("expect_mapping"), value=value)
-    return value
-
-
-def _targets(value: Any, where: str) -> dict[str, float]:
-    return {str(k): _rate(f"targets.{k}", v, where) for k, v in _mapping("targets", value, where).items()}
-
-
-def _sources(value: Any, where: str) -> dict[str, dict[str, Any]]:
-    from cchc.config.sources import source_kinds
-
-    kinds = source_kinds() + ["ignore"]
-    cleaned: dict[str, dict[str, Any]] = {}
-    for name, entry in _mapping("sources", value, where).items():
-        entry = {"kind": entry} if isinstance(entry, str) else _mapping(f"sources.{name}", entry, where)
-        unknown = set(entry) - {"kind", "sheet"}
-        if unknown:
-            raise CchcError("unknown_param", file=where, key=f"sources.{name}.{sorted(unknown)[0]}")
-        if entry.get("kind") not in kinds:
-            raise CchcError("param_type", file=where, key=f"sources.{name}.kind",
-                            expected=" | ".join(kinds), value=entry.get("kind"))
-        cleaned[str(name)] = entry
-    return cleaned
-
-
-def _aliases(value: Any, where: str) -> dict[str, dict[str, list[str]]]:
-    from cchc.config.sources import load_spec, source_kinds
-
-    cleaned: dict[str, dict[str, list[str]]] = {}
-    for kind, columns in _mapping("aliases", value, where).items():
-        if kind not in source_kinds():
-            raise CchcError("unknown_param", file=where, key=f"aliases.{kind}")
-        spec = load_spec(kind)
-        cleaned[kind] = {}
-        for column, names in _mapping(f"aliases.{kind}", columns, where).items():
-            if column not in spec.columns:
-                raise CchcError("unknown_param", file=where, key=f"aliases.{kind}.{column}")
-            if isinstance(names, str):
-                names = [names]
-            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                raise CchcError("param_type", file=where, key=f"aliases.{kind}.{column}",
-                                expected=message("expect_list"), value=names)
-            cleaned[kind][column] = names
-    return cleaned
-
-
-def _lines(key: str, value: Any, where: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise CchcError("param_type", file=where, key=key, expected=message("expect_lines"), value=value)
-    return [v.strip() for v in value]
-
-
-def _document(value: Any, where: str) -> dict[str, Any]:
-    """The official layout's items; each overrides a default derived from unit_name."""
-    fields = {"agency": _lines, "subject": _lines, "basis": _lines, "recipients": _lines,
-              "number": lambda k, v, w: _text(k)(v, w), "place": lambda k, v, w: _text(k)(v, w),
-              "title": lambda k, v, w: _text(k)(v, w), "intro": lambda k, v, w: _text(k)(v, w),
-              "date": lambda k, v, w: _date(k)(v, w)}
-    cleaned: dict[str, Any] = {}
-    for key, item in _mapping("document", value, where).items():
-        if key == "signer":
-            signer = _mapping("document.signer", item, where)
-            for sub in signer:
-                if sub not in ("capacity", "title", "name"):
-                    raise CchcError("unknown_param", file=where, key=f"document.signer.{sub}")
-            cleaned[key] = {k: str(v) for k, v in signer.items()}
-        elif key in fields:
-            cleaned[key] = fields[key](f"document.{key}", item, where)
-        else:
-            raise CchcError("unknown_param", file=where, key=f"document.{key}")
-    return cleaned
-
-
-def _citations(value: Any, where: str) -> dict[str, dict[str, list[str]]]:
-    """Section id -> {types: [...], tags: [...]}: which register documents a section cites."""
-    cleaned: dict[str, dict[str, list[str]]] = {}
-    for section, rule in _mapping("citations", value, where).items():
-        rule = _mapping(f"citations.{section}", rule, where)
-        for key in rule:
-            if key not in ("types", "tags"):
-                raise CchcError("unknown_param", file=where, key=f"citations.{section}.{key}")
-        cleaned[str(section)] = {key: _lines(f"citations.{section}.{key}", items, where)
-                                 for key, items in rule.items()}
-    return cleaned
-
-
-SCHEMA = {
-    "document": _document,
-    "citations": _citations,
-    "vertical_agencies": lambda value, where: _lines("vertical_agencies", value, where),
-    "agencies": lambda value, where: _lines("agencies", value, where),
-    "unit_name": _text("unit_name"),
-    "start": _date("start"),
-    "cutoff": _date("cutoff"),
-    "targets": _targets,
-    "sources": _sources,
-    "aliases": _aliases,
-    "extra": lambda value, where: _mapping("extra", value, where),
-}
-
-
-def _read(path: Path, root: Path) -> dict[str, Any]:
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+def _read(path: Path, layout: Layout) -> dict[str, Any]:
+    """The cleaned values of one parameter file, in the file's order."""
+    shown = layout.shown(path)
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -213,10 +205,11 @@ def _read(path: Path, root: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CchcError("param_type", file=shown, key="*", expected=message("expect_mapping"),
                         value=type(data).__name__)
-    for key in data:
-        if key not in SCHEMA:
-            raise CchcError("unknown_param", file=shown, key=key)
-    return {key: SCHEMA[key](value, shown) for key, value in data.items()}
+    try:
+        cleaned = ParamsFile.model_validate(data).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        raise _refused(exc, shown) from None
+    return {key: cleaned[key] for key in data}
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -235,21 +228,22 @@ def load_params(root: Path, unit: str, period: str | int) -> Params:
     if not _UNIT.match(unit):
         raise CchcError("bad_unit", unit=unit)
     window = default_window(period)
-    unit_file = root / "params" / unit / "unit.yaml"
-    period_file = root / "params" / unit / f"{period}.yaml"
-    if not period_file.is_file():
-        raise CchcError("missing_params", file=f"params/{unit}/{period}.yaml")
-    files = [f for f in (unit_file, period_file) if f.is_file()]
+    layout = Layout(root, unit, period)
+    if not layout.period_params.is_file():
+        raise CchcError("missing_params", file=layout.shown(layout.period_params))
+    files = [f for f in (layout.unit_params, layout.period_params) if f.is_file()]
     merged: dict[str, Any] = {}
     for path in files:
-        merged = _merge(merged, _read(path, root))
+        merged = _merge(merged, _read(path, layout))
     if "unit_name" not in merged:
-        raise CchcError("missing_param", key="unit_name", file=f"params/{unit}/{period}.yaml")
-    window = Window(merged.get("start", window.start), merged.get("cutoff", window.cutoff))
+        raise CchcError("missing_param", key="unit_name", file=layout.shown(layout.period_params))
+    typed = ParamsFile.model_validate(merged)  # the merge of clean values: valid
+    window = Window(typed.start or window.start, typed.cutoff or window.cutoff)
     if window.start > window.cutoff:
         raise CchcError("bad_window", start=fmt.date(window.start),
                         cutoff=fmt.date(window.cutoff))
-    return Params(unit=unit, period=period, unit_name=merged["unit_name"], window=window,
+    return Params(unit=unit, period=period, unit_name=typed.unit_name, window=window,
                   targets=merged.get("targets", {}), sources=merged.get("sources", {}),
                   aliases=merged.get("aliases", {}), extra=merged.get("extra", {}),
-                  merged=merged, files=files)
+                  merged=merged, files=files, document=typed.document, citations=typed.citations,
+                  agencies=typed.agencies, vertical_agencies=typed.vertical_agencies)

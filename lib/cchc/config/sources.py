@@ -1,4 +1,8 @@
-"""Source specifications (data/sources/*.yaml): columns, aliases, header detection."""
+"""Source specifications (data/sources/*.yaml): the model of a spec file, validated when read,
+and ``SourceSpec``, the spec as the parser uses it (columns, aliases, personal headers).
+
+Header detection (finding the header row of a file) is ingest logic: cchc.ingest.headers.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,119 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import StrictBool, TypeAdapter, ValidationInfo, model_validator
+
+from cchc.config.validation import Key, Model, Words, choice, load_data, problem, validate_data
 from cchc.core.resources import DATA_DIR, load_yaml
 from cchc.core.text import match_key
 
-HEADER_SCAN_ROWS = 16  # up to 15 title rows, then the header
+# The column types the parser knows (cchc.ingest.parse.PARSERS has one parser for each).
+COLUMN_TYPES = ("id", "text", "number", "date", "category")
+ColumnType = choice(COLUMN_TYPES)
+# Values read from a file's title rows: as text, or as a date.
+TITLE_TYPES = ("text", "date")
+TitleType = choice(TITLE_TYPES)
+# Row rules of cchc.ingest.row_rules.RULES.
+ROW_RULES = ("dossiers",)
+RowRule = choice(ROW_RULES)
+SHARED_VOCABULARIES = "vocab.yaml"
+
+
+class Vocabulary(Model):
+    """Canonical code -> accepted labels, the display label of each code, and the code of an
+    empty cell (none: an empty cell stays empty)."""
+
+    values: dict[Any, list[str]]
+    labels: dict[Any, Words]
+    empty: Any = None
+
+    @model_validator(mode="after")
+    def _codes_agree(self) -> Vocabulary:
+        for code in self.values:
+            if code not in self.labels:
+                raise problem("missing_key", at=f"labels.{code}")
+        for code, label in self.labels.items():
+            if code not in self.values:
+                raise problem("unknown_key", at=f"labels.{code}", value=label)
+        if self.empty is not None and self.empty not in self.values:
+            raise problem("expect_choice", at="empty", value=self.empty,
+                          choices=" | ".join(str(code) for code in self.values))
+        return self
+
+
+VOCABULARIES = TypeAdapter(dict[str, Vocabulary])
+
+
+class ColumnSpec(Model):
+    header: str
+    aliases: list[str] = []
+    type: ColumnType
+    required: StrictBool = False
+    vocab: str | None = None   # the vocabulary of a category column
+
+    @model_validator(mode="after")
+    def _vocab_of_categories(self) -> ColumnSpec:
+        if self.type == "category" and self.vocab is None:
+            raise problem("expect_vocab", at="vocab", value=None)
+        if self.type != "category" and self.vocab is not None:
+            raise problem("expect_no_vocab", at="vocab", value=self.vocab)
+        return self
+
+
+class TitleField(Model):
+    """A value read from the title rows: the first group of ``pattern`` (matched on the title
+    text after match_key), else ``default``."""
+
+    pattern: str
+    type: TitleType
+    default: str | None = None
+
+
+class SourceFile(Model):
+    """data/sources/<kind>.yaml."""
+
+    kind: str
+    label: str
+    key: str
+    required: StrictBool = False       # a run needs at least one file of this kind
+    columns: dict[Key, ColumnSpec]
+    personal: list[str] = []
+    row_rules: RowRule | None = None
+    dedup: StrictBool = True           # collapse duplicates by key (False: rows are events)
+    vocabularies: dict[str, Vocabulary] = {}
+    title_fields: dict[Key, TitleField] = {}
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo) -> SourceFile:
+        relative = (info.context or {}).get("file")
+        if relative and self.kind != relative.rsplit("/", 1)[-1].removesuffix(".yaml"):
+            expected = relative.rsplit("/", 1)[-1].removesuffix(".yaml")
+            raise problem("expect_choice", at="kind", value=self.kind, choices=expected)
+        if self.key not in self.columns:
+            raise problem("expect_choice", at="key", value=self.key, choices=" | ".join(self.columns))
+        known = sorted({*self.vocabularies, *shared_vocabularies()})
+        for name, column in self.columns.items():
+            if column.vocab is not None and column.vocab not in known:
+                raise problem("expect_choice", at=f"columns.{name}.vocab", value=column.vocab,
+                              choices=" | ".join(known))
+        return self
+
+
+def shared_vocabularies() -> dict[str, Any]:
+    """data/vocab.yaml, validated (once), as read."""
+    load_data(SHARED_VOCABULARIES, VOCABULARIES)
+    return load_yaml(SHARED_VOCABULARIES)
+
+
+def source_file(kind: str) -> SourceFile:
+    """The validated model of data/sources/<kind>.yaml (read once)."""
+    return load_data(f"sources/{kind}.yaml", SourceFile)
+
+
+def read_source_file(kind: str, data: Any) -> SourceFile:
+    """Another text of data/sources/<kind>.yaml (already parsed), validated."""
+    relative = f"sources/{kind}.yaml"
+    return validate_data(SourceFile, data, relative, context={"file": relative})
 
 
 @dataclass(frozen=True)
@@ -18,7 +131,7 @@ class Column:
     name: str
     header: str
     aliases: tuple[str, ...]
-    type: str
+    type: str                  # one of COLUMN_TYPES
     required: bool = False
     vocab: str | None = None
 
@@ -55,7 +168,7 @@ class SourceSpec:
 
     def vocabulary(self, name: str) -> dict[str, Any]:
         """A vocabulary of this source (data/sources/<kind>.yaml) or the shared data/vocab.yaml."""
-        return self.vocabularies.get(name) or load_yaml("vocab.yaml")[name]
+        return self.vocabularies.get(name) or shared_vocabularies()[name]
 
     def names_for(self, column: str) -> list[str]:
         spec = self.columns[column]
@@ -63,16 +176,17 @@ class SourceSpec:
 
 
 def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None) -> SourceSpec:
-    raw = load_yaml(f"sources/{kind}.yaml")
+    """The spec of a source, with the parameters' extra aliases (column -> names) added."""
+    spec = source_file(kind)
+    raw = load_yaml(f"sources/{kind}.yaml")  # vocabularies and title fields as read
     columns = {}
-    for name, col in raw["columns"].items():
-        aliases = tuple(col.get("aliases", ())) + tuple((extra_aliases or {}).get(name, ()))
-        columns[name] = Column(name=name, header=col["header"], aliases=aliases, type=col["type"],
-                               required=bool(col.get("required", False)), vocab=col.get("vocab"))
-    return SourceSpec(kind=raw["kind"], label=raw["label"], key=raw["key"],
-                      required=bool(raw.get("required", False)), columns=columns,
-                      personal=tuple(raw.get("personal", ())), row_rules=raw.get("row_rules"),
-                      dedup=bool(raw.get("dedup", True)), vocabularies=raw.get("vocabularies", {}),
+    for name, col in spec.columns.items():
+        aliases = tuple(col.aliases) + tuple((extra_aliases or {}).get(name, ()))
+        columns[name] = Column(name=name, header=col.header, aliases=aliases, type=col.type,
+                               required=col.required, vocab=col.vocab)
+    return SourceSpec(kind=spec.kind, label=spec.label, key=spec.key, required=spec.required,
+                      columns=columns, personal=tuple(spec.personal), row_rules=spec.row_rules,
+                      dedup=spec.dedup, vocabularies=raw.get("vocabularies", {}),
                       title_fields=raw.get("title_fields", {}))
 
 
@@ -88,38 +202,7 @@ def load_specs(aliases: dict[str, dict[str, list[str]]] | None = None) -> dict[s
 def specs_fingerprint(aliases: dict[str, Any] | None) -> str:
     """Hash of everything that changes how a file is parsed (specs, vocabularies, aliases)."""
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / "vocab.yaml"]:
+    for path in sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / SHARED_VOCABULARIES]:
         digest.update(path.read_bytes())
     digest.update(json.dumps(aliases or {}, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
-
-
-@dataclass
-class HeaderMatch:
-    row_index: int                 # 0-based index in the rows
-    columns: dict[str, int]        # canonical name -> column index
-    headers: dict[str, str]        # canonical name -> header text as in the file
-    unknown: list[str]             # headers matching nothing
-    personal: list[str]            # personal-data headers (dropped)
-
-
-def find_header(spec: SourceSpec, rows: list[list[Any]]) -> HeaderMatch | None:
-    """The first row among the first HEADER_SCAN_ROWS holding the key column (or an alias)."""
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapped = [spec.column_for(cell) for cell in row]
-        if spec.key not in mapped:
-            continue
-        columns: dict[str, int] = {}
-        headers: dict[str, str] = {}
-        unknown: list[str] = []
-        personal: list[str] = []
-        for position, (cell, name) in enumerate(zip(row, mapped)):
-            if name is not None and name not in columns:
-                columns[name] = position
-                headers[name] = str(cell).strip()
-            elif spec.is_personal(cell):
-                personal.append(str(cell).strip())
-            elif isinstance(cell, str) and cell.strip():
-                unknown.append(cell.strip())  # includes a second header for one column
-        return HeaderMatch(index, columns, headers, unknown, personal)
-    return None

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from cchc.core.errors import CchcError
+from cchc.config.figures import figure_definitions
 from cchc.config.params import Params, Window
+from cchc.core.errors import CchcError
 from cchc.core.resources import load_yaml
 
 
@@ -123,7 +125,9 @@ def assessment_label(code: str | None) -> str:
 
 
 def definitions(section: str) -> dict[str, Any]:
-    """The data file of a section's figure definitions (data/figures/<section>.yaml)."""
+    """The data file of a section's figure definitions (data/figures/<section>.yaml), as read
+    once its model (cchc.config.figures.FigureFile) has validated it."""
+    figure_definitions(section)
     return load_yaml(f"figures/{section}.yaml")
 
 
@@ -132,8 +136,6 @@ __all__ = ["Figure", "FigureSet", "Window", "count", "rate", "assessment_label",
 
 def load_figures(path) -> FigureSet:
     """Read a figures.json back into a FigureSet (what the report notebook does)."""
-    from pathlib import Path
-
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     figures = FigureSet()
     core = {"value", "unit", "label", "definition", "sources", "numerator", "denominator"}

@@ -4,37 +4,56 @@ listed, quarantine gathered, and the account of every raw row completed."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cchc.config.sources import Column, SourceSpec
 from cchc.core import fmt
 from cchc.core.errors import message
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
-from cchc.config.sources import SourceSpec
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
+
+
+def _date_series(cells: Any, column: Column | None = None) -> pd.Series:
+    return pd.Series(_dates(cells)).astype("datetime64[s]")
+
+
+def _number_series(cells: Any, column: Column | None = None) -> pd.Series:
+    return pd.Series(cells, dtype="Float64")
+
+
+def _text_series(cells: Any, column: Column | None = None) -> pd.Series:
+    return pd.Series(cells, dtype="string")
+
+
+def _category_series(cells: Any, column: Column) -> pd.Series:
+    """Yes/no categories as booleans, the others as their codes."""
+    return pd.Series(cells, dtype="boolean") if column.vocab == "yes_no" else _text_series(cells)
+
+
+# Column type (cchc.config.sources.COLUMN_TYPES) -> the series of a column's parsed cells.
+SERIES: dict[str, Callable[[Any, Column], pd.Series]] = {
+    "id": _text_series,
+    "text": _text_series,
+    "number": _number_series,
+    "date": _date_series,
+    "category": _category_series,
+}
 
 
 def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
     """Canonical columns with stable dtypes, plus the source file and Excel row of each record."""
     data: dict[str, Any] = {}
     for name, column in spec.columns.items():
-        cells = records[name]
-        if column.type == "date":
-            data[name] = pd.Series(_dates(cells)).astype("datetime64[s]")
-        elif column.type == "number":
-            data[name] = pd.Series(cells, dtype="Float64")
-        elif column.vocab == "yes_no":
-            data[name] = pd.Series(cells, dtype="boolean")
-        else:
-            data[name] = pd.Series(cells, dtype="string")
+        data[name] = SERIES[column.type](records[name], column)
     for name, title_field in spec.title_fields.items():
         cells = records[name]
-        data[name] = (pd.Series(_dates(cells)).astype("datetime64[s]") if title_field.get("type") == "date"
-                      else pd.Series(cells, dtype="string"))
+        data[name] = _date_series(cells) if title_field.get("type") == "date" else _text_series(cells)
     data[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
     sheets = records.get(SOURCE_SHEET, [None] * len(records[SOURCE_FILE]))
     data[SOURCE_SHEET] = pd.Series(sheets, dtype="string")

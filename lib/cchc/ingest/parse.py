@@ -6,16 +6,19 @@ Nothing here knows about other files: deduplication across files is in cchc.inge
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.ingest import cells as V
+from cchc.config.sources import Column, SourceSpec
 from cchc.core.errors import CchcError
+from cchc.core.text import match_key
+from cchc.ingest import cells as V
+from cchc.ingest.headers import HeaderMatch, find_header
 from cchc.ingest.readers import read_table, read_tables
 from cchc.ingest.row_rules import apply_row_rules
-from cchc.config.sources import HeaderMatch, SourceSpec, find_header
-from cchc.core.text import match_key
 
 FOOTER_WORDS = ("tổng", "cộng")
 _date_type = _dt.date
@@ -94,8 +97,6 @@ def _is_footer(row: list[Any], key: Any) -> bool:
 
 def _declared_total(row: list[Any]) -> int | None:
     """The first number in a footer row: 'Tổng số: 7.026 hồ sơ' -> 7026."""
-    import re
-
     for cell in row:
         if isinstance(cell, bool) or V.is_empty(cell):
             continue
@@ -133,8 +134,6 @@ def parse_workbook(path: Path, display: str, sha256: str, spec: SourceSpec | Non
 
 def _title_values(spec: SourceSpec, rows: list[list[Any]]) -> dict[str, Any]:
     """Values a source reads from its title rows (e.g. 'Đơn vị tính: triệu đồng', 'đến ngày …')."""
-    import re
-
     text = " | ".join(str(cell) for row in rows for cell in row if not V.is_empty(cell))
     text = match_key(text) if text else ""
     values: dict[str, Any] = {}
@@ -222,6 +221,23 @@ def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
     )
 
 
+Parsed = tuple[list[Any], list[V.Problem]]
+
+
+def _categories(cells: Sequence[Any], spec: SourceSpec, column: Column) -> Parsed:
+    return V.parse_categories(cells, spec.vocabulary(column.vocab))
+
+
+# Column type (cchc.config.sources.COLUMN_TYPES) -> parser of a column's cells.
+PARSERS: dict[str, Callable[[Sequence[Any], SourceSpec, Column], Parsed]] = {
+    "id": lambda cells, spec, column: V.parse_ids(cells),
+    "text": lambda cells, spec, column: V.parse_texts(cells),
+    "number": lambda cells, spec, column: V.parse_numbers(cells),
+    "date": lambda cells, spec, column: V.parse_dates(cells),
+    "category": _categories,
+}
+
+
 def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
                    ) -> tuple[dict[str, list[Any]], list[tuple[int, str, Any, str]]]:
     records: dict[str, list[Any]] = {}
@@ -236,16 +252,7 @@ def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
             records[name] = [None] * count
             continue
         cells = columns[position]
-        if column.type == "date":
-            parsed, bad = V.parse_dates(cells)
-        elif column.type == "number":
-            parsed, bad = V.parse_numbers(cells)
-        elif column.type == "category":
-            parsed, bad = V.parse_categories(cells, spec.vocabulary(column.vocab))
-        elif column.type == "id":
-            parsed, bad = V.parse_ids(cells)
-        else:
-            parsed, bad = V.parse_texts(cells)
+        parsed, bad = PARSERS[column.type](cells, spec, column)
         problems.extend((index, name, raw, reason) for index, raw, reason in bad)
         if column.required:
             problems.extend((index, name, cells[index], "missing_value")

@@ -10,23 +10,26 @@ workbook exactly as the template left it (nothing entered) is rewritten. Rows ma
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-
-from cchc.core.layout import Layout
-from cchc.core.xlsx import deterministic_bytes
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cchc.core import atomic
+from cchc.config.letter import period_phrase
+from cchc.config.params import Window, load_params
+from cchc.config.sources import Column, SourceSpec, load_spec
+from cchc.core import atomic, fmt
+from cchc.core.layout import Layout
+from cchc.core.resources import load_yaml
+from cchc.core.xlsx import deterministic_bytes
 from cchc.manual import topics
 from cchc.manual.errors import TemplateExists
-from cchc.config.params import Window
-from cchc.core.resources import load_yaml
-from cchc.config.sources import SourceSpec, load_spec
+from cchc.manual.existing import first_entry, stable_values
+from cchc.manual.periods import previous_period as before
 
 KEY_VALUE_COLUMNS = ("order", "figure_id", "label", "unit", "value", "source", "note")
 WIDTHS = {"order": 6, "figure_id": 30, "label": 64, "unit": 14, "value": 14, "source": 36, "note": 30,
@@ -50,9 +53,6 @@ def _words() -> dict[str, Any]:
 
 
 def _titles(unit_name: str, period: str, window: Window, sheet: topics.Sheet, instruction: str) -> list[str]:
-    from cchc.core import fmt
-    from cchc.config.letter import period_phrase
-
     titles = _words()["titles"]
     window_phrase = load_yaml("report/document.yaml")["window_phrase"].format(
         start=fmt.date(window.start), cutoff=fmt.date(window.cutoff))
@@ -136,6 +136,32 @@ def _key_value_sheet(book: Workbook, sheet: topics.Sheet, spec: SourceSpec, titl
         validations[kind].add(value_cell.coordinate)
 
 
+def _choice_list(ws, spec: SourceSpec, column: Column, position: int, first: int, last: int):
+    """A category column: a drop-down list of its vocabulary's labels."""
+    return _validation("list", choices=list(spec.vocabulary(column.vocab)["labels"].values()))
+
+
+def _as_written(ws, spec: SourceSpec, column: Column, position: int, first: int, last: int) -> None:
+    """A number column: text cells, the values as written in the document ("87,52", "7.026")."""
+    for number in range(first, last + 1):
+        ws.cell(row=number, column=position).number_format = "@"
+
+
+def _plain(ws, spec: SourceSpec, column: Column, position: int, first: int, last: int) -> None:
+    return None
+
+
+# Column type (cchc.config.sources.COLUMN_TYPES) -> how a table sheet prepares the column's
+# blank cells; returns the column's data validation, if any.
+COLUMN_CELLS: dict[str, Callable[..., DataValidation | None]] = {
+    "id": _plain,
+    "text": _plain,
+    "number": _as_written,
+    "date": _plain,
+    "category": _choice_list,
+}
+
+
 def _table_sheet(book: Workbook, sheet: topics.Sheet, spec: SourceSpec, titles: list[str]) -> None:
     ws = book.create_sheet(sheet.name)
     names = list(spec.columns)
@@ -150,14 +176,10 @@ def _table_sheet(book: Workbook, sheet: topics.Sheet, spec: SourceSpec, titles: 
     for position, name in enumerate(names, start=1):
         column = spec.columns[name]
         letter = get_column_letter(position)
-        validation = None
-        if column.type == "category":
-            validation = _validation("list", choices=list(spec.vocabulary(column.vocab)["labels"].values()))
-        elif spec.kind == "manual_declared" and name == "unit":
+        if column.type != "category" and spec.kind == "manual_declared" and name == "unit":
             validation = _validation("list", open_list=True, choices=topics.declared_units())
-        elif column.type == "number":  # values as written in the document ("87,52", "7.026")
-            for number in range(first, last + 1):
-                ws.cell(row=number, column=position).number_format = "@"
+        else:
+            validation = COLUMN_CELLS[column.type](ws, spec, column, position, first, last)
         if validation is not None:
             ws.add_data_validation(validation)
             validation.add(f"{letter}{first}:{letter}{last}")
@@ -197,10 +219,6 @@ def write_template(root: Path, unit: str, period: str) -> Path:
 
     Raises TemplateExists when the file exists and something has been entered in it (or it
     cannot be read); CchcError for bad parameters (unit, period, missing params file)."""
-    from cchc.manual.existing import first_entry, stable_values
-    from cchc.manual.periods import previous_period as before
-    from cchc.config.params import load_params
-
     root = Path(root)
     params = load_params(root, unit, period)
     path = workbook_path(root, unit, period)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from cchc.config.outline import OutlineNode, load_outline, read_outline
 from cchc.core import fmt
-from cchc.core.resources import load_yaml
-
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,12 @@ class Heading:
     children: tuple[str, ...]
 
 
-def number_outline(tree: list[dict]) -> dict[str, Heading]:
+def number_outline(tree: list[OutlineNode] | list[dict[str, Any]]) -> dict[str, Heading]:
+    """Headings by id, numbered by their place in ``tree`` (nodes, or mappings as in the file)."""
+    nodes = read_outline(tree) if any(isinstance(node, dict) for node in tree) else tree
     headings: dict[str, Heading] = {}
 
-    def walk(nodes: list[dict], level: int, parent: str) -> None:
+    def walk(nodes: list[OutlineNode], level: int, parent: str) -> None:
         for index, node in enumerate(nodes, start=1):
             if level == 1:
                 number = f"{fmt.roman(index)}."
@@ -29,14 +31,13 @@ def number_outline(tree: list[dict]) -> dict[str, Heading]:
                 number = f"{index}."
             else:
                 number = f"{parent}{index}."
-            children = node.get("children", [])
-            headings[node["id"]] = Heading(node["id"], node["title"], level, number,
-                                           tuple(child["id"] for child in children))
-            walk(children, level + 1, number)
+            headings[node.id] = Heading(node.id, node.title, level, number,
+                                        tuple(child.id for child in node.children))
+            walk(node.children, level + 1, number)
 
-    walk(tree, 1, "")
+    walk(nodes, 1, "")
     return headings
 
 
 def outline() -> dict[str, Heading]:
-    return number_outline(load_yaml("report/outline.yaml"))
+    return number_outline(load_outline())

@@ -1,0 +1,139 @@
+"""The model of data/checks.yaml: the status words, and every reconciliation check with its
+kind's own keys (one model per kind, told apart by ``kind``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union, get_args
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from cchc.config.validation import Model, choice, load_data, problem, validate_data
+
+CHECKS_FILE = "checks.yaml"
+SEVERITIES = ("warning", "error")
+Severity = choice(SEVERITIES)
+
+
+class StatusLabels(Model):
+    """The status words as shown and written in reconciliation.json."""
+
+    pass_: str = Field(alias="pass")
+    warning: str
+    error: str
+
+    def label(self, code: str) -> str:
+        return {"pass": self.pass_, "warning": self.warning, "error": self.error}[code]
+
+
+class CheckSpec(Model):
+    """What every check has: an id (the prefix of its results' ids), a description shown to
+    the user, and the status of a failure (error unless it is only a warning)."""
+
+    id: str
+    description: str
+    severity: Severity = "error"
+
+
+class IdentityCheck(CheckSpec):
+    """left = sum(right), for each prefix ('*' stands for every group present)."""
+
+    kind: Literal["identity"]
+    left: str
+    right: list[str]
+    prefixes: list[str]
+
+
+class GroupsSumCheck(CheckSpec):
+    """The groups of a breakdown add up to the unit's figure, for each figure."""
+
+    kind: Literal["groups_sum"]
+    breakdown: str
+    figures: list[str]
+
+
+class FooterCheck(CheckSpec):
+    """A file's stated total against the data rows read."""
+
+    kind: Literal["footer"]
+
+
+class UnknownProceduresCheck(CheckSpec):
+    """Dossiers whose procedure code is not in the catalogue."""
+
+    kind: Literal["unknown_procedures"]
+
+
+class UnknownAgenciesCheck(CheckSpec):
+    """Agencies in the dossiers that the parameter `agencies` does not list."""
+
+    kind: Literal["unknown_agencies"]
+
+
+class DeclaredCheck(CheckSpec):
+    """Figures declared by other bodies against the computed ones."""
+
+    kind: Literal["declared"]
+
+
+class PreviousCheck(CheckSpec):
+    """Relative jumps above ``threshold`` from the previous period's published figures, for
+    figures of at least ``minimum``."""
+
+    kind: Literal["previous"]
+    threshold: float
+    minimum: float
+
+
+class TargetsCheck(CheckSpec):
+    """Rates against the period's targets."""
+
+    kind: Literal["targets"]
+
+
+CHECK_MODELS = (IdentityCheck, GroupsSumCheck, FooterCheck, UnknownProceduresCheck, UnknownAgenciesCheck,
+                DeclaredCheck, PreviousCheck, TargetsCheck)
+CHECK_KINDS = tuple(get_args(model.model_fields["kind"].annotation)[0] for model in CHECK_MODELS)
+CheckKind = Literal[CHECK_KINDS]
+
+
+def _known_kind(value: Any) -> Any:
+    """An unknown kind is refused with the list of kinds (before the union looks for it)."""
+    if isinstance(value, dict) and value.get("kind") not in CHECK_KINDS:
+        raise problem("expect_choice", at="kind", value=value.get("kind"), choices=" | ".join(CHECK_KINDS))
+    return value
+
+
+AnyCheck = Annotated[Union[CHECK_MODELS], Field(discriminator="kind"), BeforeValidator(_known_kind)]
+
+
+class ChecksFile(Model):
+    """data/checks.yaml."""
+
+    status: StatusLabels
+    checks: list[AnyCheck]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ChecksFile:
+        seen: set[str] = set()
+        for index, check in enumerate(self.checks):
+            if check.id in seen:
+                raise problem("expect_unique", at=f"checks.{index}.id", value=check.id)
+            seen.add(check.id)
+        return self
+
+
+def _without_kind(loc: tuple) -> tuple:
+    """('checks', 3, 'identity', 'left') -> ('checks', 3, 'left'): the union's tag is no key."""
+    if len(loc) > 2 and loc[0] == "checks" and loc[2] in CHECK_KINDS:
+        return loc[:2] + loc[3:]
+    return loc
+
+
+def load_checks() -> ChecksFile:
+    """data/checks.yaml, validated (once)."""
+    return load_data(CHECKS_FILE, ChecksFile, _without_kind)
+
+
+def read_checks(data: Any) -> ChecksFile:
+    """Another text of data/checks.yaml (already parsed), validated: errors name that file."""
+    return validate_data(ChecksFile, data, CHECKS_FILE, _without_kind)

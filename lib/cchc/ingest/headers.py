@@ -1,0 +1,42 @@
+"""Header detection: which row of a raw table is the header of a source, and what each of its
+cells is (a known column, a personal-data column, or unknown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cchc.config.sources import SourceSpec
+
+HEADER_SCAN_ROWS = 16  # up to 15 title rows, then the header
+
+
+@dataclass
+class HeaderMatch:
+    row_index: int                 # 0-based index in the rows
+    columns: dict[str, int]        # canonical name -> column index
+    headers: dict[str, str]        # canonical name -> header text as in the file
+    unknown: list[str]             # headers matching nothing
+    personal: list[str]            # personal-data headers (dropped)
+
+
+def find_header(spec: SourceSpec, rows: list[list[Any]]) -> HeaderMatch | None:
+    """The first row among the first HEADER_SCAN_ROWS holding the key column (or an alias)."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapped = [spec.column_for(cell) for cell in row]
+        if spec.key not in mapped:
+            continue
+        columns: dict[str, int] = {}
+        headers: dict[str, str] = {}
+        unknown: list[str] = []
+        personal: list[str] = []
+        for position, (cell, name) in enumerate(zip(row, mapped)):
+            if name is not None and name not in columns:
+                columns[name] = position
+                headers[name] = str(cell).strip()
+            elif spec.is_personal(cell):
+                personal.append(str(cell).strip())
+            elif isinstance(cell, str) and cell.strip():
+                unknown.append(cell.strip())  # includes a second header for one column
+        return HeaderMatch(index, columns, headers, unknown, personal)
+    return None
