@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 
 from cchc import explain as ex
+from cchc.config.params import load_params
 from cchc.core.errors import CchcError
 from cchc.figures import compute_all
 from cchc.figures.tthc import DOSSIER_RATES
-from cchc.config.params import load_params
 from cchc.pipeline import run_ingest
+
 from conftest import REPO, make_root
 
 UNIT, PERIOD = "xa-thu", "2025-07"

@@ -1,15 +1,18 @@
 """The raw rows behind a figure (`cchc explain`): for an auditor who opens the export and counts.
 
-``explain(root, unit, period, figure_id)`` ingests (cached), computes the figures and lists the
-rows of the processed tables the figure was computed from, selected with the figures modules'
-own masks, so that the rows listed are exactly the rows counted:
+``explain(root, unit, period, figure_id)`` ingests (cached), computes the figures and calls
+``explain_figure``, which asks the figure's section module (cchc.figures.SECTIONS, by the id's
+prefix) for the rows of the processed table the figure was computed from (``rows_of``, a
+cchc.figures.provenance.Selection built with the module's own masks), lists them and checks
+that they give the figure back, so that the rows listed are exactly the rows counted:
 
 - a count: its rows, role ``counted`` (as many rows as the value);
 - a rate over rows: every denominator row once, role ``denominator``, with ``in_numerator``
   True for the rows the numerator counts (a numerator row outside the denominator, which the
   rules never give, would be listed with role ``numerator``);
 - a sum (visits of the reception log, finance amounts): the rows summed, role ``summed``, and
-  ``Explanation.summed`` names the column(s);
+  ``Explanation.summed`` names the column(s) (``Explanation.scale`` the unit column amounts are
+  converted by);
 - a manual figure: its workbook row, role ``entered``; a manual rate: its two rows, roles
   ``numerator`` and ``denominator``.
 
@@ -29,12 +32,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc.config.params import Params, Window, load_params
+from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
-from cchc.figures.registry import Figure
-from cchc.config.params import Window
-from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from cchc.core.resources import load_yaml
+from cchc.figures import compute_all, load_tables, section_of
+from cchc.figures.provenance import ROWS, SUM, Selection
+from cchc.figures.registry import Figure
+from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.ingest.run import ingest
 
 TEXT_LIMIT = 200          # rows shown by to_text; the CSV has them all
 CELL_WIDTH = 48           # longer cells are cut in the text listing (never in the CSV)
@@ -75,6 +82,8 @@ class Explanation:
     kind: str                       # the processed table the rows come from ("dossiers", …)
     rows: pd.DataFrame
     summed: dict[str, str] = field(default_factory=dict)  # "value"/"minus"/"numerator"/"denominator" -> column
+    scale: str | None = None        # the column of each row's unit, the summed amounts converted by it
+    entered: bool = False           # values entered by hand (the manual workbook)
 
     @property
     def id(self) -> str:
@@ -114,159 +123,7 @@ class Explanation:
 # which rows
 # ---------------------------------------------------------------------------
 
-@dataclass
-class _Selection:
-    kind: str
-    counted: pd.Series | None = None       # boolean mask over the table (count, sum, entered)
-    numerator: pd.Series | None = None     # rate over rows
-    denominator: pd.Series | None = None
-    role: str = "counted"
-    summed: dict[str, str] = field(default_factory=dict)
-    extra_columns: list[str] = field(default_factory=list)
-    check: bool = True                     # rows counted must equal the figure's numbers
-
-
-def _from_masks(kind: str, masks: pd.DataFrame, name: str, counts: list[str],
-                rates: dict[str, tuple[str, str]], extra: dict[str, str] | None = None) -> _Selection | None:
-    """The selection of figure ``name`` among masks-computed figures (counts and rates as given
-    to ``emit``), or None when ``name`` is not one of them."""
-    extra = extra or {}
-    if name in counts:
-        return _Selection(kind, counted=masks[name], extra_columns=_extra(extra, name))
-    if name in rates:
-        num, den = rates[name]
-        return _Selection(kind, numerator=masks[num], denominator=masks[den],
-                          extra_columns=_extra(extra, num, den))
-    return None
-
-
-def _extra(extra: dict[str, str], *names: str) -> list[str]:
-    out: list[str] = []
-    for name in names:
-        column = extra.get(name)
-        if column is not None and column not in out:
-            out.append(column)
-    return out
-
-
-def _tthc(name: str, tables: dict[str, pd.DataFrame], window: Window) -> _Selection | None:
-    from cchc.figures import tthc
-
-    spec = tthc.definitions(tthc.SECTION)
-    if name in tthc.CATALOGUE_COUNTS or name in tthc.CATALOGUE_RATES:
-        masks = tthc.catalogue_masks(tables["catalogue"])
-        return _from_masks("catalogue", masks, name, tthc.CATALOGUE_COUNTS, tthc.CATALOGUE_RATES)
-    dossiers = tables["dossiers"]
-    masks = tthc.dossier_masks(dossiers, window)
-    counts, rates = tthc.DOSSIER_COUNTS, tthc.DOSSIER_RATES
-    parts = name.split(".")
-    if len(parts) > 2 and parts[0] in spec["breakdowns"]:
-        # tthc.by_field.<slug>.<x>: the overall mask of x, on the rows whose slug(field) is <slug>
-        column = spec["breakdowns"][parts[0]]["column"]
-        rows = tthc.group_slugs(dossiers[column]) == parts[1]
-        masks, name = masks[rows], ".".join(parts[2:])
-    elif len(parts) > 2 and parts[0] == "by_month":
-        months = dossiers["received_at"].dt.strftime("%Y-%m")
-        counts, rates = spec["by_month"]["figures"], {}
-        masks, name = masks[months == parts[1]], ".".join(parts[2:])
-    return _from_masks("dossiers", masks, name, counts, rates, _data()["dossier_rule_columns"])
-
-
-def _citizens(name: str, tables: dict[str, pd.DataFrame], window: Window) -> _Selection | None:
-    from cchc.figures import citizens
-
-    if name.startswith("reception.") and "reception" in tables:
-        masks = citizens.reception_masks(tables["reception"], window)
-        if name in masks:
-            return _Selection("reception", counted=masks[name], role="summed", summed={"value": "visits"},
-                              check=False)
-    if name.startswith("petitions.") and "petitions" in tables:
-        masks = citizens.petition_masks(tables["petitions"], window)
-        return _from_masks("petitions", masks, name, citizens.PETITION_COUNTS, citizens.PETITION_RATES)
-    return None
-
-
-def _documents(name: str, tables: dict[str, pd.DataFrame], window: Window) -> _Selection | None:
-    from cchc.figures import outgoing as documents
-
-    if documents.KIND not in tables:
-        return None
-    masks = documents.document_masks(tables[documents.KIND], window)
-    return _from_masks(documents.KIND, masks, name, documents.COUNTS, documents.RATES)
-
-
-def _finance(name: str, tables: dict[str, pd.DataFrame], window: Window) -> _Selection | None:
-    from cchc.figures import finance
-
-    code, _, item = name.partition(".")
-    if code in finance.BUDGET_CODES and "budget" in tables:
-        budget = tables["budget"]
-        chosen = finance.budget_line_rows(budget).get(code)
-        if chosen is None:
-            return None
-        rows = pd.Series(budget.index == chosen, index=budget.index)
-        if item in finance.BUDGET_AMOUNTS:
-            summed = {"value": item}
-        elif item in finance.BUDGET_RATES:
-            num, den = finance.BUDGET_RATES[item]
-            summed = {"numerator": num, "denominator": den}
-        else:
-            return None
-        return _Selection("budget", counted=rows, role="summed", summed=summed, check=False)
-    if code == "investment" and "investment" in tables:
-        investment = tables["investment"]
-        summed = {"allocated": {"value": "allocated"}, "disbursed": {"value": "disbursed"},
-                  "remaining": {"value": "allocated", "minus": "disbursed"},
-                  "rate_disbursed": {"numerator": "disbursed", "denominator": "allocated"}}.get(item)
-        if summed is None:
-            return None
-        return _Selection("investment", counted=pd.Series(True, index=investment.index), role="summed",
-                          summed=summed, check=False)
-    return None
-
-
-def _manual(name: str, figure: Figure, tables: dict[str, pd.DataFrame]) -> _Selection | None:
-    from cchc.figures import manual
-
-    if name.startswith("plan_tasks.") and "manual_tasks" in tables:
-        masks = manual.task_masks(tables["manual_tasks"])
-        return _from_masks("manual_tasks", masks, name, manual.TASK_COUNTS, manual.TASK_RATES)
-    if name == "initiatives.count" and "manual_initiatives" in tables:
-        table = tables["manual_initiatives"]
-        return _Selection("manual_initiatives", counted=pd.Series(True, index=table.index))
-    if "manual" not in tables or not figure.sources or any("row" not in s for s in figure.sources):
-        return None
-    # key-value rows and their rates: the sources name the workbook rows (sheet, Excel row)
-    table = tables["manual"]
-
-    def at(source: dict[str, Any]) -> pd.Series:
-        sheet = table[SOURCE_SHEET].astype(object).where(table[SOURCE_SHEET].notna(), None)
-        return ((table[SOURCE_FILE] == source["file"]) & (sheet == source.get("sheet"))
-                & (table[SOURCE_ROW] == int(source["row"]))).fillna(False).astype(bool)
-
-    if figure.is_rate:
-        return _Selection("manual", numerator=at(figure.sources[0]), denominator=at(figure.sources[1]),
-                          summed={"value": "value"}, check=False)
-    return _Selection("manual", counted=at(figure.sources[0]), role="entered", summed={"value": "value"},
-                      check=False)
-
-
-def _select(figure: Figure, tables: dict[str, pd.DataFrame], window: Window) -> _Selection | None:
-    section, _, name = figure.id.partition(".")
-    if section == "tthc":
-        return _tthc(name, tables, window)
-    if section == "citizens":
-        return _citizens(name, tables, window)
-    if section == "documents":
-        return _documents(name, tables, window)
-    if section == "finance":
-        return _finance(name, tables, window)
-    if section == "manual":
-        return _manual(name, figure, tables)
-    return None
-
-
-def _rows(selection: _Selection, table: pd.DataFrame) -> pd.DataFrame:
+def _rows(selection: Selection, table: pd.DataFrame) -> pd.DataFrame:
     """The selected rows: provenance, role, in_numerator, then the key columns; by file and row."""
     keys = [c for c in _data()["columns"][selection.kind] + selection.extra_columns if c in table.columns]
     if selection.counted is not None:
@@ -294,50 +151,49 @@ def _rows(selection: _Selection, table: pd.DataFrame) -> pd.DataFrame:
     return out.loc[order.index].reset_index(drop=True)
 
 
-def _check(figure: Figure, rows: pd.DataFrame, selection: _Selection) -> None:
-    """The rows listed are the rows counted: a difference is a bug, never shown as an answer."""
-    if selection.kind == "reception":  # a sum of "Số lượt", rounded as the figure is
-        expected, found = {"value": figure.value}, {"value": round(float(rows["visits"].fillna(0).sum()))}
-        if expected != found:
-            raise AssertionError(f"explain {figure.id}: rows {found} differ from the figure {expected}")
-    if not selection.check:
-        return
-    if selection.counted is not None:
+def _check(figure: Figure, rows: pd.DataFrame, selection: Selection) -> None:
+    """The rows listed give the figure back (``selection.check``): a difference is a bug, never
+    shown as an answer."""
+    if selection.check == SUM:
+        column = selection.summed["value"]
+        expected, found = {"value": figure.value}, {"value": round(float(rows[column].fillna(0).sum()))}
+    elif selection.check == ROWS and selection.counted is not None:
         expected, found = {"value": figure.value}, {"value": len(rows)}
-    else:
+    elif selection.check == ROWS:
         expected = {"numerator": figure.numerator, "denominator": figure.denominator}
         found = {"numerator": int(rows["in_numerator"].fillna(False).astype(bool).sum()),
                  "denominator": int((rows["role"] == "denominator").sum())}
+    else:
+        return
     if expected != found:
         raise AssertionError(f"explain {figure.id}: rows {found} differ from the figure {expected}")
 
 
-def explain_figure(figure: Figure, tables: dict[str, pd.DataFrame], params) -> Explanation:
-    """The rows behind ``figure`` from the processed ``tables`` (pure; what ``explain`` calls)."""
-    selection = _select(figure, tables, params.window)
+def explain_figure(figure: Figure, tables: dict[str, pd.DataFrame], params: Params) -> Explanation:
+    """The rows behind ``figure`` from the processed ``tables`` (pure; what ``explain`` calls):
+    the figure's section module selects them (``rows_of``), listed here and checked against
+    the figure's numbers."""
+    section = section_of(figure.id)
+    name = figure.id.partition(".")[2]
+    selection = None if section is None else section.rows_of(name, figure, tables, params)
     if selection is None:
         raise ExplainUnsupported(figure.id)
     rows = _rows(selection, tables[selection.kind])
     _check(figure, rows, selection)
     return Explanation(figure=figure, unit=params.unit, period=params.period, window=params.window,
-                       kind=selection.kind, rows=rows, summed=dict(selection.summed))
+                       kind=selection.kind, rows=rows, summed=dict(selection.summed), scale=selection.scale,
+                       entered=selection.entered)
 
 
 def explain(root: Path, unit: str, period: str, figure_id: str) -> Explanation:
     """The figure ``figure_id`` of a unit and period with the raw rows behind it. Ingests first
     (cached when the raw files are unchanged). Unknown id: CchcError("unknown_figure")."""
-    from cchc.figures import compute_all
-    from cchc.config.params import load_params
-    from cchc.pipeline import run_ingest
-
     root = Path(root)
     params = load_params(root, unit, period)
-    ingested = run_ingest(root, unit, period)
-    figures = compute_all(ingested.processed_dir, params, ingested.report)
-    figure = figures[figure_id]  # CchcError("unknown_figure") when absent
-    tables = {name: pd.read_parquet(ingested.processed_dir / file)
-              for name, file in ingested.report["tables"].items()}
-    return explain_figure(figure, tables, params)
+    ingested = ingest(root, params)
+    tables = load_tables(ingested.processed_dir, ingested.report)
+    figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
+    return explain_figure(figures[figure_id], tables, params)  # CchcError("unknown_figure") when absent
 
 
 # ---------------------------------------------------------------------------
@@ -345,8 +201,6 @@ def explain(root: Path, unit: str, period: str, figure_id: str) -> Explanation:
 # ---------------------------------------------------------------------------
 
 def _headers(kind: str) -> dict[str, str]:
-    from cchc.config.sources import load_spec
-
     spec = load_spec(kind)
     headers = {name: column.header for name, column in spec.columns.items()}
     headers.update(_data()["headers"])
@@ -355,20 +209,12 @@ def _headers(kind: str) -> dict[str, str]:
 
 def _labels(kind: str) -> dict[str, dict[Any, str]]:
     """Canonical column -> code -> Vietnamese label, for the category columns of ``kind``."""
-    from cchc.config.sources import load_spec
-
     spec = load_spec(kind)
     out = {}
     for name, column in spec.columns.items():
         if column.vocab:
             out[name] = dict(spec.vocabulary(column.vocab).get("labels", {}))
     return out
-
-
-def _number(value: float, decimal_mark: str = ",") -> str:
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value)).replace(".", decimal_mark)
 
 
 def _cell(value: Any, labels: dict[Any, str] | None) -> str:
@@ -379,15 +225,12 @@ def _cell(value: Any, labels: dict[Any, str] | None) -> str:
         value = bool(value)
     if labels is not None:
         return labels.get(value, str(value))
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        stamp = pd.Timestamp(value)
-        return stamp.strftime("%d/%m/%Y" if stamp == stamp.normalize() else "%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):    # datetime and pd.Timestamp too
+        return fmt.date_or_time(value)
     if isinstance(value, bool):
         return _data()["flags"]["yes" if value else "no"]
     if isinstance(value, (int, float, np.integer, np.floating)):
-        return _number(float(value))
+        return fmt.plain(float(value))
     return str(value)
 
 
@@ -416,19 +259,9 @@ def table(explanation: Explanation) -> pd.DataFrame:
 def _value_lines(explanation: Explanation) -> list[str]:
     figure = explanation.figure
     if figure.is_rate:
-        return [say("rate_value", value=fmt.percent(figure.value), numerator=_amount(figure.numerator),
-                    denominator=_amount(figure.denominator))]
-    return [say("value", value=_amount(figure.value), unit=figure.unit).rstrip()]
-
-
-def _amount(value: int | float | None) -> str:
-    if value is None:
-        return "–"
-    if float(value).is_integer():
-        return fmt.integer(int(value))
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, format="#,##0.######", locale=fmt.LOCALE)
+        return [say("rate_value", value=fmt.percent(figure.value), numerator=fmt.amount(figure.numerator),
+                    denominator=fmt.amount(figure.denominator))]
+    return [say("value", value=fmt.amount(figure.value), unit=figure.unit).rstrip()]
 
 
 def _summary(explanation: Explanation) -> str:
@@ -437,12 +270,12 @@ def _summary(explanation: Explanation) -> str:
     n = fmt.integer(len(rows))
     flag = _data()["headers"]["in_numerator"]
     yes = _data()["flags"]["yes"]
-    if explanation.kind == "manual":
+    if explanation.entered:
         if explanation.figure.is_rate:
-            return say("entered_rate", column=headers["value"])
-        return say("entered", rows=n, column=headers["value"])
+            return say("entered_rate", column=headers[summed["value"]])
+        return say("entered", rows=n, column=headers[summed["value"]])
     if summed:
-        scale = say("scale", column=headers["unit"]) if explanation.kind in ("budget", "investment") else ""
+        scale = say("scale", column=headers[explanation.scale]) if explanation.scale else ""
         if "numerator" in summed:
             return say("summed_rate", numerator=headers[summed["numerator"]],
                        denominator=headers[summed["denominator"]], rows=n, scale=scale)
@@ -481,7 +314,7 @@ def to_text(explanation: Explanation, limit: int = TEXT_LIMIT, csv_path: str | N
                  start=fmt.date(window.start), cutoff=fmt.date(window.cutoff))]
     lines += _value_lines(explanation)
     if figure.extra.get("as_of"):
-        lines.append(say("as_of", date=fmt.date(dt.date.fromisoformat(str(figure.extra["as_of"])))))
+        lines.append(say("as_of", date=fmt.iso_date(figure.extra["as_of"])))
     lines.append(_summary(explanation))
     lines.append("")
     shown = table(explanation)

@@ -35,6 +35,14 @@ def amount(value: int | float | None) -> str:
     return format_decimal(value, format="#,##0.######", locale=LOCALE)
 
 
+def plain(value: int | float) -> str:
+    """A number as a cell of a listing or CSV: no thousands separator, every decimal, a decimal
+    comma (Excel with Vietnamese settings reads it as a number): 7026 · 87,5 · 0,125."""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value)).replace(".", ",")
+
+
 def percent(fraction: float | None, places: int = 2) -> str:
     return MISSING if fraction is None else decimal(fraction * 100, places) + "%"
 

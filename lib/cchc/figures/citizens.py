@@ -4,6 +4,9 @@ the petition register and the window. Labels and definitions: data/figures/citiz
 Reception: visits are the sum of "Số lượt" of the log rows dated in the window.
 Petitions received in the window are split by their state at the cut-off E:
 received = resolved + forwarded + filed + pending.
+
+``rows_of`` selects the rows each figure counts or sums (cchc.figures.provenance) with the same
+masks.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from cchc.config.params import Window
+from cchc.figures.provenance import SUM, Selection, flag, from_masks, in_window
 from cchc.figures.registry import Figure, count, definitions
 from cchc.figures.tthc import emit
-from cchc.config.params import Window
 from cchc.ingest.parse import SOURCE_FILE
 
 SECTION = "citizens"
@@ -26,58 +30,48 @@ PETITION_COUNTS = [
 ]
 PETITION_RATES = {"petitions.rate.resolved": ("petitions.resolved", "petitions.received.total")}
 RECEPTION_FORMS = ("direct", "remote")
-
-
-def _flag(series: pd.Series) -> pd.Series:
-    """Nullable comparison -> plain bool (missing counts as False)."""
-    return series.fillna(False).astype(bool)
-
-
-def _in_window(dates: pd.Series, window: Window) -> pd.Series:
-    return _flag((dates >= pd.Timestamp(window.start)) & (dates <= pd.Timestamp(window.cutoff)))
+VISITS = "visits"   # the column "Số lượt" of the reception log, summed
 
 
 def petition_masks(p: pd.DataFrame, window: Window) -> pd.DataFrame:
     """One boolean column per counted set of petitions; rows are the petitions of ``p``."""
-    received = _in_window(p["received_at"], window)
+    received = in_window(p["received_at"], window)
     result = p["result"]
     # "Đã giải quyết" counts as resolved at E unless its resolution date is after E.
-    resolved_by_e = _flag(result == "resolved") & ~_flag(p["resolved_at"] > pd.Timestamp(window.cutoff))
+    resolved_by_e = flag(result == "resolved") & ~flag(p["resolved_at"] > pd.Timestamp(window.cutoff))
     m: dict[str, pd.Series] = {"petitions.received.total": received}
     for kind in ("complaint", "denunciation", "recommendation"):
-        m[f"petitions.received.{kind}"] = received & _flag(p["petition_type"] == kind)
+        m[f"petitions.received.{kind}"] = received & flag(p["petition_type"] == kind)
     m["petitions.resolved"] = received & resolved_by_e
-    m["petitions.forwarded"] = received & _flag(result == "forwarded")
-    m["petitions.filed"] = received & _flag(result == "filed")
+    m["petitions.forwarded"] = received & flag(result == "forwarded")
+    m["petitions.filed"] = received & flag(result == "filed")
     m["petitions.pending"] = received & ~(m["petitions.resolved"] | m["petitions.forwarded"]
                                           | m["petitions.filed"])
     for code in ("eligible", "anonymous", "impersonated"):
-        m[f"petitions.{code}"] = received & _flag(p["eligibility"] == code)
-    m["petitions.within_authority"] = received & _flag(p["within_authority"])
+        m[f"petitions.{code}"] = received & flag(p["eligibility"] == code)
+    m["petitions.within_authority"] = received & flag(p["within_authority"])
     return pd.DataFrame(m, index=p.index)
 
 
 def reception_masks(r: pd.DataFrame, window: Window) -> pd.DataFrame:
-    """The log rows whose "Số lượt" each reception.visits.* figure sums (same rules as
-    ``reception_figures``); rows are the rows of ``r``."""
-    within = _in_window(r["received_at"], window)
+    """The log rows whose "Số lượt" each reception.visits.* figure sums, in report order; rows
+    are the rows of ``r``."""
+    within = in_window(r["received_at"], window)
     m = {"reception.visits.total": within}
     for form in RECEPTION_FORMS:
-        m[f"reception.visits.{form}"] = within & _flag(r["form"] == form)
+        m[f"reception.visits.{form}"] = within & flag(r["form"] == form)
     return pd.DataFrame(m, index=r.index)
 
 
 def reception_figures(r: pd.DataFrame, window: Window, hashes: dict[str, str],
                       meta: dict[str, Any]) -> list[Figure]:
     """Visits (sum of "Số lượt") in the window, in total and by form; sources = rows summed."""
-    within = _in_window(r["received_at"], window)
-    visits = r["visits"].fillna(0)
+    masks = reception_masks(r, window)
+    visits = r[VISITS].fillna(0)
     files = r[SOURCE_FILE].astype(str)
-    groups = {"reception.visits.total": within}
-    for form in RECEPTION_FORMS:
-        groups[f"reception.visits.{form}"] = within & _flag(r["form"] == form)
     figures = []
-    for name, rows in groups.items():
+    for name in masks.columns:
+        rows = masks[name]
         per_file = rows.groupby(files, sort=True).sum()
         sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)}
                    for file, n in per_file.items() if n > 0]
@@ -99,3 +93,16 @@ def compute(tables: dict[str, pd.DataFrame], window: Window, hashes: dict[str, s
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
     return compute(tables, params.window, hashes)
+
+
+def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
+    """The rows figure ``citizens.<name>`` counts (petitions) or sums (reception visits)."""
+    if name.startswith("reception.") and "reception" in tables:
+        masks = reception_masks(tables["reception"], params.window)
+        if name in masks:
+            return Selection("reception", counted=masks[name], role="summed", summed={"value": VISITS},
+                             check=SUM)
+    if name.startswith("petitions.") and "petitions" in tables:
+        masks = petition_masks(tables["petitions"], params.window)
+        return from_masks("petitions", masks, name, PETITION_COUNTS, PETITION_RATES)
+    return None

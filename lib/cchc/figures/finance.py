@@ -6,6 +6,7 @@ Money is in triệu đồng, converted from the unit stated in each table's titl
 int when whole. Rates are built here rather than with ``registry.rate()`` (which casts to
 int): their numerator and denominator are the amounts in triệu đồng, ints when whole.
 Every figure carries ``extra["as_of"]`` (ISO date) when the export states its date.
+``rows_of`` selects the rows each figure is read from or sums (cchc.figures.provenance).
 """
 
 from __future__ import annotations
@@ -16,16 +17,26 @@ from typing import Any
 
 import pandas as pd
 
-from cchc.figures.registry import Figure, definitions
-from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from cchc.core.resources import load_yaml
 from cchc.core.text import match_key
+from cchc.figures.provenance import Selection, every_row
+from cchc.figures.registry import Figure, definitions
 from cchc.ingest.cells import category_lookup
+from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
 SECTION = "finance"
 BUDGET_CODES = ("revenue", "spending")
 BUDGET_AMOUNTS = ("estimate", "to_date", "forecast")
 BUDGET_RATES = {"rate_to_date": ("to_date", "estimate"), "rate_forecast": ("forecast", "estimate")}
+# finance.investment.<name>: the columns summed over the project rows (a value, a value minus
+# another, or a rate of two sums), and the as-of date the figure carries.
+INVESTMENT = {
+    "allocated": ({"value": "allocated"}, "allocated_as_of"),
+    "disbursed": ({"value": "disbursed"}, "disbursed_as_of"),
+    "remaining": ({"value": "allocated", "minus": "disbursed"}, "disbursed_as_of"),
+    "rate_disbursed": ({"numerator": "disbursed", "denominator": "allocated"}, "disbursed_as_of"),
+}
+UNIT = "unit"   # the column of each row's money unit (read from the title rows)
 _NUMBERING = re.compile(r"^(?:(?:[a-zđ]|[ivxlc]+)\s*[.)/-]|\d+(?:\.\d+)*\s*[.)/-]?)\s*")
 _TRAILING = re.compile(r"(?:\s+năm \d{4})?(?:\s*\([^()]*\))?[\s:*]*$")
 
@@ -85,22 +96,16 @@ def _latest_first(frame: pd.DataFrame, as_of: pd.Series) -> pd.DataFrame:
 def budget_figures(budget: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]) -> list[Figure]:
     """finance.revenue.* and finance.spending.*: each from the known line of the latest report."""
     meta, scales = spec["figures"], spec["money_units"]
-    vocabulary = load_yaml("sources/budget.yaml")["vocabularies"]["budget_line"]
-    lookup = category_lookup(vocabulary)
-    codes = budget["line"].map(lambda text: None if pd.isna(text) else lookup.get(line_key(text)))
-    as_of = budget["to_date_as_of"].fillna(budget["as_of"])
+    as_of = _budget_as_of(budget)
     figures: list[Figure] = []
-    for code in BUDGET_CODES:
-        rows = budget[codes == code]
-        if rows.empty:
-            continue
-        row = _latest_first(rows, as_of[rows.index]).iloc[0]
+    for code, chosen in budget_line_rows(budget).items():
+        row = budget.loc[chosen]
         extra = {"line": row["line"]}
         if (date := _iso(as_of[row.name])) is not None:
             extra["as_of"] = date
         file = row[SOURCE_FILE]
         sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": 1}]
-        amounts = {name: _million(row[name], row["unit"], scales) for name in BUDGET_AMOUNTS}
+        amounts = {name: _million(row[name], row[UNIT], scales) for name in BUDGET_AMOUNTS}
         for name in BUDGET_AMOUNTS:
             if amounts[name] is not None:
                 key = f"{code}.{name}"
@@ -118,13 +123,18 @@ def budget_line_rows(budget: pd.DataFrame) -> dict[str, Any]:
     vocabulary = load_yaml("sources/budget.yaml")["vocabularies"]["budget_line"]
     lookup = category_lookup(vocabulary)
     codes = budget["line"].map(lambda text: None if pd.isna(text) else lookup.get(line_key(text)))
-    as_of = budget["to_date_as_of"].fillna(budget["as_of"])
+    as_of = _budget_as_of(budget)
     chosen: dict[str, Any] = {}
     for code in BUDGET_CODES:
         rows = budget[codes == code]
         if not rows.empty:
             chosen[code] = _latest_first(rows, as_of[rows.index]).iloc[0].name
     return chosen
+
+
+def _budget_as_of(budget: pd.DataFrame) -> pd.Series:
+    """The date each budget row's amounts are at: its "lũy kế đến ngày", else the report's date."""
+    return budget["to_date_as_of"].fillna(budget["as_of"])
 
 
 def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]
@@ -135,30 +145,28 @@ def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: d
     meta, scales = spec["figures"], spec["money_units"]
 
     def total(column: str) -> Fraction:
-        return sum((amount for value, unit in zip(investment[column], investment["unit"])
+        return sum((amount for value, unit in zip(investment[column], investment[UNIT])
                     if (amount := _million(value, unit, scales)) is not None), Fraction(0))
 
-    allocated, disbursed = total("allocated"), total("disbursed")
-    allocated_as_of = _iso(investment["allocated_as_of"].fillna(investment["as_of"]).max())
-    disbursed_as_of = _iso(investment["disbursed_as_of"].fillna(investment["as_of"]).max())
-    dates = {"allocated_as_of": allocated_as_of, "disbursed_as_of": disbursed_as_of}
-    dates = {name: date for name, date in dates.items() if date is not None}
+    all_dates = {name: _iso(investment[name].fillna(investment["as_of"]).max())
+                 for name in ("allocated_as_of", "disbursed_as_of")}
+    dates = {name: date for name, date in all_dates.items() if date is not None}
     per_file = investment.groupby(investment[SOURCE_FILE].astype(str), sort=True).size()
     sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)} for file, n in per_file.items()]
 
     def extra(as_of: str | None) -> dict[str, Any]:
         return ({"as_of": as_of} if as_of is not None else {}) | dates
 
-    return [
-        _figure(f"{SECTION}.investment.allocated", allocated, meta["investment.allocated"], sources,
-                extra(allocated_as_of)),
-        _figure(f"{SECTION}.investment.disbursed", disbursed, meta["investment.disbursed"], sources,
-                extra(disbursed_as_of)),
-        _figure(f"{SECTION}.investment.remaining", allocated - disbursed, meta["investment.remaining"], sources,
-                extra(disbursed_as_of)),
-        _rate(f"{SECTION}.investment.rate_disbursed", disbursed, allocated, meta["investment.rate_disbursed"],
-              sources, extra(disbursed_as_of)),
-    ]
+    figures: list[Figure] = []
+    for name, (summed, date) in INVESTMENT.items():
+        key = f"investment.{name}"
+        if "numerator" in summed:
+            figures.append(_rate(f"{SECTION}.{key}", total(summed["numerator"]), total(summed["denominator"]),
+                                 meta[key], sources, extra(all_dates[date])))
+            continue
+        value = total(summed["value"]) - (total(summed["minus"]) if "minus" in summed else 0)
+        figures.append(_figure(f"{SECTION}.{key}", value, meta[key], sources, extra(all_dates[date])))
+    return figures
 
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
@@ -170,3 +178,28 @@ def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, s
     if "investment" in tables:
         figures += investment_figures(tables["investment"], spec, hashes)
     return figures
+
+
+def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
+    """The rows figure ``finance.<name>`` is read from (the budget line ``budget_figures`` takes)
+    or sums (every project row), with the columns it reads."""
+    code, _, item = name.partition(".")
+    if code in BUDGET_CODES and "budget" in tables:
+        budget = tables["budget"]
+        chosen = budget_line_rows(budget).get(code)
+        if chosen is None:
+            return None
+        if item in BUDGET_AMOUNTS:
+            summed = {"value": item}
+        elif item in BUDGET_RATES:
+            num, den = BUDGET_RATES[item]
+            summed = {"numerator": num, "denominator": den}
+        else:
+            return None
+        rows = pd.Series(budget.index == chosen, index=budget.index)
+        return Selection("budget", counted=rows, role="summed", summed=summed, scale=UNIT, check=None)
+    if code == "investment" and "investment" in tables and item in INVESTMENT:
+        investment = tables["investment"]
+        return Selection("investment", counted=every_row(investment), role="summed",
+                         summed=dict(INVESTMENT[item][0]), scale=UNIT, check=None)
+    return None

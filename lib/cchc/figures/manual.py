@@ -9,6 +9,7 @@ tables ``manual`` (key-value rows), ``manual_tasks``, ``manual_initiatives`` and
 - initiatives -> ``manual.initiatives.count``.
 A table sheet with no row (as the template leaves it) was not entered: no figure, not zero.
 Declared figures give no figure: ``declared(tables)`` lists them for the audit.
+``rows_of`` selects the rows each figure is entered in or counts (cchc.figures.provenance).
 """
 
 from __future__ import annotations
@@ -17,15 +18,19 @@ from typing import Any
 
 import pandas as pd
 
-from cchc.figures.registry import Figure, count, definitions, rate
+from cchc.config.sources import load_spec
+from cchc.figures.provenance import Selection, every_row, flag, from_masks
+from cchc.figures.registry import Figure, definitions, rate
 from cchc.figures.tthc import emit
-from cchc.manual import topics
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.manual import topics
 
 SECTION = "manual"
 PREFIX = "manual."
 TASK_COUNTS = ["plan_tasks.total", "plan_tasks.done", "plan_tasks.in_progress", "plan_tasks.not_started"]
 TASK_RATES = {"plan_tasks.rate_done": ("plan_tasks.done", "plan_tasks.total")}
+INITIATIVE_COUNTS = ["initiatives.count"]
+VALUE = "value"   # the column of the key-value rows holding the value entered
 
 
 def _plain(value: Any) -> Any:
@@ -52,15 +57,15 @@ def key_value_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figur
     figures: list[Figure] = []
     entered: dict[str, tuple[int | float, dict[str, Any]]] = {}
     order = {figure_id: i for i, figure_id in enumerate(known)}
-    rows = [row for _, row in table.iterrows() if _plain(row["value"]) is not None]
+    rows = [row for _, row in table.iterrows() if _plain(row[VALUE]) is not None]
     rows.sort(key=lambda r: (order.get(str(r["figure_id"]), len(order)), str(r["figure_id"])))
     for row in rows:
         figure_id = str(row["figure_id"])
         meta = known.get(figure_id)
         label = meta.label if meta else (_plain(row["label"]) or figure_id)
         unit = meta.unit if meta else (_plain(row["unit"]) or "")
-        kind = meta.kind if meta else ("count" if float(row["value"]).is_integer() else "number")
-        value = _number(row["value"], kind)
+        kind = meta.kind if meta else ("count" if float(row[VALUE]).is_integer() else "number")
+        value = _number(row[VALUE], kind)
         source_text = _plain(row["source"]) or spec["no_source"]
         source = _row_source(row, hashes)
         figure = Figure(id=PREFIX + figure_id, value=value, unit=unit, label=label,
@@ -78,33 +83,32 @@ def key_value_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figur
     return figures
 
 
-def task_figures(tasks: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
-    meta = definitions(SECTION)["figures"]
-    result = tasks["result"]
-    masks = pd.DataFrame({
-        "plan_tasks.total": pd.Series(True, index=tasks.index),
-        "plan_tasks.done": (result == "done").fillna(False).astype(bool),
-        "plan_tasks.in_progress": (result == "in_progress").fillna(False).astype(bool),
-        "plan_tasks.not_started": (result == "not_started").fillna(False).astype(bool),
-    }, index=tasks.index)
-    return emit(masks, tasks[SOURCE_FILE], TASK_COUNTS, TASK_RATES, hashes, PREFIX, meta.__getitem__)
-
-
 def task_masks(tasks: pd.DataFrame) -> pd.DataFrame:
-    """The plan tasks each manual.plan_tasks.* figure counts (same rules as ``task_figures``)."""
+    """The plan tasks each manual.plan_tasks.* figure counts."""
     result = tasks["result"]
     return pd.DataFrame({
-        "plan_tasks.total": pd.Series(True, index=tasks.index),
-        "plan_tasks.done": (result == "done").fillna(False).astype(bool),
-        "plan_tasks.in_progress": (result == "in_progress").fillna(False).astype(bool),
-        "plan_tasks.not_started": (result == "not_started").fillna(False).astype(bool),
+        "plan_tasks.total": every_row(tasks),
+        "plan_tasks.done": flag(result == "done"),
+        "plan_tasks.in_progress": flag(result == "in_progress"),
+        "plan_tasks.not_started": flag(result == "not_started"),
     }, index=tasks.index)
+
+
+def task_figures(tasks: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
+    meta = definitions(SECTION)["figures"]
+    return emit(task_masks(tasks), tasks[SOURCE_FILE], TASK_COUNTS, TASK_RATES, hashes, PREFIX,
+                meta.__getitem__)
+
+
+def initiative_masks(table: pd.DataFrame) -> pd.DataFrame:
+    """The initiatives manual.initiatives.count counts: every row of the table."""
+    return pd.DataFrame({"initiatives.count": every_row(table)}, index=table.index)
 
 
 def initiative_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
     meta = definitions(SECTION)["figures"]
-    masks = pd.DataFrame({"initiatives.count": pd.Series(True, index=table.index)}, index=table.index)
-    return emit(masks, table[SOURCE_FILE], ["initiatives.count"], {}, hashes, PREFIX, meta.__getitem__)
+    return emit(initiative_masks(table), table[SOURCE_FILE], INITIATIVE_COUNTS, {}, hashes, PREFIX,
+                meta.__getitem__)
 
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
@@ -119,14 +123,38 @@ def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, s
     return figures
 
 
+def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
+    """The rows figure ``manual.<name>`` counts (plan tasks, initiatives) or is entered in (a
+    key-value row: the workbook row its source names; a rate: its two rows)."""
+    if name.startswith("plan_tasks.") and "manual_tasks" in tables:
+        return from_masks("manual_tasks", task_masks(tables["manual_tasks"]), name, TASK_COUNTS, TASK_RATES)
+    if name in INITIATIVE_COUNTS and "manual_initiatives" in tables:
+        return from_masks("manual_initiatives", initiative_masks(tables["manual_initiatives"]), name,
+                          INITIATIVE_COUNTS, {})
+    if "manual" not in tables or not figure.sources or any("row" not in s for s in figure.sources):
+        return None
+    table = tables["manual"]
+    rows = [_source_rows(table, source) for source in figure.sources]
+    if figure.is_rate:
+        return Selection("manual", numerator=rows[0], denominator=rows[1], summed={"value": VALUE},
+                         entered=True, check=None)
+    return Selection("manual", counted=rows[0], role="entered", summed={"value": VALUE}, entered=True,
+                     check=None)
+
+
+def _source_rows(table: pd.DataFrame, source: dict[str, Any]) -> pd.Series:
+    """The row of ``table`` a source names (its file, sheet and Excel row)."""
+    sheet = table[SOURCE_SHEET].astype(object).where(table[SOURCE_SHEET].notna(), None)
+    return flag((table[SOURCE_FILE] == source["file"]) & (sheet == source.get("sheet"))
+                & (table[SOURCE_ROW] == int(source["row"])))
+
+
 def _records(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     keep = [*columns, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
     return [{name: _plain(row[name]) for name in keep} for _, row in table.iterrows()]
 
 
 def _labels(kind: str, vocab: str) -> dict[str, str]:
-    from cchc.config.sources import load_spec
-
     return load_spec(kind).vocabulary(vocab)["labels"]
 
 

@@ -9,7 +9,8 @@ The register may stop before E: its title row ("… đến ngày 04/12/2025") is
 date, carried by every figure in ``extra["as_of"]`` when it precedes E.
 
 ``legal_documents`` and ``citations`` give the report the documents it cites, as plain
-lists of dicts (number, date as datetime.date, title, …).
+lists of dicts (number, date as datetime.date, title, …). ``rows_of`` selects the rows each
+figure counts (cchc.figures.provenance) with the masks of ``compute``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from typing import Any
 
 import pandas as pd
 
-from cchc.figures.registry import Figure, definitions
-from cchc.figures.tthc import emit
 from cchc.config.params import Window
-from cchc.ingest.parse import SOURCE_FILE
 from cchc.config.sources import load_spec
 from cchc.core.text import match_key
+from cchc.figures import provenance
+from cchc.figures.provenance import Selection, flag, from_masks
+from cchc.figures.registry import Figure, definitions
+from cchc.figures.tthc import emit
 from cchc.ingest.cells import category_lookup
+from cchc.ingest.parse import SOURCE_FILE
 
 SECTION = "documents"
 KIND = "documents"
@@ -37,17 +40,13 @@ RATES = {"outgoing.rate.electronic": ("outgoing.electronic", "outgoing.total"),
 TAG_SEPARATORS = re.compile(r"[;,]")
 
 
-def _flag(series: pd.Series) -> pd.Series:
-    return series.fillna(False).astype(bool)
-
-
 def in_window(d: pd.DataFrame, window: Window) -> pd.Series:
-    issued = d["issued_at"]
-    return _flag((issued >= pd.Timestamp(window.start)) & (issued <= pd.Timestamp(window.cutoff)))
+    """The documents issued in the window."""
+    return provenance.in_window(d["issued_at"], window)
 
 
 def classified(d: pd.DataFrame) -> pd.Series:
-    return _flag(d["secrecy"].notna() & (d["secrecy"] != "none"))
+    return flag(d["secrecy"].notna() & (d["secrecy"] != "none"))
 
 
 def document_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -57,12 +56,12 @@ def document_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     mode = d["send_mode"]
     m = {
         "outgoing.total": total,
-        "outgoing.electronic": total & _flag(mode == "electronic"),
-        "outgoing.electronic_and_paper": total & _flag(mode == "both"),
-        "outgoing.paper": total & _flag(mode == "paper"),
-        "outgoing.signed": total & _flag(d["signed"]),
+        "outgoing.electronic": total & flag(mode == "electronic"),
+        "outgoing.electronic_and_paper": total & flag(mode == "both"),
+        "outgoing.paper": total & flag(mode == "paper"),
+        "outgoing.signed": total & flag(d["signed"]),
         "outgoing.classified": within & secret,
-        "legal.issued": within & _flag(d["legal"]),
+        "legal.issued": within & flag(d["legal"]),
     }
     return pd.DataFrame(m, index=d.index)
 
@@ -90,6 +89,13 @@ def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, s
     if KIND not in tables:
         return []
     return compute(tables[KIND], params.window, hashes)
+
+
+def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
+    """The register rows figure ``documents.<name>`` counts."""
+    if KIND not in tables:
+        return None
+    return from_masks(KIND, document_masks(tables[KIND], params.window), name, COUNTS, RATES)
 
 
 # ---------------------------------------------------------------------------
@@ -132,7 +138,7 @@ def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
 def legal_documents(table: pd.DataFrame, window: Window) -> list[dict[str, Any]]:
     """The legal normative documents (Văn bản QPPL = Có) issued in the window, by date:
     [{"number", "date", "title"}]."""
-    rows = _sorted(table[in_window(table, window) & _flag(table["legal"])])
+    rows = _sorted(table[in_window(table, window) & flag(table["legal"])])
     return [{"number": str(r.number), "date": r.issued_at.date(), "title": _text(r.title)}
             for r in rows.itertuples()]
 
@@ -150,11 +156,11 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
     if types is not None:  # a type outside the vocabulary matches as written
         wanted = {lookup.get(match_key(t), match_key(t)) for t in types}
         written = table["doc_type"].map(lambda v: match_key(str(v)), na_action="ignore")
-        keep &= _flag(codes.fillna(written).isin(wanted))
+        keep &= flag(codes.fillna(written).isin(wanted))
     if tags is not None:
         wanted_tags = {match_key(t) for t in tags}
-        keep &= _flag(table["tags"].map(lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)),
-                                        na_action="ignore"))
+        keep &= flag(table["tags"].map(lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)),
+                                       na_action="ignore"))
     out = []
     for row in _sorted(table[keep].assign(type_code=codes[keep])).itertuples():
         code = _text(row.type_code)
@@ -166,9 +172,7 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
 
 def citation_rules(params) -> dict[str, dict[str, list[str]]]:
     """Section -> {types, tags}: data/report/citations.yaml, overridden by `citations:` params."""
-    from cchc.core.resources import load_yaml
-
-    return {**load_yaml("report/citations.yaml"), **params.merged.get("citations", {})}
+    return params.citation_rules()
 
 
 def compute_lists(tables: dict[str, pd.DataFrame], params) -> dict[str, list[dict[str, Any]]]:

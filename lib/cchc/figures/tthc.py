@@ -1,5 +1,8 @@
 """TTHC figures (form 06a/VPCP/KSTT rules): pure functions of the processed dossier and
-catalogue tables and the window. See data/figures/tthc.yaml for labels and definitions."""
+catalogue tables and the window. See data/figures/tthc.yaml for labels and definitions.
+
+``rows_of`` selects the rows each figure counts (cchc.figures.provenance) with the same masks.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-from cchc.figures.registry import Figure, count, definitions, rate
 from cchc.config.params import Window
-from cchc.ingest.parse import SOURCE_FILE
+from cchc.core.resources import load_yaml
 from cchc.core.text import slug
+from cchc.figures.provenance import Selection, every_row, flag, from_masks, in_window
+from cchc.figures.registry import Figure, count, definitions, rate
+from cchc.ingest.parse import SOURCE_FILE
 
 SECTION = "tthc"
 # Dossier figures that are counts (mask name = id suffix), in report order.
@@ -41,57 +46,52 @@ CATALOGUE_RATES = {
 }
 
 
-def _flag(series: pd.Series) -> pd.Series:
-    """Nullable comparison -> plain bool (missing counts as False)."""
-    return series.fillna(False).astype(bool)
-
-
 def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     """One boolean column per counted set of dossiers; rows are the dossiers of ``d``."""
     start, cutoff = pd.Timestamp(window.start), pd.Timestamp(window.cutoff)
-    valid = _flag(d["status"] != "rejected")
-    ended = _flag(d["status"].isin(["resolved", "withdrawn"]))
+    valid = flag(d["status"] != "rejected")
+    ended = flag(d["status"].isin(["resolved", "withdrawn"]))
     end = d["resolved_at"].where(ended)
     received, due = d["received_at"], d["due_at"]
     m: dict[str, pd.Series] = {}
-    m["carried_over"] = valid & _flag(received < start) & (end.isna() | _flag(end >= start))
-    within = valid & _flag((received >= start) & (received <= cutoff))
+    m["carried_over"] = valid & flag(received < start) & (end.isna() | flag(end >= start))
+    within = valid & in_window(received, window)
     for channel in ("online", "direct", "postal"):
-        m[f"received.{channel}"] = within & _flag(d["channel"] == channel)
+        m[f"received.{channel}"] = within & flag(d["channel"] == channel)
     m["received.offline"] = m["received.direct"] | m["received.postal"]
     m["received.total"] = m["received.online"] | m["received.offline"]
     m["to_handle"] = m["carried_over"] | m["received.total"]
-    resolved = m["to_handle"] & _flag((end >= start) & (end <= cutoff))
+    resolved = m["to_handle"] & in_window(end, window)
     m["resolved.total"] = resolved
-    m["resolved.early"] = resolved & _flag(end < due)
-    m["resolved.on_time"] = resolved & (due.isna() | _flag(end == due))
-    m["resolved.late"] = resolved & _flag(end > due)
+    m["resolved.early"] = resolved & flag(end < due)
+    m["resolved.on_time"] = resolved & (due.isna() | flag(end == due))
+    m["resolved.late"] = resolved & flag(end > due)
     m["resolved.in_time"] = m["resolved.early"] | m["resolved.on_time"]
-    pending = m["to_handle"] & (end.isna() | _flag(end > cutoff))
+    pending = m["to_handle"] & (end.isna() | flag(end > cutoff))
     m["pending.total"] = pending
-    m["pending.not_due"] = pending & (due.isna() | _flag(due >= cutoff))
-    m["pending.overdue"] = pending & _flag(due < cutoff)
+    m["pending.not_due"] = pending & (due.isna() | flag(due >= cutoff))
+    m["pending.overdue"] = pending & flag(due < cutoff)
     total = m["received.total"]
-    m["received.digitized"] = total & _flag(d["digitized"])
-    m["received.reused"] = total & _flag(d["reused"])
-    m["resolved.result_digitized"] = resolved & _flag(d["result_digitized"])
-    m["payment.online"] = total & _flag(d["payment"] == "online")
-    m["payment.paying"] = total & d["payment"].notna() & _flag(d["payment"] != "free")
+    m["received.digitized"] = total & flag(d["digitized"])
+    m["received.reused"] = total & flag(d["reused"])
+    m["resolved.result_digitized"] = resolved & flag(d["result_digitized"])
+    m["payment.online"] = total & flag(d["payment"] == "online")
+    m["payment.paying"] = total & d["payment"].notna() & flag(d["payment"] != "free")
     m["interlinked.received"] = total & d["interlink_group"].notna()
     m["interlinked.resolved"] = m["interlinked.received"] & resolved
     m["satisfaction.rated"] = total & d["rating"].notna()
-    m["satisfaction.positive"] = m["satisfaction.rated"] & _flag(
+    m["satisfaction.positive"] = m["satisfaction.rated"] & flag(
         d["rating"].isin(["very_satisfied", "satisfied"]))
     return pd.DataFrame(m, index=d.index)
 
 
 def catalogue_masks(c: pd.DataFrame) -> pd.DataFrame:
     m = {
-        "catalogue.total": pd.Series(True, index=c.index),
-        "catalogue.published": _flag(c["published"]),
-        "catalogue.e_process": _flag(c["e_process"]),
-        "catalogue.online_full": _flag(c["online_level"] == "full"),
-        "catalogue.online_partial": _flag(c["online_level"] == "partial"),
+        "catalogue.total": every_row(c),
+        "catalogue.published": flag(c["published"]),
+        "catalogue.e_process": flag(c["e_process"]),
+        "catalogue.online_full": flag(c["online_level"] == "full"),
+        "catalogue.online_partial": flag(c["online_level"] == "partial"),
     }
     return pd.DataFrame(m, index=c.index)
 
@@ -125,6 +125,11 @@ def _group_names(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
     for (group, name), _ in sorted(frequency.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):
         names.setdefault(group, name)
     return slugs, names
+
+
+def _months(dossiers: pd.DataFrame) -> pd.Series:
+    """The month each dossier was received ("2025-03"), as in the ids tthc.by_month.<yyyy-mm>.*."""
+    return dossiers["received_at"].dt.strftime("%Y-%m")
 
 
 def group_slugs(values: pd.Series) -> pd.Series:
@@ -166,7 +171,7 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: pd.Series, has
               spec: dict[str, Any]) -> list[Figure]:
     """Received dossiers per calendar month: tthc.by_month.<yyyy-mm>.received.<channel>."""
     rule, meta = spec["by_month"], spec["figures"]
-    months = dossiers["received_at"].dt.strftime("%Y-%m")
+    months = _months(dossiers)
     received = masks["received.total"]
     figures: list[Figure] = []
     for month in sorted(months[received].dropna().unique()):
@@ -188,3 +193,30 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: pd.Series, has
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
     return compute(tables["dossiers"], tables["catalogue"], params.window, hashes)
+
+
+def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
+    """The rows figure ``tthc.<name>`` counts: the masks of ``compute``; a breakdown figure
+    (tthc.by_field.<slug>.<x>, tthc.by_agency.<slug>.<x>, tthc.by_month.<yyyy-mm>.<x>) takes the
+    mask of x on the rows of its group."""
+    if name in CATALOGUE_COUNTS or name in CATALOGUE_RATES:
+        return from_masks("catalogue", catalogue_masks(tables["catalogue"]), name, CATALOGUE_COUNTS,
+                          CATALOGUE_RATES)
+    spec = definitions(SECTION)
+    dossiers = tables["dossiers"]
+    masks = dossier_masks(dossiers, params.window)
+    counts, rates = DOSSIER_COUNTS, DOSSIER_RATES
+    parts = name.split(".")
+    if len(parts) > 2 and parts[0] in spec["breakdowns"]:
+        rows = group_slugs(dossiers[spec["breakdowns"][parts[0]]["column"]]) == parts[1]
+        masks, name = masks[rows], ".".join(parts[2:])
+    elif len(parts) > 2 and parts[0] == "by_month":
+        counts, rates = spec["by_month"]["figures"], {}
+        masks, name = masks[_months(dossiers) == parts[1]], ".".join(parts[2:])
+    return from_masks("dossiers", masks, name, counts, rates, rule_columns())
+
+
+def rule_columns() -> dict[str, str]:
+    """Dossier mask -> the one more column its rule reads, shown with the rows it selects
+    (data/explain.yaml ``dossier_rule_columns``)."""
+    return load_yaml("explain.yaml")["dossier_rule_columns"]
