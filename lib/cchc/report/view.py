@@ -244,7 +244,7 @@ class Report:
         """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
         every agency but the one with the most dossiers to handle (the unit's own)."""
         agencies = groups(self.figures, "by_agency")
-        named = self.params.merged.get("vertical_agencies")
+        named = self.params.vertical_agencies
         if named is not None:
             wanted = {slug(name) for name in named}
             chosen = [(s, n) for s, n in agencies if s in wanted]
