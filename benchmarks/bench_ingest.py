@@ -147,8 +147,8 @@ def bare_read(path: Path, sheet: str) -> int:
 
 
 def forced_ingest(root: Path):
-    from cchc.ingest.run import ingest
     from cchc.config.params import load_params
+    from cchc.ingest.run import ingest
 
     params = load_params(root, UNIT, PERIOD)
     shutil.rmtree(root / "data" / "processed", ignore_errors=True)  # the per-file cache too
@@ -159,8 +159,8 @@ def forced_ingest(root: Path):
 
 
 def cached_ingest(root: Path) -> float:
-    from cchc.ingest.run import ingest
     from cchc.config.params import load_params
+    from cchc.ingest.run import ingest
 
     params = load_params(root, UNIT, PERIOD)
     gc.collect()
@@ -359,8 +359,8 @@ def profile_forced(root: Path, out: Path, top: int = 40) -> dict:
     import io
     import pstats
 
-    from cchc.ingest.run import ingest
     from cchc.config.params import load_params
+    from cchc.ingest.run import ingest
 
     breakdown = stage_breakdown(root)
     buffer = io.StringIO()

@@ -118,7 +118,8 @@ def main() -> None:
     lines = ["# `cchc run` vs the naive chain", "",
              f"{args.repeats} interleaved repeats on {os.cpu_count()} cores, Python {platform.python_version()}.", "",
              "| what | median s | ratio to naive | target ≤ 0.6 |", "|---|---|---|---|",
-             f"| naive chain (papermill + nbconvert + weasyprint, trivial notebook) | {median['naive_chain']:.2f} | 1.00 | |"]
+             "| naive chain (papermill + nbconvert + weasyprint, trivial notebook) | "
+             f"{median['naive_chain']:.2f} | 1.00 | |"]
     for name in ("cchc_run_warm", "cchc_run_cold"):
         lines.append(f"| {name} (demo data, all outputs) | {median[name]:.2f} | {ratios[name]:.2f} | "
                      f"{'yes' if ratios[name] <= TARGET else 'no'} |")

@@ -4,6 +4,7 @@ report on a root holding only params/ and data/raw/."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,8 +17,8 @@ from conftest import REPO
 BIN = Path(sys.executable).parent
 
 
-def _tool(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([*args], capture_output=True, text=True, cwd=cwd, timeout=600)
+def _tool(*args: str, cwd: Path = REPO, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*args], capture_output=True, text=True, cwd=cwd, timeout=600, env=env)
 
 
 def test_ruff_lint_and_import_order():
@@ -76,8 +77,10 @@ def test_wheel_installs_and_runs_a_report_on_a_bare_root(tmp_path):
     where = _tool(str(python), "-c", "import cchc; print(cchc.__file__)", cwd=tmp_path).stdout.strip()
     assert Path(where).is_relative_to(site), where  # the installed wheel, not the checkout
 
+    # nbconvert's own templates are data files of its installation (<prefix>/share/jupyter)
+    jupyter = Path(sys.prefix) / "share" / "jupyter"
     run = _tool(str(python), "-m", "cchc", "run", "--unit", "nguyen-luong-bang", "--period", "2025",
-                "--root", str(root), cwd=tmp_path)
+                "--root", str(root), cwd=tmp_path, env={**os.environ, "JUPYTER_PATH": str(jupyter)})
     assert run.returncode == 0, run.stdout + run.stderr
     outputs = root / "outputs" / "nguyen-luong-bang" / "2025"
     for name in ("figures.json", "report.ipynb", "report.html", "report.pdf", "phu-luc.xlsx", "manifest.json"):

@@ -7,10 +7,19 @@ import re
 import pytest
 
 from cchc.figures.registry import FigureSet, count, rate
-from cchc.report.prose import (COMMENT, FUNCTIONS, INNER, PLACEHOLDER, ProseText, hand_typed_numbers,
-                        load_prose, render_prose)
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
+from cchc.report.prose import (
+    COMMENT,
+    FUNCTIONS,
+    INNER,
+    PLACEHOLDER,
+    ProseText,
+    hand_typed_numbers,
+    load_prose,
+    render_prose,
+)
+
 from conftest import REPO
 
 UNIT, PERIOD = "nguyen-luong-bang", "2025"

@@ -1,6 +1,7 @@
 """The figure list in docs/ is generated from the registry's data, and is up to date."""
 
 from cchc.docs_figures import render
+
 from conftest import REPO
 
 

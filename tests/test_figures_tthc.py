@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 
-from cchc.ingest.combine import to_frame
-from cchc.figures import tthc
-from cchc.figures.registry import FigureSet
 from cchc.config.params import Window
 from cchc.config.sources import load_spec
+from cchc.figures import tthc
+from cchc.figures.registry import FigureSet
+from cchc.ingest.combine import to_frame
 
 W = Window(dt.date(2025, 7, 1), dt.date(2025, 7, 31))
 FIELDS = ["dossier_id", "channel", "received_at", "due_at", "resolved_at", "status", "field", "agency",

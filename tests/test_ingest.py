@@ -6,10 +6,11 @@ import json
 import pandas as pd
 import pytest
 
-from cchc.ingest import parse as parse_module
-from cchc.core.errors import CchcError
-from cchc.ingest.run import ingest
 from cchc.config.params import load_params
+from cchc.core.errors import CchcError
+from cchc.ingest import parse as parse_module
+from cchc.ingest.run import ingest
+
 from conftest import make_root, write_xlsx
 
 

@@ -8,15 +8,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from cchc.figures.manual import compute_section, declared, initiatives, tasks
-from cchc.ingest.run import ingest
-from cchc.manual import TemplateExists, previous_period, write_template
-from cchc.manual import topics
-from cchc.manual.template import TITLE_ROWS
 from cchc.config.params import load_params
+from cchc.config.sources import load_specs
+from cchc.figures.manual import compute_section, declared, initiatives, tasks
 from cchc.ingest.parse import classify
 from cchc.ingest.readers import read_tables
-from cchc.config.sources import load_specs
+from cchc.ingest.run import ingest
+from cchc.manual import TemplateExists, previous_period, topics, write_template
+from cchc.manual.template import TITLE_ROWS
+
 from conftest import CATALOGUE_HEADER, DOSSIER_HEADER, make_root
 
 HEADER_ROW = TITLE_ROWS + 1

@@ -6,6 +6,7 @@ import nbformat
 import pytest
 
 from cchc.report.outline import outline
+
 from conftest import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from cchc.ingest.parse import parse_file
 from cchc.config.sources import load_specs
+from cchc.ingest.parse import parse_file
+
 from conftest import DOSSIER_HEADER, write_csv, write_xlsx
 
 

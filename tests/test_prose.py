@@ -7,11 +7,20 @@ import re
 import pytest
 
 from cchc.core.errors import CchcError
-from cchc.figures.registry import FigureSet, count, definitions, rate
-from cchc.report.prose import (ProseError, ProseText, load_prose, neutral_templates, neutral_text,
-                        prose_path, render_prose, section_prose, write_starters)
-from cchc.report.numbers import Numbers
 from cchc.core.resources import load_yaml
+from cchc.figures.registry import FigureSet, count, definitions, rate
+from cchc.report.numbers import Numbers
+from cchc.report.prose import (
+    ProseError,
+    ProseText,
+    load_prose,
+    neutral_templates,
+    neutral_text,
+    prose_path,
+    render_prose,
+    section_prose,
+    write_starters,
+)
 
 UNIT, PERIOD = "xa-a", "2025"
 FILE = f"params/{UNIT}/prose/{PERIOD}/tthc.results.md"

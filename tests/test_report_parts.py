@@ -1,13 +1,12 @@
 """The report's pieces: outline numbering, document defaults, numbers with their counts."""
 
 import datetime as dt
-import json
 
 import pytest
 
 from cchc.config.letter import build_document, period_phrase
-from cchc.figures.registry import FigureSet, count, rate
 from cchc.config.params import load_params
+from cchc.figures.registry import FigureSet, count, rate
 from cchc.report.numbers import Numbers
 from cchc.report.outline import number_outline
 

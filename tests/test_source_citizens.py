@@ -14,13 +14,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from cchc.config.params import Window, load_params
+from cchc.config.sources import load_specs
 from cchc.demo import citizens as demo_citizens
 from cchc.figures import citizens
 from cchc.figures.registry import FigureSet
-from cchc.ingest.run import ingest
-from cchc.config.params import Window, load_params
 from cchc.ingest.parse import classify
-from cchc.config.sources import load_specs
+from cchc.ingest.run import ingest
+
 from conftest import make_root, write_csv
 
 RECEPTION = [

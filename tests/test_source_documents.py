@@ -13,14 +13,15 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from cchc.ingest.combine import to_frame
+from cchc.config.params import Window, load_params
+from cchc.config.sources import load_spec, load_specs
 from cchc.demo import documents as demo_documents
 from cchc.figures import outgoing as documents
 from cchc.figures.registry import FigureSet
-from cchc.ingest.run import ingest
-from cchc.config.params import Window, load_params
+from cchc.ingest.combine import to_frame
 from cchc.ingest.parse import classify
-from cchc.config.sources import load_spec, load_specs
+from cchc.ingest.run import ingest
+
 from conftest import make_root, write_xlsx
 
 W = Window(dt.date(2025, 7, 1), dt.date(2025, 7, 31))

@@ -8,14 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cchc.config.params import load_params
+from cchc.config.sources import load_specs
 from cchc.core import fmt
 from cchc.core.errors import CchcError
-from cchc.figures import finance
 from cchc.core.layout import Layout
-from cchc.ingest.run import ingest
-from cchc.config.params import load_params
+from cchc.figures import finance
 from cchc.ingest.parse import classify
-from cchc.config.sources import load_specs
+from cchc.ingest.run import ingest
+
 from conftest import CATALOGUE_HEADER, DOSSIER_HEADER, make_root, write_csv, write_xlsx
 
 UNIT, PERIOD = "xa-thu", "2025-07"

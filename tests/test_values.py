@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from cchc.ingest import cells as V
 from cchc.core.resources import load_yaml
+from cchc.ingest import cells as V
 
 D = dt.date(2025, 4, 3)
 

@@ -32,16 +32,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc.config.params import Params, Window, load_params
+from cchc.compute import compute
+from cchc.config.params import Params, Window
 from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
+from cchc.core.layout import Layout
 from cchc.core.resources import load_yaml
-from cchc.figures import compute_all, load_tables, section_of
+from cchc.figures import section_of
 from cchc.figures.provenance import ROWS, SUM, Selection
 from cchc.figures.registry import Figure
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
-from cchc.ingest.run import ingest
 
 TEXT_LIMIT = 200          # rows shown by to_text; the CSV has them all
 CELL_WIDTH = 48           # longer cells are cut in the text listing (never in the CSV)
@@ -58,12 +59,13 @@ def say(name: str, /, **values: Any) -> str:
 
 
 class ExplainUnsupported(CchcError):
-    """The figure exists but no rule here lists its rows (a figure added without its explain rule)."""
+    """The figure exists but its section gives no rows for it (a figure added without its row
+    rule). The message is data/explain.yaml's ``unsupported``."""
 
-    def __init__(self, figure_id: str) -> None:  # message from data/explain.yaml, not messages.yaml
-        self.name = "explain_unsupported"
-        self.values = {"figure": figure_id}
-        Exception.__init__(self, _data()["unsupported"].format(figure=figure_id))
+    catalog = "explain.yaml"
+
+    def __init__(self, figure_id: str) -> None:
+        super().__init__("unsupported", figure=figure_id)
 
 
 @dataclass
@@ -188,12 +190,9 @@ def explain_figure(figure: Figure, tables: dict[str, pd.DataFrame], params: Para
 def explain(root: Path, unit: str, period: str, figure_id: str) -> Explanation:
     """The figure ``figure_id`` of a unit and period with the raw rows behind it. Ingests first
     (cached when the raw files are unchanged). Unknown id: CchcError("unknown_figure")."""
-    root = Path(root)
-    params = load_params(root, unit, period)
-    ingested = ingest(root, params)
-    tables = load_tables(ingested.processed_dir, ingested.report)
-    figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
-    return explain_figure(figures[figure_id], tables, params)  # CchcError("unknown_figure") when absent
+    computed = compute(Layout(root, unit, period))
+    # an unknown id: CchcError("unknown_figure")
+    return explain_figure(computed.figures[figure_id], computed.tables, computed.params)
 
 
 # ---------------------------------------------------------------------------

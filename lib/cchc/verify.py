@@ -322,7 +322,8 @@ def to_text(verdict: Verdict) -> str:
     if verdict.ignored_raw:
         notes.append(words["ignored"].format(files=", ".join(verdict.ignored_raw)))
     if verdict.not_in_manifest:
-        notes.append(words["not_in_manifest"].format(folder=verdict.output_dir, files=", ".join(verdict.not_in_manifest)))
+        notes.append(words["not_in_manifest"].format(folder=verdict.output_dir,
+                                                     files=", ".join(verdict.not_in_manifest)))
     if verdict.rerun_only:
         notes.append(words["rerun_only"].format(files=", ".join(verdict.rerun_only)))
     if notes:

@@ -17,10 +17,10 @@ from typing import Any
 from openpyxl import Workbook
 
 from . import period as cal
+from . import writers
 from .people import fake_person
 from .text import new_style_tones
 from .vocab import load
-from . import writers
 from .writers import _save_deterministic
 
 SEED = 20251210

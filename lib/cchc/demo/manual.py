@@ -9,10 +9,10 @@ from typing import Any
 
 from openpyxl.styles import Alignment
 
-from cchc.manual import build_workbook, topics, workbook_bytes
-from cchc.manual.template import TITLE_ROWS
 from cchc.config.params import Window
 from cchc.config.sources import load_spec
+from cchc.manual import build_workbook, topics, workbook_bytes
+from cchc.manual.template import TITLE_ROWS
 
 from . import period as cal
 from .vocab import load

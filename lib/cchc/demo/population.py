@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
-from . import period as cal
 from . import exports, vocab
+from . import period as cal
 from .catalogue import Procedure
 from .people import fake_person
 
@@ -495,7 +495,8 @@ def _assign_returns(rng: random.Random, slots: list[Dossier]) -> None:
         end = d.resolved_at
         delta = rng.choices((0, 1, 2, 3), weights=(55, 25, 12, 8))[0]
         day = min(end.date() + dt.timedelta(days=delta), cap)
-        d.returned_at = _end_time(rng, day, end) if day == end.date() else cal.at(day, rng.randint(7 * 60 + 45, 17 * 60))
+        d.returned_at = (_end_time(rng, day, end) if day == end.date()
+                         else cal.at(day, rng.randint(7 * 60 + 45, 17 * 60)))
 
 
 def _bad_rows(rng: random.Random, catalogue: list[Procedure]) -> list[Dossier]:

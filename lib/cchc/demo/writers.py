@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from openpyxl import Workbook
-
-from cchc.core.xlsx import deterministic_bytes
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from cchc.core.xlsx import deterministic_bytes
 
 from . import vocab
 from .catalogue import Procedure

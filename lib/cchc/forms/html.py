@@ -27,7 +27,8 @@ def render_form(form: Form, caption: str, figure_link: Callable[[str, str], Mark
     depth = form.header_depth()
     rows: list[list[str]] = [[] for _ in range(depth)]
     for h in form.header_grid():
-        span = (f' rowspan="{h.rowspan}"' if h.rowspan > 1 else "") + (f' colspan="{h.colspan}"' if h.colspan > 1 else "")
+        span = ((f' rowspan="{h.rowspan}"' if h.rowspan > 1 else "")
+                + (f' colspan="{h.colspan}"' if h.colspan > 1 else ""))
         rows[h.row].append(f"<th{span}>{escape(h.title)}</th>")
     head = "".join(f"<tr>{''.join(r)}</tr>" for r in rows)
     head += "<tr class='colnum'>" + "".join(f"<th>{n}</th>" for n in form.column_numbers()) + "</tr>"

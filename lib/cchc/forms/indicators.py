@@ -7,11 +7,11 @@ shape does not depend on the data.
 
 from __future__ import annotations
 
-from cchc.core import fmt
 from cchc.config.letter import Document
+from cchc.core import fmt
+from cchc.core.resources import load_yaml
 from cchc.figures.registry import FigureSet, assessment_label
 from cchc.forms.model import Cell, Column, Form
-from cchc.core.resources import load_yaml
 
 
 def _note(figure, labels: dict[str, str]) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cchc.config.letter import Document
+from cchc.core.resources import load_yaml
 from cchc.figures.registry import FigureSet
 from cchc.forms.model import Cell, Column, Form
-from cchc.core.resources import load_yaml
 
 
 def groups(figures: FigureSet, breakdown: str) -> list[tuple[str, str]]:

@@ -25,9 +25,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.atomic import write_bytes
+from cchc.core.resources import load_yaml
 from cchc.core.xlsx import deterministic_bytes
 from cchc.forms.model import Cell, Form
-from cchc.core.resources import load_yaml
 
 MAX_SHEET_TITLE = 31
 COUNT_FORMAT = "#,##0"   # Excel shows the user's locale separators (7.026 in Vietnamese)

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cchc.core import atomic
-from cchc.core.hashing import sha256_bytes, sha256_file, sha256_json
-from cchc.core.layout import INGEST_REPORT_JSON, INGEST_REPORT_MD, Layout
-from cchc.core.errors import CchcError
 from cchc.config.params import Params
 from cchc.config.sources import load_specs, specs_fingerprint
+from cchc.core import atomic
+from cchc.core.errors import CchcError
+from cchc.core.hashing import sha256_bytes, sha256_file, sha256_json
+from cchc.core.layout import INGEST_REPORT_JSON, INGEST_REPORT_MD, Layout
 from cchc.ingest import parse
 from cchc.ingest.readers import SUPPORTED
 from cchc.ingest.report import render_markdown

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cchc.ingest import cells as V
+from cchc.config.sources import SourceSpec, load_spec
 from cchc.core.errors import CchcError
-from cchc.manual import topics
-from cchc.manual.errors import TemplateExists, manual_message
+from cchc.ingest import cells as V
+from cchc.ingest.headers import find_header
 from cchc.ingest.parse import parse_table
 from cchc.ingest.readers import read_tables
-from cchc.config.sources import SourceSpec, load_spec
-from cchc.ingest.headers import find_header
+from cchc.manual import topics
+from cchc.manual.errors import TemplateExists, manual_message
 
 TABLE_KINDS = ("manual_tasks", "manual_initiatives", "manual_declared")
 # Columns the template itself writes in a key-value sheet (anything else is the user's entry).

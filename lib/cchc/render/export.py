@@ -93,5 +93,6 @@ def warm_up(css: str) -> None:
         "display_data", data={"text/html": "<p>Việt</p>", "text/plain": ""})])]), "", css)
 
     sample = (f"<html><head><style>{css}</style></head><body><p>Việt <b>đậm</b> <i>nghiêng</i> "
-              "<b><i>đậm nghiêng</i></b></p><table class='form-table'><tr><th>1</th><td>2</td></tr></table></body></html>")
+              "<b><i>đậm nghiêng</i></b></p><table class='form-table'><tr><th>1</th><td>2</td></tr></table>"
+              "</body></html>")
     HTML(string=sample).write_pdf(io.BytesIO(), font_config=_font_config())

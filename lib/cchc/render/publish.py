@@ -13,7 +13,8 @@ from cchc.checks import dumps as checks_json
 from cchc.checks.html import render as checks_html
 from cchc.compute import Computed
 from cchc.config.letter import build_document
-from cchc.core import atomic, layout as names
+from cchc.core import atomic
+from cchc.core import layout as names
 from cchc.core.errors import CchcError, message
 from cchc.core.timing import Stopwatch
 from cchc.forms.indicators import indicator_forms
@@ -23,8 +24,8 @@ from cchc.render import manifest
 from cchc.render.execute import execute
 from cchc.render.export import export
 from cchc.render.kernel import stop_kernel
-from cchc.report.style import stylesheet
 from cchc.report.prose import check_prose
+from cchc.report.style import stylesheet
 
 
 def publish(computed: Computed, documents: bool = True, allow_failed_checks: bool = False, kernel=None,

@@ -8,8 +8,8 @@ import logging
 
 from cchc.core import fmt
 from cchc.core.errors import CchcError
-from cchc.figures.registry import FigureSet
 from cchc.core.resources import load_yaml
+from cchc.figures.registry import FigureSet
 
 FONT_FAMILIES = ["Times New Roman", "Liberation Serif", "Tinos"]
 DPI = 150

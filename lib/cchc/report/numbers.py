@@ -6,8 +6,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from cchc.core import fmt
-from cchc.figures.registry import Figure, FigureSet, assessment_label
 from cchc.core.resources import load_yaml
+from cchc.figures.registry import Figure, FigureSet, assessment_label
 
 
 class Numbers:
