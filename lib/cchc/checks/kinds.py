@@ -22,6 +22,7 @@ from cchc.config.checks import (
     UnknownAgenciesCheck,
     UnknownProceduresCheck,
 )
+from cchc.core.layout import FIGURES, Layout
 from cchc.core.text import slug
 from cchc.figures.manual import declared as declared_rows
 from cchc.manual.periods import previous_period
@@ -145,7 +146,7 @@ def declared(spec: DeclaredCheck, ctx: Context) -> list[Check]:
 
 def previous(spec: PreviousCheck, ctx: Context) -> list[Check]:
     """The previous period's published figures.json, when present: large relative jumps."""
-    path = ctx.root / "outputs" / ctx.params.unit / previous_period(ctx.params.period) / "figures.json"
+    path = Layout(ctx.root, ctx.params.unit, previous_period(ctx.params.period)).outputs_dir / FIGURES
     if not path.is_file():
         return []
     before = json.loads(path.read_text(encoding="utf-8"))["figures"]

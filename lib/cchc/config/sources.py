@@ -6,7 +6,6 @@ Header detection (finding the header row of a file) is ingest logic: cchc.ingest
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from pydantic import StrictBool, TypeAdapter, ValidationInfo, model_validator
 
 from cchc.config.validation import Key, Model, Words, choice, load_data, problem, validate_data
+from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import DATA_DIR, load_yaml
 from cchc.core.text import match_key
 
@@ -201,8 +201,6 @@ def load_specs(aliases: dict[str, dict[str, list[str]]] | None = None) -> dict[s
 
 def specs_fingerprint(aliases: dict[str, Any] | None) -> str:
     """Hash of everything that changes how a file is parsed (specs, vocabularies, aliases)."""
-    digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / SHARED_VOCABULARIES]:
-        digest.update(path.read_bytes())
-    digest.update(json.dumps(aliases or {}, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
+    files = sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / SHARED_VOCABULARIES]
+    return sha256_bytes(b"".join(path.read_bytes() for path in files)
+                        + json.dumps(aliases or {}, sort_keys=True, ensure_ascii=False).encode())

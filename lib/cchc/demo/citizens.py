@@ -16,6 +16,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from cchc.core import fmt
+
 from . import period as cal
 from . import writers
 from .people import fake_person
@@ -37,7 +39,7 @@ def _day_cell(day: dt.date | str, rng: random.Random) -> Any:
     style = rng.choice(("cell", "cell", "dmy", "dmy_short"))
     if style == "cell":
         return dt.datetime.combine(day, dt.time())
-    return day.strftime("%d/%m/%Y") if style == "dmy" else f"{day.day}/{day.month}/{day.year}"
+    return fmt.date(day) if style == "dmy" else f"{day.day}/{day.month}/{day.year}"
 
 
 def reception_rows(rng: random.Random) -> list[dict[str, Any]]:

@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from cchc.core import fmt
+
 from . import period as cal
 from .text import new_style_tones, thousands
 from .vocab import load
@@ -146,7 +148,7 @@ def _date_cell(day: dt.date | str, rng: random.Random) -> Any:
     if style == "cell":
         return dt.datetime.combine(day, dt.time())
     if style == "dmy":
-        return day.strftime("%d/%m/%Y")
+        return fmt.date(day)
     if style == "dmy_short":
         return f"{day.day}/{day.month}/{day.year}"
     return (day - dt.date(1899, 12, 30)).days

@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from cchc.core import fmt
 from cchc.core.xlsx import deterministic_bytes
 
 from . import vocab
@@ -43,7 +44,7 @@ def format_date(value: dt.datetime, style: str) -> Any:
     if style == "serial_date":
         return (value.date() - EXCEL_EPOCH.date()).days
     if style == "dmy":
-        return value.strftime("%d/%m/%Y")
+        return fmt.date(value)
     if style == "dmy_short":
         return f"{value.day}/{value.month}/{value.year}"
     if style == "dmy_hm":
@@ -91,8 +92,8 @@ def title_text(key: str, export: ExportFile) -> str:
         "land_office": words["unit"]["land_office_upper"],
         "title": words["titles"]["dossier_list"],
         "title_land": words["titles"]["dossier_list_land"],
-        "period": words["titles"]["period"].format(start=export.start.strftime("%d/%m/%Y"),
-                                                   end=export.end.strftime("%d/%m/%Y")),
+        "period": words["titles"]["period"].format(start=fmt.date(export.start),
+                                                   end=fmt.date(export.end)),
         "blank": "",
     }
     return texts[key]
@@ -207,7 +208,7 @@ def write_catalogue(path: Path, procedures: list[Procedure], updated: dt.date) -
     titles = [
         words["unit"]["committee_upper"],
         words["titles"]["catalogue"],
-        words["titles"]["catalogue_updated"].format(date=updated.strftime("%d/%m/%Y")),
+        words["titles"]["catalogue_updated"].format(date=fmt.date(updated)),
         "",
     ]
     footer = words["footers"]["catalogue"].format(n=thousands(len(rows)))
