@@ -20,7 +20,7 @@ from . import catalogue as catalogue_mod
 from . import citizens, documents, exports, finance, manual, population, writers
 from . import period as cal
 from .catalogue import Procedure
-from .population import Dossier
+from .dossier import Dossier
 
 SEED = 20251209
 
