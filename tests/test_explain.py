@@ -21,7 +21,7 @@ from cchc.config.params import load_params
 from cchc.core.errors import CchcError
 from cchc.figures import compute_all
 from cchc.figures.tthc import DOSSIER_RATES
-from cchc.pipeline import run_ingest
+from cchc.ingest.run import ingest
 
 from conftest import REPO, make_root
 
@@ -41,7 +41,7 @@ def root(tmp_path_factory) -> Path:
 def computed(root):
     """Params, figures and processed tables of the fixture, computed once."""
     params = load_params(root, UNIT, PERIOD)
-    ingested = run_ingest(root, UNIT, PERIOD)
+    ingested = ingest(root, params)
     figures = compute_all(ingested.processed_dir, params, ingested.report)
     tables = {name: pd.read_parquet(ingested.processed_dir / file) for name, file in ingested.report["tables"].items()}
     return params, figures, tables
@@ -220,7 +220,7 @@ def test_every_demo_figure_of_the_other_sections(tmp_path_factory):
     shutil.copytree(REPO / "params", root / "params")
     demo.generate(root)
     params = load_params(root, "nguyen-luong-bang", "2025")
-    ingested = run_ingest(root, "nguyen-luong-bang", "2025")
+    ingested = ingest(root, params)
     figures = compute_all(ingested.processed_dir, params, ingested.report)
     tables = {name: pd.read_parquet(ingested.processed_dir / file) for name, file in ingested.report["tables"].items()}
     kinds = set()

@@ -1,8 +1,8 @@
 """A run of one unit and period, as the `cchc run` command does it: compute, then publish.
 
 The kernel and the export worker start first, so that their start-up (Jupyter, matplotlib,
-nbconvert, WeasyPrint imports) happens on the other core while this process ingests and
-computes the figures.
+nbconvert, WeasyPrint imports) happens on the other core while this process imports pandas and
+papermill (about 1 s, hence the two marked imports in ``run``), ingests and computes.
 """
 
 from __future__ import annotations
@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cchc.compute import compute
 from cchc.config.params import Params, load_params
 from cchc.core.layout import Layout
 from cchc.core.timing import Stopwatch
-from cchc.ingest.run import IngestResult, ingest
+from cchc.ingest.run import IngestResult
 from cchc.render.kernel import start_kernel, stop_kernel
 from cchc.render.manifest import now
-from cchc.render.publish import publish
 from cchc.render.worker import ExportWorker
 
 
@@ -27,10 +25,6 @@ class RunResult:
     ingest: IngestResult
     output_dir: Path
     figure_count: int
-
-
-def run_ingest(root: Path, unit: str, period: str, force: bool = False) -> IngestResult:
-    return ingest(root, load_params(root, unit, period), force=force)
 
 
 def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
@@ -49,6 +43,9 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
         if documents:
             kernel = start_kernel(layout.notebook().parent)
             worker = ExportWorker()
+        from cchc.compute import compute  # noqa: PLC0415 (pandas: loads while the kernel boots)
+        from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
+
         computed = compute(layout, params, force=force, clock=clock)
         target = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks, kernel=kernel,
                          worker=worker, started=started, clock=clock, cell_timeout=cell_timeout)
