@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text["commands"][name], description=text["commands"][name])
         unit_period(sub)
         sub.add_argument("--force", action="store_true", help=opts["force"])
+        sub.add_argument("--no-wait", action="store_true", help=opts["no_wait"])
         if name == "run":
             sub.add_argument("--allow-failed-checks", action="store_true", help=opts["allow_failed_checks"])
             sub.add_argument("--cell-timeout", type=_seconds, default=CELL_TIMEOUT, metavar="GIÂY",
@@ -105,7 +106,7 @@ def _warnings(report: dict) -> list[str]:
 def _dispatch(args: argparse.Namespace) -> int:
     root: Path = args.root
     if args.command == "ingest":
-        result = ingest(root, load_params(root, args.unit, args.period), force=args.force)
+        result = ingest(root, load_params(root, args.unit, args.period), force=args.force, wait=not args.no_wait)
         print(_ingest_summary(result, root))
         for note in _warnings(result.report):
             print(note, file=sys.stderr)
@@ -114,7 +115,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from cchc.pipeline import run  # noqa: PLC0415 (see the docstring)
 
         result = run(root, args.unit, args.period, force=args.force, allow_failed_checks=args.allow_failed_checks,
-                     cell_timeout=args.cell_timeout)
+                     cell_timeout=args.cell_timeout, wait=not args.no_wait)
         print(_ingest_summary(result.ingest, root))
         for note in _warnings(result.ingest.report):
             print(note, file=sys.stderr)

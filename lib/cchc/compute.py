@@ -35,16 +35,24 @@ class Computed:
 
 
 def compute(layout: Layout, params: Params | None = None, force: bool = False,
-            clock: Stopwatch | None = None) -> Computed:
+            clock: Stopwatch | None = None, staged: bool = False) -> Computed:
     """Ingest the raw files of ``layout`` (cached when unchanged, unless ``force``), compute
-    every figure and run every check. ``clock`` is told the phases ingest, figures, checks."""
+    every figure and run every check. ``clock`` is told the phases ingest, figures, checks.
+
+    With ``staged`` (the caller holds the period's lock, see cchc.pipeline) fresh processed
+    data stay in a staging folder until ``computed.ingest.publish()``, and are dropped when
+    this fails."""
     clock = clock or Stopwatch()
     params = params or load_params(layout.root, layout.unit, layout.period)
     with clock.phase("ingest"):
-        ingested = ingest(layout.root, params, force=force)
-    with clock.phase("figures"):
-        tables = load_tables(ingested.processed_dir, ingested.report)
-        figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
-    with clock.phase("checks"):
-        checks = run_checks(Context(layout.root, params, figures, ingested.report, tables))
+        ingested = ingest(layout.root, params, force=force, staged=staged)
+    try:
+        with clock.phase("figures"):
+            tables = load_tables(ingested.processed_dir, ingested.report)
+            figures = compute_all(ingested.processed_dir, params, ingested.report, tables)
+        with clock.phase("checks"):
+            checks = run_checks(Context(layout.root, params, figures, ingested.report, tables))
+    except BaseException:
+        ingested.discard()
+        raise
     return Computed(layout, params, ingested, tables, figures, checks, dict(clock.seconds))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -328,15 +329,28 @@ def to_text(explanation: Explanation, limit: int = TEXT_LIMIT, csv_path: str | N
     return "\n".join(lines) + "\n"
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): written after a "'".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-\d+(?:[.,]\d+)*$")  # a negative number is a number, kept as it is
+
+
+def inert(cell: Any) -> Any:
+    """``cell`` as inert text: one beginning like a formula gets a leading "'"."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
 def to_csv(explanation: Explanation, path: Path | str) -> Path:
     """All rows to ``path``: UTF-8 with BOM (Excel reads the Vietnamese right), ';'-separated,
-    Vietnamese headers and values as in ``to_text``. Returns the path."""
+    Vietnamese headers and values as in ``to_text``; a cell beginning with =, +, -, @, a tab or
+    a carriage return is written after a "'" (``inert``), never as a formula. Returns the path."""
     path = Path(path)
     if path.parent != Path(""):
         path.parent.mkdir(parents=True, exist_ok=True)
     shown = table(explanation)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-        writer.writerow(list(shown.columns))
-        writer.writerows(shown.itertuples(index=False, name=None))
+        writer.writerow([inert(c) for c in shown.columns])
+        writer.writerows([inert(c) for c in row] for row in shown.itertuples(index=False, name=None))
     return path

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cchc.config.params import Params, load_params
+from cchc.core import atomic
 from cchc.core.layout import Layout
 from cchc.core.timing import Stopwatch
-from cchc.ingest.run import IngestResult
+from cchc.ingest.run import IngestResult, period_lock, writing
 from cchc.render.kernel import start_kernel, stop_kernel
 from cchc.render.manifest import now
 from cchc.render.worker import ExportWorker
@@ -28,29 +29,37 @@ class RunResult:
 
 
 def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
-        allow_failed_checks: bool = False, cell_timeout: int | None = None) -> RunResult:
+        allow_failed_checks: bool = False, cell_timeout: int | None = None, wait: bool = True) -> RunResult:
     """Ingest, compute every figure and check, and publish the outputs of one unit and period.
 
-    Outputs are staged and replace outputs/<unit>/<period>/ only when everything succeeded;
-    with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
+    The run holds the period's lock throughout (another run of the same unit and period waits,
+    or with ``wait`` false this one stops; other pairs run in parallel) and first clears what
+    a dead run left (its staging folders). Outputs and fresh processed data are staged and
+    replace outputs/<unit>/<period>/ and data/processed/<unit>/<period>/ only when everything
+    succeeded; with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
     """
     clock = Stopwatch()
     started = now()
     layout = Layout(root, unit, period)
     params = load_params(layout.root, unit, period)
-    kernel = worker = None
-    try:
-        if documents:
-            kernel = start_kernel(layout.notebook().parent)
-            worker = ExportWorker()
-        from cchc.compute import compute  # noqa: PLC0415 (pandas: loads while the kernel boots)
-        from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
+    with period_lock(layout, wait=wait):
+        with writing(layout, layout.root):
+            for target in (layout.processed_dir, layout.outputs_dir):
+                atomic.recover(target)
+        kernel = worker = None
+        try:
+            if documents:
+                kernel = start_kernel(layout.notebook().parent)
+                worker = ExportWorker()
+            from cchc.compute import compute  # noqa: PLC0415 (pandas: loads while the kernel boots)
+            from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
 
-        computed = compute(layout, params, force=force, clock=clock)
-        target = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks, kernel=kernel,
-                         worker=worker, started=started, clock=clock, cell_timeout=cell_timeout)
-        return RunResult(params, computed.ingest, target, len(computed.figures))
-    finally:
-        if worker is not None:
-            worker.close()
-        stop_kernel(kernel)
+            computed = compute(layout, params, force=force, clock=clock, staged=True)
+            target = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks,
+                             kernel=kernel, worker=worker, started=started, clock=clock,
+                             cell_timeout=cell_timeout)
+            return RunResult(params, computed.ingest, target, len(computed.figures))
+        finally:
+            if worker is not None:
+                worker.close()
+            stop_kernel(kernel)

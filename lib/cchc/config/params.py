@@ -34,7 +34,7 @@ from cchc.config.validation import (
 from cchc.core import fmt
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
-from cchc.core.resources import parse_yaml
+from cchc.core.resources import SAFE_LOADER, parse_yaml
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
 _UNIT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -189,11 +189,21 @@ def _refused(error: ValidationError, shown: str) -> CchcError:
     return CchcError("param_type", file=shown, key=found.key, expected=found.expected, value=found.value)
 
 
+def _refuse_aliases(text: str, shown: str) -> None:
+    """Anchors and aliases (&a, *a, <<: *a) are refused, before anything is built: a few lines
+    of them expand to billions of values (an "alias bomb")."""
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise CchcError("param_alias", file=shown, line=event.start_mark.line + 1)
+
+
 def _read(path: Path, layout: Layout) -> dict[str, Any]:
     """The cleaned values of one parameter file, in the file's order."""
     shown = layout.shown(path)
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _refuse_aliases(text, shown)
+        data = parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"

@@ -71,6 +71,12 @@ class Layout:
         return self.root / "data" / "processed" / self.unit / self.period
 
     @property
+    def lock_file(self) -> Path:
+        """Held (flock) by a run or an ingest of this unit and period while it writes the
+        processed data and the outputs; another waits for it or stops (--no-wait)."""
+        return self.processed_dir.parent / f".{self.period}.lock"
+
+    @property
     def cache_dir(self) -> Path:
         """Parsed files by content hash, shared by every unit and period of the root."""
         return self.root / "data" / "processed" / ".cache"

@@ -2,13 +2,17 @@
 quarantine, and account for every raw row in the ingest report.
 
 data/raw/<unit>/<period>/  ->  data/processed/<unit>/<period>/{<kind>.parquet, quarantine.parquet,
-ingest-report.json, ingest-report.md}. The directory is replaced whole, only on success.
+ingest-report.json, ingest-report.md}. The directory is replaced whole, only on success: by
+`cchc ingest` at its end, by `cchc run` only together with its outputs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,7 @@ from typing import Any
 from cchc.config.params import Params
 from cchc.config.sources import load_specs, specs_fingerprint
 from cchc.core import atomic
-from cchc.core.errors import CchcError
+from cchc.core.errors import CchcError, message
 from cchc.core.hashing import sha256_bytes, sha256_file, sha256_json
 from cchc.core.layout import INGEST_REPORT_JSON, INGEST_REPORT_MD, Layout
 from cchc.ingest import parse
@@ -29,25 +33,51 @@ PARSER_VERSION = "2"
 @dataclass
 class IngestResult:
     report: dict[str, Any]
-    processed_dir: Path
+    processed_dir: Path    # the tables: data/processed/<unit>/<period>/, or its staging folder
     from_cache: bool
+    staging: atomic.Staging | None = None  # fresh tables not yet published (see ingest)
+    layout: Layout | None = None
+
+    def publish(self) -> None:
+        """Put staged tables in place of data/processed/<unit>/<period>/ (the caller holds the
+        period's lock); nothing to do for cached ones."""
+        if self.staging is not None and self.staging.open:
+            with writing(self.layout, self.staging.target):
+                self.processed_dir = self.staging.commit()
+
+    def discard(self) -> None:
+        """Drop staged tables that were not published (a failed run)."""
+        if self.staging is not None:
+            self.staging.discard()
+
+
+def _passed_over(relative: Path) -> bool:
+    """Office lock files (~$…) and hidden files or folders: never data, never an error."""
+    return relative.name.startswith("~$") or any(part.startswith(".") for part in relative.parts)
 
 
 def list_raw_files(layout: Layout, params: Params) -> tuple[list[Path], list[str]]:
-    """Files to read (sorted by path) and files passed over (with why, for the report)."""
+    """Files to read (sorted by path) and files passed over (with why, for the report).
+
+    A file neither read (a supported extension, or declared in ``sources``) nor declared
+    ``ignore`` stops the ingest, named: nothing in the raw folder is silently left out."""
     folder = layout.raw_dir
     if not folder.is_dir():
         raise CchcError("missing_raw_dir", folder=layout.shown(folder))
-    chosen, ignored = [], []
+    chosen, ignored, unknown = [], [], []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
+        relative = path.relative_to(folder)
+        name = relative.as_posix()
         override = params.sources.get(name, {})
-        if path.name.startswith((".", "~$")) or override.get("kind") == "ignore":
+        if override.get("kind") == "ignore" or _passed_over(relative):
             ignored.append(name)
-        elif path.suffix.lower() in SUPPORTED:
+        elif path.suffix.lower() in SUPPORTED or override.get("kind"):
             chosen.append(path)
         else:
-            ignored.append(name)
+            unknown.append(name)
+    if unknown:
+        raise CchcError("unknown_raw_files", files=", ".join(unknown), folder=layout.shown(folder),
+                        supported=", ".join(SUPPORTED))
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     for name in params.sources:
         if name not in present:
@@ -75,16 +105,39 @@ def _cached_report(target: Path, stamp: str) -> dict[str, Any] | None:
     return report
 
 
-def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
+def ingest(root: Path, params: Params, force: bool = False, staged: bool = False,
+           wait: bool = True) -> IngestResult:
+    """The processed tables of the period (cached when the raw files, the parameters and the
+    specs are unchanged, unless ``force``).
+
+    Fresh tables are written into a staging folder that replaces data/processed/<unit>/<period>/
+    whole: here, under the period's lock (``wait`` for it, else stop), unless ``staged``; then
+    the caller holds the lock and publishes the staging folder with its outputs
+    (``IngestResult.publish``) or drops it (``discard``)."""
     layout = Layout(root, params.unit, params.period)
     paths, ignored = list_raw_files(layout, params)
-    folder = layout.raw_dir
     hashed = [(layout.shown(p), sha256_file(p)) for p in paths]
     stamp = fingerprint(hashed, params)
     target = layout.processed_dir
     if not force and (report := _cached_report(target, stamp)) is not None:
         return IngestResult(report, target, from_cache=True)
+    if staged:
+        return _ingest(layout, params, paths, hashed, stamp, ignored)
+    with period_lock(layout, wait=wait):
+        if not force and (report := _cached_report(target, stamp)) is not None:  # written while we waited
+            return IngestResult(report, target, from_cache=True)
+        result = _ingest(layout, params, paths, hashed, stamp, ignored)
+        try:
+            result.publish()
+        finally:
+            result.discard()
+        return result
 
+
+def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tuple[str, str]], stamp: str,
+            ignored: list[str]) -> IngestResult:
+    """Parse, combine and write the tables into a staging folder of the processed data."""
+    folder = layout.raw_dir
     specs = load_specs(params.aliases)
     parsed, ignored_sheets = [], []
     for path, (display, digest) in zip(paths, hashed):
@@ -104,14 +157,43 @@ def ingest(root: Path, params: Params, force: bool = False) -> IngestResult:
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
                    "ignored_sheets": ignored_sheets})
-    with atomic.staged_dir(target) as staging:
-        report["tables"] = {}
-        for name, frame in sorted(tables.items()):
-            frame.to_parquet(staging / f"{name}.parquet", index=False)
-            report["tables"][name] = f"{name}.parquet"
-        (staging / INGEST_REPORT_JSON).write_text(dump_json(report), encoding="utf-8")
-        (staging / INGEST_REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
-    return IngestResult(report, target, from_cache=False)
+    target = layout.processed_dir
+    with writing(layout, target):
+        staging = atomic.Staging(target)
+        try:
+            report["tables"] = {}
+            for name, frame in sorted(tables.items()):
+                frame.to_parquet(staging.path / f"{name}.parquet", index=False)
+                report["tables"][name] = f"{name}.parquet"
+            (staging.path / INGEST_REPORT_JSON).write_text(dump_json(report), encoding="utf-8")
+            (staging.path / INGEST_REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
+        except BaseException:
+            staging.discard()
+            raise
+    return IngestResult(report, staging.path, from_cache=False, staging=staging, layout=layout)
+
+
+def writing(layout: Layout, where: Path) -> contextlib.AbstractContextManager:
+    """Read-only or full disk while writing under ``where``: a message naming the path."""
+    return atomic.write_errors(where, layout.shown)
+
+
+@contextlib.contextmanager
+def period_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
+    """Hold the lock of the unit and period (Layout.lock_file) for the block: one run or ingest
+    of a unit and period at a time; others wait (saying so) or, without ``wait``, stop."""
+    def waiting() -> None:
+        print(message("run_waiting", unit=layout.unit, period=layout.period,
+                      lock=layout.shown(layout.lock_file)), file=sys.stderr, flush=True)
+
+    with contextlib.ExitStack() as stack:
+        with writing(layout, layout.lock_file.parent):
+            try:
+                stack.enter_context(atomic.locked(layout.lock_file, wait=wait, on_wait=waiting))
+            except atomic.Busy:
+                raise CchcError("run_busy", unit=layout.unit, period=layout.period,
+                                lock=layout.shown(layout.lock_file)) from None
+        yield
 
 
 def dump_json(data: Any) -> str:
@@ -144,14 +226,19 @@ def _parse_cached(layout: Layout, path: Path, display: str, digest: str, overrid
 
     spec = specs[override["kind"]] if override.get("kind") else None
     parsed, ignored = parse.parse_workbook(path, display, digest, spec, specs, override.get("sheet"))
-    folder.mkdir(parents=True, exist_ok=True)
-    for i, result in enumerate(parsed):
-        frame = to_frame(result.records, specs[result.kind])
-        partial = folder / f"{key}-{i}.{os.getpid()}.tmp"
-        frame.to_parquet(partial, index=False)
-        os.replace(partial, folder / f"{key}-{i}.parquet")
-        result.records = {c: frame[c] for c in frame.columns}
-    # the meta file last: it marks the entry complete
-    atomic.write_text(meta_path, json.dumps({"tables": [r.meta() for r in parsed], "ignored_sheets": ignored},
-                                            ensure_ascii=False, default=str))
+    with writing(layout, folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, result in enumerate(parsed):
+            frame = to_frame(result.records, specs[result.kind])
+            partial = folder / f"{key}-{i}.{os.getpid()}.tmp"
+            try:
+                frame.to_parquet(partial, index=False)
+                os.replace(partial, folder / f"{key}-{i}.parquet")
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            result.records = {c: frame[c] for c in frame.columns}
+        # the meta file last: it marks the entry complete
+        atomic.write_text(meta_path, json.dumps({"tables": [r.meta() for r in parsed], "ignored_sheets": ignored},
+                                                ensure_ascii=False, default=str))
     return parsed, ignored

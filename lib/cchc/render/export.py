@@ -66,11 +66,36 @@ def _font_config():
 FIXED_EPOCH = "946684800"
 
 
+# The only resources the PDF writer may load: the report's own charts, inline. Nothing from the
+# network, no local file (a crafted text could otherwise make it fetch a URL or embed a file).
+ALLOWED_URLS = ("data:image/png;base64,", "data:image/svg+xml")
+
+_FETCHER = None
+
+
+def _url_fetcher():
+    """WeasyPrint's fetcher, refusing every URL but ALLOWED_URLS (the refused resource is left
+    out, as a missing image)."""
+    global _FETCHER
+    if _FETCHER is None:
+        from weasyprint.urls import URLFetcher  # noqa: PLC0415 (heavy, see above)
+
+        class OwnAssetsOnly(URLFetcher):
+            def fetch(self, url, headers=None):
+                if not url.startswith(ALLOWED_URLS):
+                    raise ValueError(f"refused: {url[:80]}")
+                return super().fetch(url, headers)
+
+        _FETCHER = OwnAssetsOnly(allowed_protocols=["data"], allow_redirects=False)
+    return _FETCHER
+
+
 def to_pdf(html: str, target: Path) -> None:
     from weasyprint import HTML  # noqa: PLC0415 (heavy, see above)
 
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    HTML(string=html, base_url=str(target.parent)).write_pdf(target, font_config=_font_config())
+    HTML(string=html, base_url=str(target.parent), url_fetcher=_url_fetcher()).write_pdf(
+        target, font_config=_font_config())
 
 
 def export(executed: Path, title: str, css: str, html_path: Path, pdf_path: Path,
@@ -95,4 +120,4 @@ def warm_up(css: str) -> None:
     sample = (f"<html><head><style>{css}</style></head><body><p>Việt <b>đậm</b> <i>nghiêng</i> "
               "<b><i>đậm nghiêng</i></b></p><table class='form-table'><tr><th>1</th><td>2</td></tr></table>"
               "</body></html>")
-    HTML(string=sample).write_pdf(io.BytesIO(), font_config=_font_config())
+    HTML(string=sample, url_fetcher=_url_fetcher()).write_pdf(io.BytesIO(), font_config=_font_config())

@@ -1,10 +1,12 @@
 """Publish a computed period: figures.json, the reconciliation files, the ingest report, the
 executed notebook (the run log), report.html, report.pdf, the Excel appendix phu-luc.xlsx and
 manifest.json, written into a staging directory that replaces outputs/<unit>/<period>/ only
-when everything succeeded."""
+when everything succeeded; the processed data a run staged (cchc.compute) go in place right
+after them, and are dropped when anything failed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from pathlib import Path
@@ -39,6 +41,19 @@ def publish(computed: Computed, documents: bool = True, allow_failed_checks: boo
     given) and exported (in ``worker``, an ExportWorker, when given)."""
     clock = clock or Stopwatch()
     started = started or manifest.now()
+    layout = computed.layout
+    try:
+        with atomic.write_errors(layout.outputs_dir.parent, layout.shown):
+            target = _publish(computed, documents, allow_failed_checks, kernel, worker, started, clock,
+                              cell_timeout)
+            computed.ingest.publish()  # staged processed data go in with the outputs, never before
+    finally:
+        computed.ingest.discard()  # still staged: the run failed, the processed data stay as they were
+    return target
+
+
+def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, kernel, worker, started: str,
+             clock: Stopwatch, cell_timeout: int | None) -> Path:
     layout, params = computed.layout, computed.params
     if documents:  # every prose file is valid before anything runs: the error names file and line
         check_prose(layout, computed.figures)
@@ -62,9 +77,10 @@ def publish(computed: Computed, documents: bool = True, allow_failed_checks: boo
                                  cell_timeout=cell_timeout)
             except Exception as exc:
                 if (staging / names.NOTEBOOK).is_file():  # keep the failed run log for inspection
-                    failed.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(staging / names.NOTEBOOK, failed / names.NOTEBOOK)
-                    exc.add_note(message("notebook_kept", path=layout.shown(failed / names.NOTEBOOK)))
+                    with contextlib.suppress(OSError):
+                        failed.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(staging / names.NOTEBOOK, failed / names.NOTEBOOK)
+                        exc.add_note(message("notebook_kept", path=layout.shown(failed / names.NOTEBOOK)))
                 raise
         built = manifest.build(layout, params, computed.ingest.report, staging, started, clock.report())
         (staging / names.MANIFEST).write_text(json.dumps(built, ensure_ascii=False, sort_keys=True, indent=2,

@@ -11,12 +11,18 @@ Requests and replies are pickled over its stdin/stdout (the worker sends its own
 stderr so that no library print can garble a reply); an error raised in the worker is raised
 again here with its type (CchcError included). When the worker cannot start or dies, the
 export runs in this process.
+
+The worker dies with the run: on Linux the kernel kills it when its parent dies
+(``PR_SET_PDEATHSIG``, set first thing; ``kill -9`` of the run included), and everywhere it
+returns on the end of its stdin (the run's end of the pipe closes when the run ends).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -30,6 +36,8 @@ from cchc.render.export import export, warm_up
 from cchc.report.style import stylesheet
 
 _LENGTH = struct.Struct(">Q")
+PARENT_ENV = "CCHC_EXPORT_PARENT"  # the run's pid, as the worker's parent
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _send(stream: BinaryIO, value: Any) -> None:
@@ -69,7 +77,7 @@ class Reply:
 class ExportWorker:
     def __init__(self) -> None:
         package_parent = str(PACKAGE_DIR.parent)  # cchc importable in the worker too
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        env = {**os.environ, PARENT_ENV: str(os.getpid()), "PYTHONPATH": os.pathsep.join(
             [package_parent, *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
             self._process: subprocess.Popen | None = subprocess.Popen(
@@ -121,8 +129,22 @@ def _here(args: tuple) -> Any:
         return exc
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when the run that started it dies; exit at once when it
+    is already gone (it died before the request took effect)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):  # no prctl: the end of stdin stops the worker anyway
+            pass
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit() and os.getppid() != int(parent):
+        os._exit(0)
+
+
 def _serve() -> None:
     """The worker's loop: warm up, then export each request read from stdin."""
+    _die_with_parent()
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # prints of any library go to stderr, never into a reply
     requests = sys.stdin.buffer
