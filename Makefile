@@ -12,13 +12,21 @@ DEMO_RAW := data/raw/nguyen-luong-bang/2025
 # WeasyPrint, HarfBuzz-Subset (WeasyPrint's fast font subsetting; without it fontTools does it,
 # about 0.5 s slower per report), poppler-utils for checking PDFs (pdftotext, pdftoppm).
 DEB_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# The tests only: a real Word client (LibreOffice) opens report.docx.
+TEST_DEB_PACKAGES := libreoffice-writer-nogui
 
-.PHONY: report test setup system demo bench clean
+.PHONY: report test setup system test-system apt demo bench clean
 
 setup: system $(VENV)/.installed
 
 system:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@$(MAKE) --no-print-directory apt PACKAGES="$(DEB_PACKAGES)"
+
+test-system:
+	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_DEB_PACKAGES)"
+
+apt:
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
@@ -39,7 +47,7 @@ report: demo
 	@echo "Outputs: $(CURDIR)/outputs/$(UNIT)/$(PERIOD)/"
 	@ls -1 outputs/$(UNIT)/$(PERIOD)/
 
-test: setup
+test: setup test-system
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -1,6 +1,6 @@
-"""Deterministic .xlsx bytes: the same workbook gives the same bytes on every run (the Excel
-appendix, the demo exports, the manual-figures template). Fixed document properties, fixed
-zip entry times and attributes, entries in sorted order."""
+"""Deterministic Office files: the same workbook or document gives the same bytes on every run
+(the Excel appendix, the demo exports, the manual-figures template, report.docx). Fixed
+document properties, fixed zip entry times and attributes, entries in sorted order."""
 
 from __future__ import annotations
 
@@ -24,8 +24,13 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME) -> byte
     # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(book, archive).write_data()
+    return deterministic_zip(buffer.getvalue(), stamp)
+
+
+def deterministic_zip(data: bytes, stamp: dt.datetime = FIXED_TIME) -> bytes:
+    """The same Office file (a zip) with entries sorted, dated ``stamp``, fixed attributes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, \
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in sorted(source.namelist()):
             entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])

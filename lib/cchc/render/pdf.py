@@ -1,0 +1,292 @@
+"""The PDF writer: the report's content tree (cchc.render.blocks) as Typst markup, compiled by
+the `typst` package (a self-contained compiler: no browser, no system libraries).
+
+The official layout of NĐ 30/2020: A4, margins 20/20/30/15 mm, Liberation Serif (metric-
+compatible with Times New Roman) 13 pt, page numbers centred at the top from page 2, table
+headers repeated on every page, rows never split across pages. Fonts are the files of the
+project's set-up (system fonts are not scanned); images are the report's own charts; the
+compiler reads nothing else, so a text of the data can never make it fetch a file or a URL.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import typst
+
+from cchc.render.blocks import Node, parse
+
+FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
+LABEL = re.compile(r"^[A-Za-z0-9_.:-]+$")
+
+PREAMBLE = r"""
+#set document(title: TITLE, author: (), date: none)
+#set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, left: 30mm, right: 15mm),
+  header: context { let n = counter(page).get().first(); if n > 1 { align(center, text(size: 13pt, str(n))) } },
+  footer: BANNER)
+#set text(font: ("Liberation Serif",), size: 13pt, lang: "vi", hyphenate: false, top-edge: "ascender",
+  bottom-edge: "descender")
+// CSS line-height 1.35 and 6 pt between paragraphs, as the HTML page: the glyph box is 1.107 em
+#set par(justify: true, leading: 0.243em, spacing: 9.2pt, first-line-indent: (amount: 10mm, all: true))
+#set table(stroke: 0.6pt)
+#show table.cell: set table.cell(breakable: false)
+#show table.cell: set par(justify: false, first-line-indent: 0pt, leading: 0.1em, spacing: 3pt)
+#show heading: set text(size: 13pt, weight: "bold")
+// CSS: 10 pt above and 6 pt below a heading, plus the half-leading of the lines around it
+#let heading-block(body) = block(above: 13pt, below: 9.2pt, sticky: true,
+  par(first-line-indent: 0pt, justify: true, body))
+#show heading.where(level: 1): it => heading-block(upper(it.body))
+#show heading.where(level: 2): it => heading-block([#h(10mm)#it.body])
+#show heading.where(level: 3): it => heading-block([#h(10mm)#emph(it.body)])
+#let centred(body) = block(width: 100%, { set par(first-line-indent: 0pt, justify: false); align(center, body) })
+#let rule = block(above: 3pt, below: 5pt, align(center, line(length: 30%, stroke: 0.6pt)))
+"""
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+class _Writer:
+    def __init__(self, root: Node) -> None:
+        self.images: dict[str, bytes] = {}
+        self.labels = {node.attrs["id"] for node in _walk(root) if node.tag == "tr" and "id" in node.attrs}
+
+    # -- inline -----------------------------------------------------------------------------
+    def inline(self, children: Iterable[Node | str]) -> str:
+        out = []
+        for child in children:
+            if isinstance(child, str):
+                text = _collapse(child)
+                if text:
+                    out.append("#" + _string(text))
+                continue
+            body = self.inline(child.children)
+            if child.tag in ("strong", "b"):
+                out.append(f"#strong[{body}]")
+            elif child.tag in ("em", "i"):
+                out.append(f"#emph[{body}]")
+            elif child.tag == "br":
+                out.append("#linebreak()")
+            elif child.tag == "a" and child.attrs.get("href", "").startswith("#"):
+                target = child.attrs["href"][1:]
+                out.append(f"#link(<{target}>)[{body}]" if target in self.labels and LABEL.match(target) else body)
+            elif child.tag == "span" and child.has("not_met"):
+                out.append(f'#text(fill: rgb("#aa0000"))[{body}]')
+            else:
+                out.append(body)
+        return "".join(out)
+
+    def text_of(self, node: Node) -> str:
+        return self.inline(node.children).strip()
+
+    # -- blocks -----------------------------------------------------------------------------
+    def blocks(self, nodes: Iterable[Node | str]) -> str:
+        return "".join(self.block(node) for node in nodes if isinstance(node, Node))
+
+    def block(self, node: Node) -> str:
+        tag = node.tag
+        if tag in ("main", "section"):
+            brk = "#pagebreak(weak: true)\n" if node.has("appendix") or node.has("annex") else ""
+            return brk + self.blocks(node.children)
+        if tag == "p":
+            body = self.text_of(node)
+            if node.has("basis"):
+                body = f"#emph[{body}]"
+            elif node.has("no-prose"):
+                body = f'#text(style: "italic", fill: luma(85))[{body}]'
+            return f"#par[{body}]\n"
+        if tag in ("h2", "h3", "h4"):
+            level = 1 if tag == "h2" else 2 if tag == "h3" else 3
+            heading = f"#heading(level: {level})[{self.text_of(node)}]"
+            return (f"#align(center)[{heading}]\n" if node.has("appendix-title") else heading + "\n")
+        if tag == "ul":
+            return "".join(self.item(li) for li in node.elements("li"))
+        if tag == "table":
+            return self.table(node)
+        if tag == "figure":
+            return self.figure(node)
+        if tag == "div":
+            return self.div(node)
+        raise ValueError(f"block <{tag}> outside the report's subset")
+
+    def item(self, li: Node) -> str:
+        marker = "+ " if li.has("plus") else "- "
+        return f"#par[#{_string(marker)}{self.text_of(li)}]\n"
+
+    def div(self, node: Node) -> str:
+        if node.has("form"):  # its title lines stay on the page of the table's start
+            titles = [d for d in node.elements("div")]
+            tables = [n for n in node.elements() if n.tag != "div"]
+            return f"#block(sticky: true, width: 100%)[{self.blocks(titles)}]\n" + self.blocks(tables)
+        if node.has("form-code"):
+            return f'#align(right, text(size: 10pt, style: "italic")[{self.text_of(node)}])\n'
+        if node.has("form-title"):
+            return f'#centred(text(size: 12pt, weight: "bold")[{self.text_of(node)}])\n'
+        if node.has("form-lines"):
+            lines = "#linebreak()".join(self.text_of(d) for d in node.elements("div"))
+            return f"#centred(text(size: 11pt)[{lines}])\n" if lines else ""
+        if node.has("form-unit"):
+            body = self.text_of(node)
+            return f'#align(right, text(size: 10pt, style: "italic")[{body}])\n' if body else ""
+        if node.has("doc-title"):
+            return f'#v(10pt)#centred(text(size: 14pt, weight: "bold")[{self.text_of(node)}])\n'
+        if node.has("doc-subject"):
+            lines = "#linebreak()".join(self.text_of(d) for d in node.elements("div") if not d.has("rule"))
+            return f'#centred(text(weight: "bold")[{lines}])\n#rule\n#v(8pt)\n'
+        if node.has("failed-checks-banner"):
+            return ""  # on every page, as the footer (see pdf)
+        return self.blocks(node.children) if node.elements() else f"#par[{self.text_of(node)}]\n"
+
+    def figure(self, node: Node) -> str:
+        img = node.find("img")
+        name = f"chart-{len(self.images) + 1}.png"
+        self.images[name] = img.png()
+        caption = node.find("figcaption")
+        text = f'#text(size: 11pt, style: "italic")[{self.text_of(caption)}]' if caption else ""
+        return (f"#block(breakable: false, width: 100%)[#align(center)[#image({_string(name)}, width: 100%)"
+                f"#linebreak(){text}]]\n")
+
+    # -- the letter frame -------------------------------------------------------------------
+    def frame_cell(self, td: Node) -> str:
+        lines = []
+        for div in td.elements("div"):
+            if div.has("rule"):
+                lines.append("#rule")
+                continue
+            body = self.text_of(div)
+            if div.has("agency-top"):
+                body = f"#upper[{body}]"
+            elif div.has("agency-name"):
+                body = f"#strong(upper[{body}])"
+            elif div.has("nation"):
+                body = f"#text(size: 12pt, weight: \"bold\")[{body}]"
+            elif div.has("slogan"):
+                body = f"#strong(underline[{body}])"
+            elif div.has("place-date"):
+                body = f"#v(4pt)#emph[{body}]"
+            elif div.has("recipients-title"):
+                body = f"#text(size: 12pt, weight: \"bold\", style: \"italic\")[{body}]"
+            elif div.has("signature-space"):
+                lines.append("#v(22mm)")
+                continue
+            lines.append(f"#block(above: 0pt, below: 0pt)[{body}]")
+        return "".join(lines)
+
+    def frame(self, node: Node, widths: tuple[str, str]) -> str:
+        cells = node.find("tr").elements("td")
+        rendered = []
+        for td in cells:
+            body = self.frame_cell(td)
+            if td.has("recipients"):
+                rendered.append(f"[#set par(first-line-indent: 0pt, justify: false); #set text(size: 11pt); {body}]")
+            else:
+                weight = '#set text(weight: "bold"); ' if td.has("signer") else ""
+                rendered.append(f"[#set par(first-line-indent: 0pt, justify: false); {weight}#align(center)[{body}]]")
+        space = "#v(14pt)" if node.has("doc-closing") else ""
+        return (f"{space}#block(breakable: false)[#grid(columns: ({widths[0]}, {widths[1]}), column-gutter: 4pt, "
+                + ", ".join(rendered) + ")]\n#v(8pt)\n")
+
+    # -- tables -----------------------------------------------------------------------------
+    def table(self, node: Node) -> str:
+        if node.has("doc-header"):
+            return self.frame(node, ("40%", "60%"))
+        if node.has("doc-closing"):
+            return self.frame(node, ("45%", "55%"))
+        size = "9pt" if node.has("form-table") else "8.5pt" if node.has("annex-table") else "11pt"
+        colgroup = node.find("colgroup")
+        widths = []
+        if colgroup is not None:
+            for col in colgroup.elements("col"):
+                found = re.search(r"width:\s*([\d.]+)%", col.attrs.get("style", ""))
+                widths.append(f"{float(found.group(1)) if found else 10:g}fr")
+        head = node.find("thead")
+        body = node.find("tbody")
+        rows = (body.elements("tr") if body is not None else
+                [tr for tr in node.elements("tr")])
+        if not widths:
+            first = (head.elements("tr")[0] if head is not None else rows[0])
+            widths = ["1fr"] * sum(int(c.attrs.get("colspan", 1)) for c in first.elements())
+        header_cells = []
+        if head is not None:
+            for tr in head.elements("tr"):
+                for th in tr.elements():
+                    header_cells.append(self.cell(th, header=True, row=tr))
+        elif rows and all(c.tag == "th" for c in rows[0].elements()):
+            header_cells = [self.cell(th, header=True, row=rows[0]) for th in rows[0].elements()]
+            rows = rows[1:]
+        cells = [self.cell(td, header=False, row=tr) for tr in rows for td in tr.elements()]
+        parts = []
+        if header_cells:
+            parts.append("table.header(repeat: true, " + ", ".join(header_cells) + ")")
+        parts += cells
+        inset = "(x: 3pt, y: 2pt)" if not node.has("annex-table") else "(x: 3pt, y: 1.5pt)"
+        table = f"table(columns: ({', '.join(widths)},), inset: {inset}, " + ", ".join(parts) + ")"
+        caption = node.find("caption")
+        below = (f'#block(above: 3pt)[#align(center, text(size: 10pt, style: "italic")[{self.text_of(caption)}])]'
+                 if caption is not None else "")
+        return f"#block(above: 6pt, below: 10pt, width: 100%)[#set text(size: {size}); #{table}{below}]\n"
+
+    def cell(self, node: Node, header: bool, row: Node) -> str:
+        body = self.text_of(node)
+        spans = ""
+        if int(node.attrs.get("rowspan", 1)) > 1:
+            spans += f", rowspan: {int(node.attrs['rowspan'])}"
+        if int(node.attrs.get("colspan", 1)) > 1:
+            spans += f", colspan: {int(node.attrs['colspan'])}"
+        label = ""
+        if "id" in row.attrs and LABEL.match(row.attrs["id"]) and node is row.elements()[0]:
+            label = f"#metadata(none) <{row.attrs['id']}>"
+        if header:
+            if row.has("colnum"):
+                return f"table.cell(align: center{spans})[#emph[{body}]]"
+            return f"table.cell(align: center + horizon, fill: luma(238){spans})[#strong[{body}]]"
+        classes = node.classes
+        align = ("right" if classes & {"count", "rate", "decimal"} else "center" if "index" in classes
+                 else "left")
+        if "code" in classes:
+            body = f'#text(font: "Liberation Mono", size: 7.5pt)[{body}]'
+        if row.has("total"):
+            body = f"#strong[{body}]"
+        if row.has("error"):
+            body = f'#text(fill: rgb("#b00020"), weight: "bold")[{body}]'
+        return f"table.cell(align: {align}{spans})[{label}{body}]"
+
+
+def _walk(node: Node) -> Iterable[Node]:
+    for child in node.elements():
+        yield child
+        yield from _walk(child)
+
+
+def markup(html: str, title: str = "", banner: str | None = None) -> tuple[str, dict[str, bytes]]:
+    """The Typst source of a report page, and the images it reads (name -> PNG bytes)."""
+    root = parse(html)
+    writer = _Writer(root)
+    footer = (f'align(center, text(size: 9pt, fill: rgb("#b00020"))[{writer.inline([banner])}])'
+              if banner else "none")
+    preamble = PREAMBLE.replace("TITLE", _string(title)).replace("BANNER", footer)
+    return preamble + writer.blocks(root.children), writer.images
+
+
+def font_paths() -> list[str]:
+    return [str(d) for d in FONT_DIRS if d.is_dir()]
+
+
+def pdf(html: str, title: str = "", banner: str | None = None) -> bytes:
+    """The PDF of a report page (the HTML of the report's templates)."""
+    source, images = markup(html, title, banner)
+    with tempfile.TemporaryDirectory(prefix="cchc-typst-") as folder:
+        root = Path(folder)
+        for name, data in images.items():
+            (root / name).write_bytes(data)
+        (root / "report.typ").write_text(source, encoding="utf-8")
+        return typst.compile(str(root / "report.typ"), root=str(root), font_paths=font_paths(),
+                             ignore_system_fonts=True)
