@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from cchc.core.text import match_key, normalize, slug
+from cchc.core.text import letters_key, match_key, normalize, slug
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -40,3 +40,17 @@ def test_match_key_ignores_case_form_and_tone_placement():
 ])
 def test_slug(raw, expected):
     assert slug(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Hộ tịch", "hotich"), ("HO-TICH", "hotich"), ("Hotich", "hotich"), ("Đất đai", "datdai"),
+    ("+SUM(1,2)", "sum12"), ("@SUM(1,2)", "sum12"), ("(...)", ""), ("[---]", ""),
+    (unicodedata.normalize("NFD", "Thuỷ lợi"), "thuyloi"),
+])
+def test_letters_key_keeps_letters_and_digits_only(raw, expected):
+    assert letters_key(raw) == expected
+
+
+def test_names_that_slug_alike_keep_distinct_match_keys():
+    for a, b in [("Hộ tịch", "Ho tich"), ("(...)", "[---]"), ("+SUM(1,2)", "@SUM(1,2)")]:
+        assert slug(a) == slug(b) and match_key(a) != match_key(b)

@@ -16,6 +16,14 @@ hand (a test checks it is up to date). Every figure of a run is in `outputs/<uni
 under its id. Counts are integers; rates (unit `%`) are fractions with numerator and denominator.
 """
 
+GROUP_KEYS = ("A group is one name, normalised (NFC, traditional tone placement, spaces collapsed) and "
+              "compared without case (`cchc.figures.tthc.group_key`): names that differ otherwise are "
+              "two groups, two rows of form 06a. `<slug>` is the name in ASCII, lower case, hyphenated "
+              "(`ho-tich`); names that share a slug (they differ only by diacritics or punctuation) and "
+              "names without letters or digits take `<slug>-<8 hex digits>` instead, the start of the "
+              "SHA-256 of the name normalised in lower case, and the checks `lookalike.*` ask the person "
+              "to confirm such names.")
+
 
 def render() -> str:
     out = [HEADER]
@@ -30,6 +38,8 @@ def render() -> str:
             out.append(f"Also by `{rule['column']}`: `{section}.{name}.<slug>.<figure>` for every figure above "
                        f"computed from dossiers — {rule['definition'].format(definition='…', name='<tên>')}")
             out.append("")
+        if spec.get("breakdowns"):
+            out += [GROUP_KEYS, ""]
         if "by_month" in spec:
             rule = spec["by_month"]
             ids = ", ".join(f"`{f}`" for f in rule["figures"])

@@ -17,14 +17,18 @@ from cchc.config.checks import (
     FooterCheck,
     GroupsSumCheck,
     IdentityCheck,
+    LookalikeNamesCheck,
     PreviousCheck,
     TargetsCheck,
     UnknownAgenciesCheck,
     UnknownProceduresCheck,
 )
+from cchc.core.errors import message
 from cchc.core.layout import FIGURES, Layout
-from cchc.core.text import slug
+from cchc.core.text import letters_key, slug
 from cchc.figures.manual import declared as declared_rows
+from cchc.figures.registry import definitions
+from cchc.figures.tthc import group_key, group_rows
 from cchc.manual.periods import previous_period
 
 
@@ -106,10 +110,62 @@ def unknown_agencies(spec: UnknownAgenciesCheck, ctx: Context) -> list[Check]:
     dossiers = ctx.tables.get("dossiers")
     if not declared or dossiers is None:
         return []
-    wanted = {slug(a) for a in declared}
-    found = sorted({a for a in dossiers["agency"].dropna().unique() if slug(a) not in wanted})
+    wanted = {group_key(a) for a in declared}
+    found = sorted({a for a in dossiers["agency"].dropna().unique() if group_key(a) not in wanted})
     return [Check(spec.id, spec.description, expected=[], actual=found,
                   status=PASS if not found else _severity(spec), details=found)]
+
+
+def _alike(names: dict[str, str]) -> list[list[str]]:
+    """Sets (two or more) of groups whose names look alike: the same slug or the same letters
+    (core.text.letters_key), linked step by step; groups and sets in sorted order."""
+    traits = {group: (("slug", slug(group_key(name))), ("letters", letters_key(name)))
+              for group, name in names.items()}
+    having: dict[tuple[str, str], list[str]] = {}
+    for group, marks in traits.items():
+        for mark in marks:
+            having.setdefault(mark, []).append(group)
+    seen: set[str] = set()
+    out: list[list[str]] = []
+    for start in sorted(traits):
+        if start in seen:
+            continue
+        seen.add(start)
+        found, todo = [], [start]
+        while todo:
+            group = todo.pop()
+            found.append(group)
+            for other in (o for mark in traits[group] for o in having[mark] if o not in seen):
+                seen.add(other)
+                todo.append(other)
+        if len(found) > 1:
+            out.append(sorted(found))
+    return out
+
+
+def lookalike_names(spec: LookalikeNamesCheck, ctx: Context) -> list[Check]:
+    """Distinct groups of a breakdown whose names look alike: one warning per set, naming each
+    group's spelling as shown and its number of dossier rows (the most rows first), for the
+    person to confirm that they are different (or to correct the export). No such names: no
+    result (the report's count of checks is unchanged)."""
+    dossiers = ctx.tables.get("dossiers")
+    if dossiers is None:
+        return []
+    column = definitions("tthc")["breakdowns"][spec.breakdown]["column"]
+    groups, names = group_rows(dossiers[column])
+    sizes = groups.value_counts()
+    head = f"tthc.{spec.breakdown}."
+    out = []
+    for alike in _alike(names):
+        listed = sorted(alike, key=lambda g: (-int(sizes[g]), names[g]))   # the most rows first
+        shown = [message("lookalike_name", name=names[g], rows=int(sizes[g])) for g in listed]
+        out.append(Check(f"{spec.id}:{'+'.join(alike)}", spec.description,
+                         expected=message("lookalike_expected", count=len(alike)), actual="; ".join(shown),
+                         status=_severity(spec),
+                         figures=[head + g + ".to_handle" for g in alike if head + g + ".to_handle" in ctx.figures],
+                         details=[{"group": names[g], "rows": int(sizes[g]), "figures": head + g + ".*"}
+                                  for g in listed]))
+    return out
 
 
 def _decimals(value: float) -> int:
@@ -185,10 +241,11 @@ KINDS: dict[str, Callable[[Any, Context], list[Check]]] = {
     "footer": footer,
     "unknown_procedures": unknown_procedures,
     "unknown_agencies": unknown_agencies,
+    "lookalike_names": lookalike_names,
     "declared": declared,
     "previous": previous,
     "targets": targets,
 }
 
-__all__ = ["KINDS", "identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies", "declared",
-           "previous", "targets", "fnmatch"]
+__all__ = ["KINDS", "identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies",
+           "lookalike_names", "declared", "previous", "targets", "fnmatch"]

@@ -69,6 +69,15 @@ class UnknownAgenciesCheck(CheckSpec):
     kind: Literal["unknown_agencies"]
 
 
+class LookalikeNamesCheck(CheckSpec):
+    """Groups of a breakdown (tthc.<breakdown>.*) kept apart whose names look alike: the same
+    slug, or the same letters without diacritics, case or punctuation ("Hộ tịch", "Ho tich"). Each
+    set of such groups is reported, naming every spelling and its rows, for the person to confirm."""
+
+    kind: Literal["lookalike_names"]
+    breakdown: str
+
+
 class DeclaredCheck(CheckSpec):
     """Figures declared by other bodies against the computed ones."""
 
@@ -91,7 +100,7 @@ class TargetsCheck(CheckSpec):
 
 
 CHECK_MODELS = (IdentityCheck, GroupsSumCheck, FooterCheck, UnknownProceduresCheck, UnknownAgenciesCheck,
-                DeclaredCheck, PreviousCheck, TargetsCheck)
+                LookalikeNamesCheck, DeclaredCheck, PreviousCheck, TargetsCheck)
 CHECK_KINDS = tuple(get_args(model.model_fields["kind"].annotation)[0] for model in CHECK_MODELS)
 CheckKind = Literal[CHECK_KINDS]
 

@@ -1,4 +1,4 @@
-"""Vietnamese text normalisation: Unicode NFC, traditional tone placement, keys and slugs."""
+"""Vietnamese text normalisation: Unicode NFC, traditional tone placement, keys, slugs and look-alike keys."""
 
 from __future__ import annotations
 
@@ -57,3 +57,12 @@ def slug(value: str) -> str:
     text = normalize(value).replace("Đ", "D").replace("đ", "d")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+@functools.lru_cache(maxsize=65536)
+def letters_key(value: str) -> str:
+    """Letters and digits only, without diacritics, case, punctuation or spaces: 'Hộ tịch',
+    'HO-TICH' and 'Hotich' -> 'hotich'. Distinct names with the same key look alike."""
+    text = match_key(value).replace("đ", "d")
+    bare = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in bare if ch.isalnum() and not unicodedata.combining(ch))

@@ -6,13 +6,16 @@ catalogue tables and the window. See data/figures/tthc.yaml for labels and defin
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from cchc.config.params import Window
+from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import load_yaml
-from cchc.core.text import slug
+from cchc.core.text import match_key, normalize, slug
 from cchc.figures.provenance import Selection, every_row, flag, from_masks, in_window
 from cchc.figures.registry import Figure, count, definitions, rate
 from cchc.ingest.parse import SOURCE_FILE
@@ -117,24 +120,51 @@ def emit(masks: pd.DataFrame, files: pd.Series, counts: list[str], rates: dict[s
     return out
 
 
-def _group_names(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
-    """Slug of each row's group, and the most frequent spelling of each slug (ties: sorted)."""
-    slugs = values.astype(str).map({name: slug(name) for name in values.astype(str).unique()})
+def group_key(name: object) -> str:
+    """What a group of a breakdown (by field, by agency) is: its name normalised (NFC, traditional
+    tone placement, spaces collapsed; the ingest already gives such text) and compared without
+    case (core.text.match_key). Rows, the parameters ``agencies`` and ``vertical_agencies`` and the
+    checks are matched to groups by it; two names with different keys are two groups."""
+    return match_key(str(name))
+
+
+def group_ids(keys: Iterable[str]) -> dict[str, str]:
+    """Group key -> its part of the figure ids (tthc.<breakdown>.<part>.*): the slug of the name
+    when no other group has that slug; else (several names with one slug, such as "Hộ tịch" and
+    "Ho tich", or a name without letters or digits, whose slug is empty) the slug followed by the
+    first 8 hex digits of the SHA-256 of the key, the name normalised in lower case (more digits
+    should two ever coincide): distinct, and each fixed by its own name, whatever the other names."""
+    slugs = {key: slug(key) for key in sorted(set(keys))}
+    shared = Counter(slugs.values())
+    for width in (8, 16, 64):
+        ids = {key: text if text and shared[text] == 1
+               else "-".join(filter(None, (text, sha256_bytes(key.encode("utf-8"))[:width])))
+               for key, text in slugs.items()}
+        if len(set(ids.values())) == len(ids):
+            break
+    return ids
+
+
+def group_rows(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
+    """The group of each row (its part of the figure ids, ``group_ids`` of ``group_key``) and each
+    group's name as shown: its most frequent spelling, normalised (ties: sorted). The one mapping of rows to
+    groups: the figures, the rows behind them (``rows_of``) and the checks use it."""
+    text = values.astype(str)
+    spellings = text.unique()
+    keys = {name: group_key(name) for name in spellings}
+    ids = group_ids(keys.values())
+    groups = text.map({name: ids[keys[name]] for name in spellings})
     names: dict[str, str] = {}
-    frequency = pd.DataFrame({"slug": slugs, "name": values.astype(str)}).value_counts()
+    shown = text.map({name: normalize(name) for name in spellings})
+    frequency = pd.DataFrame({"group": groups, "name": shown}).value_counts()
     for (group, name), _ in sorted(frequency.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):
         names.setdefault(group, name)
-    return slugs, names
+    return groups, names
 
 
 def _months(dossiers: pd.DataFrame) -> pd.Series:
     """The month each dossier was received ("2025-03"), as in the ids tthc.by_month.<yyyy-mm>.*."""
     return dossiers["received_at"].dt.strftime("%Y-%m")
-
-
-def group_slugs(values: pd.Series) -> pd.Series:
-    """The slug of each row's group, as in the ids tthc.by_field.<slug>.* and tthc.by_agency.<slug>.*."""
-    return _group_names(values)[0]
 
 
 def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
@@ -146,7 +176,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
     files = dossiers[SOURCE_FILE]
     figures = emit(masks, files, DOSSIER_COUNTS, DOSSIER_RATES, hashes, "tthc.", meta.__getitem__)
     for breakdown, rule in spec["breakdowns"].items():
-        slugs, names = _group_names(dossiers[rule["column"]])
+        groups, names = group_rows(dossiers[rule["column"]])
         for group in sorted(names):
             name = names[group]
 
@@ -155,7 +185,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
                 return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], name=name),
                         "definition": rule["definition"].format(definition=base["definition"], name=name)}
 
-            rows = slugs == group
+            rows = groups == group
             group_figures = emit(masks[rows], files[rows], DOSSIER_COUNTS, DOSSIER_RATES, hashes,
                                  f"tthc.{breakdown}.{group}.", describe)
             for figure in group_figures:
@@ -197,7 +227,7 @@ def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, s
 
 def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
     """The rows figure ``tthc.<name>`` counts: the masks of ``compute``; a breakdown figure
-    (tthc.by_field.<slug>.<x>, tthc.by_agency.<slug>.<x>, tthc.by_month.<yyyy-mm>.<x>) takes the
+    (tthc.by_field.<group>.<x>, tthc.by_agency.<group>.<x>, tthc.by_month.<yyyy-mm>.<x>) takes the
     mask of x on the rows of its group."""
     if name in CATALOGUE_COUNTS or name in CATALOGUE_RATES:
         return from_masks("catalogue", catalogue_masks(tables["catalogue"]), name, CATALOGUE_COUNTS,
@@ -208,7 +238,7 @@ def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) 
     counts, rates = DOSSIER_COUNTS, DOSSIER_RATES
     parts = name.split(".")
     if len(parts) > 2 and parts[0] in spec["breakdowns"]:
-        rows = group_slugs(dossiers[spec["breakdowns"][parts[0]]["column"]]) == parts[1]
+        rows = group_rows(dossiers[spec["breakdowns"][parts[0]]["column"]])[0] == parts[1]
         masks, name = masks[rows], ".".join(parts[2:])
     elif len(parts) > 2 and parts[0] == "by_month":
         counts, rates = spec["by_month"]["figures"], {}

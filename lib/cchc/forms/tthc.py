@@ -11,7 +11,9 @@ from cchc.forms.model import Cell, Column, Form
 
 
 def groups(figures: FigureSet, breakdown: str) -> list[tuple[str, str]]:
-    """(slug, display name) of every group of a breakdown, in slug order."""
+    """(key, name as shown) of every group of a breakdown, in key order: the groups the figures
+    were computed for (cchc.figures.tthc.group_rows, one per name normalised, case aside), each
+    a row of form 06a, ``key`` the part of their ids tthc.<breakdown>.<key>.*."""
     found = {}
     prefix = f"tthc.{breakdown}."
     for figure in figures:
@@ -48,8 +50,8 @@ def form_06a(figures: FigureSet, document: Document, breakdown: str) -> Form:
                 cells.append(Cell(figure.value, figure=figure.id, kind="rate" if figure.is_rate else "count"))
         return cells
 
-    for number, (slug, name) in enumerate(groups(figures, breakdown), start=1):
-        form.rows.append(row(f"tthc.{breakdown}.{slug}.", number, name))
+    for number, (key, name) in enumerate(groups(figures, breakdown), start=1):
+        form.rows.append(row(f"tthc.{breakdown}.{key}.", number, name))
     form.total = row("tthc.", None, spec["total_label"])
     return form
 

@@ -17,8 +17,8 @@ from cchc.config.params import Params, load_params
 from cchc.core import fmt
 from cchc.core.layout import RECONCILIATION_JSON, Layout
 from cchc.core.resources import DATA_DIR, load_yaml
-from cchc.core.text import slug
 from cchc.figures.registry import FigureSet, load_figures
+from cchc.figures.tthc import group_key
 from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
@@ -242,12 +242,13 @@ class Report:
 
     def vertical_agencies(self) -> list[dict[str, str]]:
         """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
-        every agency but the one with the most dossiers to handle (the unit's own)."""
+        every agency but the one with the most dossiers to handle (the unit's own). A name of the
+        parameter is an agency's name normalised, case aside (cchc.figures.tthc.group_key)."""
         agencies = groups(self.figures, "by_agency")
         named = self.params.vertical_agencies
         if named is not None:
-            wanted = {slug(name) for name in named}
-            chosen = [(s, n) for s, n in agencies if s in wanted]
+            wanted = {group_key(name) for name in named}
+            chosen = [(s, n) for s, n in agencies if group_key(n) in wanted]
         else:
             size = {s: self.figures[f"tthc.by_agency.{s}.to_handle"].value for s, _ in agencies}
             own = max(size, key=lambda s: (size[s], s)) if size else None
