@@ -360,10 +360,12 @@ def write_csv(path: Path, titles: list[str], headers: list[str], rows: list[list
 
 
 def ensure_exports(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, force: bool = False,
-                   folder: Path = EXPORTS, log=print) -> ExportFiles:
-    """Generate the export files unless they are already cached in ``folder``."""
+                   folder: Path = EXPORTS, log=print, csv_only: bool = False) -> ExportFiles:
+    """Generate the export files unless they are already cached in ``folder``. ``csv_only``:
+    the dossier csv and the catalogue only (the xlsx of 1.000.000 rows takes minutes to write)."""
     files = export_paths(rows, seed, folder)
-    if not force and all(p.is_file() for p in files.all):
+    wanted = [p for p in files.all if not (csv_only and p == files.dossiers_xlsx)]
+    if not force and all(p.is_file() for p in wanted):
         log(f"reusing cached exports: {files.dossiers_xlsx.name} (+ csv, catalogue)")
         return files
     folder.mkdir(parents=True, exist_ok=True)
@@ -375,9 +377,10 @@ def ensure_exports(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, force: bo
     t = time.perf_counter()
     write_csv(files.dossiers_csv, titles, HEADERS, data, footer, DATE_COLUMNS, seed)
     log(f"wrote {files.dossiers_csv.name} in {time.perf_counter() - t:.1f} s")
-    t = time.perf_counter()
-    write_xlsx(files.dossiers_xlsx, DOSSIER_SHEET, titles, HEADERS, data, footer, DATE_COLUMNS, {DUE_COLUMN})
-    log(f"wrote {files.dossiers_xlsx.name} in {time.perf_counter() - t:.1f} s (openpyxl write_only)")
+    if not csv_only:
+        t = time.perf_counter()
+        write_xlsx(files.dossiers_xlsx, DOSSIER_SHEET, titles, HEADERS, data, footer, DATE_COLUMNS, {DUE_COLUMN})
+        log(f"wrote {files.dossiers_xlsx.name} in {time.perf_counter() - t:.1f} s (openpyxl write_only)")
     cat = catalogue_rows()
     cat_titles = [UNIT_UPPER, "DANH MỤC THỦ TỤC HÀNH CHÍNH THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA UBND XÃ"]
     cat_footer = f"Tổng số: {len(cat)} thủ tục"
@@ -389,7 +392,7 @@ def ensure_exports(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, force: bo
                 "dossier_sheet": DOSSIER_SHEET, "catalogue_sheet": CATALOGUE_SHEET,
                 "title_rows": len(titles), "footer": footer, "catalogue_rows": len(cat),
                 "generated_seconds": round(time.perf_counter() - started, 1),
-                "sizes": {p.name: p.stat().st_size for p in files.all[:4]}}
+                "sizes": {p.name: p.stat().st_size for p in files.all[:4] if p.is_file()}}
     tmp = _tmp(files.manifest)
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, files.manifest)
@@ -402,11 +405,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=EXPORTS, help="folder (default benchmarks/scratch/exports)")
     parser.add_argument("--force", action="store_true", help="regenerate even when cached")
+    parser.add_argument("--csv-only", action="store_true", help="no dossier xlsx (fast for 1.000.000 rows)")
     args = parser.parse_args(argv)
     if args.rows < 1000:
         parser.error("--rows must be at least 1000")
-    files = ensure_exports(args.rows, args.seed, args.force, args.out)
-    for path in files.all:
+    files = ensure_exports(args.rows, args.seed, args.force, args.out, csv_only=args.csv_only)
+    for path in (p for p in files.all if p.is_file()):
         print(f"{path}  {path.stat().st_size / 1e6:.1f} MB")
     return 0
 

@@ -6,11 +6,13 @@ Header detection (finding the header row of a file) is ingest logic: cchc.ingest
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import StrictBool, TypeAdapter, ValidationInfo, model_validator
+from pydantic import StrictBool, StrictInt, TypeAdapter, ValidationInfo, model_validator
 
 from cchc.config.validation import Key, Model, Words, choice, load_data, problem, validate_data
 from cchc.core.hashing import sha256_bytes
@@ -27,6 +29,9 @@ TitleType = choice(TITLE_TYPES)
 ROW_RULES = ("dossiers",)
 RowRule = choice(ROW_RULES)
 SHARED_VOCABULARIES = "vocab.yaml"
+INGEST_RULES = "ingest.yaml"
+# A date bound: an ISO date, or the day of the run give or take whole days ("today+3650").
+_RELATIVE_DAY = re.compile(r"^today(?:([+-])(\d{1,5}))?$")
 
 
 class Vocabulary(Model):
@@ -54,12 +59,41 @@ class Vocabulary(Model):
 VOCABULARIES = TypeAdapter(dict[str, Vocabulary])
 
 
+def date_bound(value: Any, today: dt.date) -> dt.date:
+    """A date bound of a column: an ISO date, or ``today`` (the day of the run) plus or minus
+    whole days (``today+3650``)."""
+    if isinstance(value, dt.date):
+        return value
+    found = _RELATIVE_DAY.match(str(value).strip())
+    if found is None:
+        return dt.date.fromisoformat(str(value).strip())
+    days = int(found[2] or 0)
+    return today + dt.timedelta(days=-days if found[1] == "-" else days)
+
+
+def _valid_bound(value: Any, column_type: str, at: str) -> None:
+    if column_type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise problem("expect_number", at=at, value=value)
+    elif column_type == "date":
+        try:
+            date_bound(value, dt.date(2000, 1, 1))
+        except (ValueError, OverflowError):
+            raise problem("expect_bound_date", at=at, value=value) from None
+    else:
+        raise problem("expect_no_bounds", at=at, value=value)
+
+
 class ColumnSpec(Model):
     header: str
     aliases: list[str] = []
     type: ColumnType
     required: StrictBool = False
     vocab: str | None = None   # the vocabulary of a category column
+    # Plausible values of a number or date column (inclusive); a value outside is quarantined.
+    # Numbers: numbers; dates: ISO dates or "today[+/-days]" (the day of the run).
+    min: Any = None
+    max: Any = None
 
     @model_validator(mode="after")
     def _vocab_of_categories(self) -> ColumnSpec:
@@ -67,6 +101,15 @@ class ColumnSpec(Model):
             raise problem("expect_vocab", at="vocab", value=None)
         if self.type != "category" and self.vocab is not None:
             raise problem("expect_no_vocab", at="vocab", value=self.vocab)
+        for name in ("min", "max"):
+            if getattr(self, name) is not None:
+                _valid_bound(getattr(self, name), self.type, name)
+        if self.min is not None and self.max is not None:
+            today = dt.date(2000, 1, 1)
+            low, high = ((date_bound(self.min, today), date_bound(self.max, today)) if self.type == "date"
+                         else (self.min, self.max))
+            if low > high:
+                raise problem("expect_bounds_order", at="max", value=self.max)
         return self
 
 
@@ -126,6 +169,57 @@ def read_source_file(kind: str, data: Any) -> SourceFile:
     return validate_data(SourceFile, data, relative, context={"file": relative})
 
 
+class PrivacyPattern(Model):
+    """A kind of personal value (data/ingest.yaml, privacy.patterns)."""
+
+    kind: choice(("digits", "email"))
+    regex: str
+    numbers: StrictBool = False   # also in the text of a number column
+    text: StrictBool = True       # in every other cell
+
+    @model_validator(mode="after")
+    def _compiles(self) -> PrivacyPattern:
+        try:
+            re.compile(self.regex)
+        except re.error:
+            raise problem("expect_regex", at="regex", value=self.regex) from None
+        return self
+
+
+class Privacy(Model):
+    mask: str
+    keep_first: StrictInt
+    keep_last: StrictInt
+    min_masked: StrictInt
+    patterns: dict[Key, PrivacyPattern]
+
+
+class Guards(Model):
+    """Limits a workbook must keep to be read at all (data/ingest.yaml, guards)."""
+
+    max_cells: StrictInt
+    min_cells: StrictInt
+    cells_per_byte: StrictInt
+    max_inflated_bytes: StrictInt
+    max_ratio: StrictInt
+    ratio_from_bytes: StrictInt
+    max_columns: StrictInt
+
+
+class IngestRules(Model):
+    """data/ingest.yaml: Excel error values, personal-data patterns, resource guards."""
+
+    excel_errors: list[str]
+    error_pattern: str
+    privacy: Privacy
+    guards: Guards
+
+
+def ingest_rules() -> IngestRules:
+    """The validated data/ingest.yaml (read once)."""
+    return load_data(INGEST_RULES, IngestRules)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -134,6 +228,8 @@ class Column:
     type: str                  # one of COLUMN_TYPES
     required: bool = False
     vocab: str | None = None
+    min: Any = None            # plausible values (see ColumnSpec); dates resolved by date_bound
+    max: Any = None
 
 
 @dataclass
@@ -183,7 +279,7 @@ def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None) -> S
     for name, col in spec.columns.items():
         aliases = tuple(col.aliases) + tuple((extra_aliases or {}).get(name, ()))
         columns[name] = Column(name=name, header=col.header, aliases=aliases, type=col.type,
-                               required=col.required, vocab=col.vocab)
+                               required=col.required, vocab=col.vocab, min=col.min, max=col.max)
     return SourceSpec(kind=spec.kind, label=spec.label, key=spec.key, required=spec.required,
                       columns=columns, personal=tuple(spec.personal), row_rules=spec.row_rules,
                       dedup=spec.dedup, vocabularies=raw.get("vocabularies", {}),
@@ -201,6 +297,6 @@ def load_specs(aliases: dict[str, dict[str, list[str]]] | None = None) -> dict[s
 
 def specs_fingerprint(aliases: dict[str, Any] | None) -> str:
     """Hash of everything that changes how a file is parsed (specs, vocabularies, aliases)."""
-    files = sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / SHARED_VOCABULARIES]
+    files = sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / SHARED_VOCABULARIES, DATA_DIR / INGEST_RULES]
     return sha256_bytes(b"".join(path.read_bytes() for path in files)
                         + json.dumps(aliases or {}, sort_keys=True, ensure_ascii=False).encode())

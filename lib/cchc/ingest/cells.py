@@ -4,21 +4,77 @@ Every parser takes the raw cells of one column (as read from xlsx or csv) and re
 parsed values plus a list of problems ``(index, raw value, reason key)``; reason keys are
 messages in data/messages.yaml. Work is done once per distinct value, so columns with few
 distinct values (statuses, channels, dates) are cheap whatever their length.
+
+Whatever the column, a cell that is an Excel error (``#REF!``, ``#N/A``…, read from a workbook
+as a ``Fault`` or written as text in a csv) or a formula saved without its value is a problem
+showing the error; numbers and dates outside the column's plausible bounds are problems too;
+text is masked of personal values (cchc.ingest.privacy), and a key that looks personal is a
+problem (masking it could merge two keys).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from cchc.config.sources import ingest_rules
 from cchc.core import fmt
 from cchc.core.text import match_key, normalize
+from cchc.ingest.privacy import looks_personal, mask, personal_in_number
 
 Problem = tuple[int, Any, str]
 _MISSING = object()
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_ERROR = "excel_error"
+UNCACHED_FORMULA = "uncached_formula"
+PERSONAL_VALUE = "personal_value"
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A workbook cell that has no usable value: an error (``#REF!``) or a formula saved
+    without its computed value (shown as ``=SUM(B2:B9)``). ``reason`` is a reason key."""
+
+    shown: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+@dataclass(frozen=True, slots=True)
+class Bad:
+    """What a cell converter returns for a bad value whose reason is not the column's own."""
+
+    reason: str
+
+
+@functools.lru_cache(maxsize=1)
+def _error_rules() -> tuple[frozenset[str], re.Pattern[str]]:
+    rules = ingest_rules()
+    return frozenset(rules.excel_errors), re.compile(rules.error_pattern)
+
+
+def excel_error(value: Any) -> bool:
+    """Text that is an Excel (or LibreOffice) error value: '#REF!', '#N/A', 'Err:502'."""
+    if type(value) is not str or not value.startswith(("#", "Err:", " ")):
+        return False
+    errors, pattern = _error_rules()
+    text = value.strip()
+    return text in errors or pattern.match(text) is not None
+
+
+def fault_of(value: Any) -> Bad | None:
+    """The problem of a cell that has no value at all (an Excel error, an uncached formula)."""
+    if type(value) is Fault:
+        return Bad(value.reason)
+    if excel_error(value):
+        return Bad(EXCEL_ERROR)
+    return None
 
 _DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -81,7 +137,7 @@ def parse_number(value: Any) -> float | int | None | object:
     if isinstance(value, bool):
         return _MISSING
     if isinstance(value, int | float):
-        return value
+        return _MISSING if value != value or value in (float("inf"), float("-inf")) else value
     if not isinstance(value, str):
         return _MISSING
     text = value.replace("\u00a0", "").replace(" ", "").rstrip("%")
@@ -93,8 +149,7 @@ def parse_number(value: Any) -> float | int | None | object:
     return _MISSING
 
 
-def text_value(value: Any) -> str | None:
-    """Text cell -> normalised text; numbers that are whole print without '.0'."""
+def _plain_text(value: Any) -> str | None:
     if is_empty(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -107,8 +162,20 @@ def text_value(value: Any) -> str | None:
     return normalize(text)
 
 
+def text_value(value: Any) -> str | None:
+    """Text cell -> normalised text, personal values masked; numbers that are whole print
+    without '.0'."""
+    text = _plain_text(value)
+    return None if text is None else mask(text)
+
+
+def _text_cell(value: Any) -> Any:
+    return fault_of(value) or text_value(value)
+
+
 def _map_distinct(cells: Sequence[Any], convert: Callable[[Any], Any], reason: str
                   ) -> tuple[list[Any], list[Problem]]:
+    """``convert`` returns the value, _MISSING (a bad value: ``reason``) or a Bad (its own)."""
     cache: dict[Any, Any] = {}
     out: list[Any] = []
     problems: list[Problem] = []
@@ -124,39 +191,77 @@ def _map_distinct(cells: Sequence[Any], convert: Callable[[Any], Any], reason: s
         if result is _MISSING:
             problems.append((index, cell, reason))
             append(None)
+        elif type(result) is Bad:
+            problems.append((index, cell, result.reason))
+            append(None)
         else:
             append(result)
     return out, problems
 
 
-def parse_dates(cells: Sequence[Any]) -> tuple[list[dt.date | None], list[Problem]]:
+def _bounded(convert: Callable[[Any], Any], low: Any, high: Any, reasons: tuple[str, str]
+             ) -> Callable[[Any], Any]:
+    """``convert``, then values below ``low`` or above ``high`` (None: no bound) are Bad."""
+    def check(cell: Any) -> Any:
+        result = fault_of(cell) or convert(cell)
+        if result is None or result is _MISSING or type(result) is Bad:
+            return result
+        if low is not None and result < low:
+            return Bad(reasons[0])
+        if high is not None and result > high:
+            return Bad(reasons[1])
+        return result
+    return check
+
+
+def parse_dates(cells: Sequence[Any], low: dt.date | None = None, high: dt.date | None = None
+                ) -> tuple[list[dt.date | None], list[Problem]]:
+    """Dates; ``low``/``high``: the plausible ones (a date outside is 'too_early'/'too_late')."""
+    convert = _bounded(parse_date, low, high, ("too_early", "too_late"))
     # Excel date cells are mostly distinct (times to the minute): convert them directly and
     # leave the distinct-value cache to the text forms.
     if any(type(cell) is dt.datetime for cell in cells):
         direct = [cell.date() if type(cell) is dt.datetime else cell for cell in cells]
-        return _map_distinct(direct, parse_date, "bad_date")
-    return _map_distinct(cells, parse_date, "bad_date")
+        return _map_distinct(direct, convert, "bad_date")
+    return _map_distinct(cells, convert, "bad_date")
 
 
 def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
     """Key-like text (dossier ids, procedure codes): mostly distinct, so no cache; plain ASCII
-    without spaces is already normal."""
+    without spaces is already normal. A key that is an Excel error or looks personal is a
+    problem."""
     out: list[str | None] = []
+    problems: list[Problem] = []
     append = out.append
-    for cell in cells:
+    for index, cell in enumerate(cells):
         if type(cell) is str and cell.isascii() and cell.isprintable() and " " not in cell and cell:
-            append(cell)
+            value = cell
         else:
-            append(text_value(cell))
-    return out, []
+            value = None if type(cell) is Fault else _plain_text(cell)
+        bad = fault_of(cell)
+        if bad is None and value is not None and looks_personal(value):
+            bad = Bad(PERSONAL_VALUE)
+        if bad is not None:
+            problems.append((index, cell, bad.reason))
+            value = None
+        append(value)
+    return out, problems
 
 
-def parse_numbers(cells: Sequence[Any]) -> tuple[list[float | int | None], list[Problem]]:
-    return _map_distinct(cells, parse_number, "bad_number")
+def _number_cell(value: Any) -> Any:
+    if type(value) is str and personal_in_number(value):
+        return Bad(PERSONAL_VALUE)
+    return parse_number(value)
+
+
+def parse_numbers(cells: Sequence[Any], low: float | None = None, high: float | None = None
+                  ) -> tuple[list[float | int | None], list[Problem]]:
+    """Numbers; ``low``/``high``: the plausible ones (a number outside is 'too_small'/'too_large')."""
+    return _map_distinct(cells, _bounded(_number_cell, low, high, ("too_small", "too_large")), "bad_number")
 
 
 def parse_texts(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
-    return _map_distinct(cells, text_value, "bad_text")
+    return _map_distinct(cells, _text_cell, "bad_text")
 
 
 def category_lookup(vocabulary: dict[str, Any], extra: dict[str, list[str]] | None = None
@@ -178,6 +283,8 @@ def parse_categories(cells: Sequence[Any], vocabulary: dict[str, Any],
     def convert(cell: Any) -> Any:
         if is_empty(cell):
             return empty
+        if (bad := fault_of(cell)) is not None:
+            return bad
         if isinstance(cell, bool):
             cell = str(cell)
         elif isinstance(cell, float) and cell.is_integer():

@@ -122,6 +122,11 @@ def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, li
     return collapsed, conflicts
 
 
+def reason_text(item: dict[str, Any]) -> str:
+    """The message of a quarantined or warned row's reason (with the bound it broke, if any)."""
+    return message(f"reason_{item['reason']}", limit=item.get("limit", ""))
+
+
 def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
             ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     tables: dict[str, pd.DataFrame] = {}
@@ -146,7 +151,7 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
         sources[kind] = {"label": spec.label, "files": [p.file for p in files], "rows": dict(rows),
                          "conflicts": conflicts, "conflict_count": len(conflicts)}
 
-    quarantine = [dict(q, reason_text=message(f"reason_{q['reason']}")) for p in parsed for q in p.quarantine]
+    quarantine = [dict(q, reason_text=reason_text(q)) for p in parsed for q in p.quarantine]
     tables["quarantine"] = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).astype(
         {"file": "string", "sheet": "string", "row": "int64", "column": "string", "value": "string",
          "reason": "string", "reason_text": "string"})
@@ -164,7 +169,7 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
         entry.pop("quarantine")
         entry["quarantined_rows"] = account.quarantined
         file_entries.append(entry)
-    warnings = [dict(w, reason_text=message(f"reason_{w['reason']}")) for p in parsed for w in p.warnings]
+    warnings = [dict(w, reason_text=reason_text(w)) for p in parsed for w in p.warnings]
     report = {
         "files": file_entries,
         "sources": sources,

@@ -6,18 +6,21 @@ Nothing here knows about other files: deduplication across files is in cchc.inge
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.config.sources import Column, SourceSpec
+from cchc.config.sources import Column, SourceSpec, date_bound
+from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.text import match_key
 from cchc.ingest import cells as V
-from cchc.ingest.headers import HeaderMatch, find_header
-from cchc.ingest.readers import read_table, read_tables
+from cchc.ingest.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header
+from cchc.ingest.privacy import mask, mask_value
+from cchc.ingest.readers import Table, read_table, read_tables
 from cchc.ingest.row_rules import apply_row_rules
 
 FOOTER_WORDS = ("tổng", "cộng")
@@ -25,6 +28,9 @@ _date_type = _dt.date
 SOURCE_FILE = "source_file"
 SOURCE_SHEET = "source_sheet"
 SOURCE_ROW = "source_row"
+CHUNK_ROWS = 20_000   # data rows parsed at a time: a streamed csv is never held whole
+# Reasons whose message names the column's bound ({limit}).
+BOUND_REASONS = {"too_small": "min", "too_large": "max", "too_early": "min", "too_late": "max"}
 
 
 @dataclass
@@ -144,17 +150,36 @@ def _title_values(spec: SourceSpec, rows: list[list[Any]]) -> dict[str, Any]:
             parsed = V.parse_date(raw)
             values[name] = parsed if isinstance(parsed, _date_type) else None
         else:
-            values[name] = raw
+            values[name] = None if raw is None else mask(raw)
     return values
 
 
-def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
-                specs: dict[str, SourceSpec]) -> ParsedFile:
-    rows = table.rows
+def _bounds(column: Column, today: _dt.date) -> tuple[Any, Any]:
+    """A column's plausible range, dates resolved against the day of the run."""
+    if column.type == "date":
+        return (None if column.min is None else date_bound(column.min, today),
+                None if column.max is None else date_bound(column.max, today))
+    return column.min, column.max
+
+
+def _shown_bound(column: Column, reason: str, today: _dt.date) -> str:
+    bound = _bounds(column, today)[0 if BOUND_REASONS[reason] == "min" else 1]
+    if isinstance(bound, _date_type):
+        return fmt.date(bound)
+    return fmt.integer(bound) if float(bound).is_integer() else str(bound).replace(".", ",")
+
+
+def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None,
+                specs: dict[str, SourceSpec], today: _dt.date | None = None) -> ParsedFile:
+    """One table: header found, every row accounted for, data rows parsed ``CHUNK_ROWS`` at a
+    time as the rows stream in. ``today``: the day of the run (date bounds)."""
+    today = today or _dt.date.today()
+    stream = table.iter_rows()
+    head = list(itertools.islice(stream, HEADER_SCAN_ROWS))
     if spec is None:
-        spec, match = classify(specs, rows, display)
+        spec, match = classify(specs, head, display)
     else:
-        match = find_header(spec, rows)
+        match = find_header(spec, head)
         if match is None:
             raise CchcError("missing_column", file=display, column=spec.columns[spec.key].header,
                             aliases=", ".join(spec.names_for(spec.key)[1:]) or "—")
@@ -163,13 +188,16 @@ def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
             raise CchcError("missing_column", file=display, column=column.header,
                             aliases=", ".join(column.aliases) or "—")
 
-    account = FileAccount(read=len(rows), title=match.row_index, header=1)
+    account = FileAccount(title=match.row_index, header=1)
     key_index = match.columns[spec.key]
-    data_rows: list[list[Any]] = []
+    records: dict[str, list[Any]] = {name: [] for name in spec.columns}
+    problems: list[tuple[int, str, Any, str]] = []
     data_numbers: list[int] = []
     footer: dict[str, Any] | None = None
-    for index in range(match.row_index + 1, len(rows)):
-        row = rows[index]
+    chunk: list[list[Any]] = []
+    read = match.row_index + 1
+    for row in itertools.chain(head[match.row_index + 1:], stream):
+        read += 1
         key = row[key_index] if key_index < len(row) else None
         if V.is_empty(key) and all(V.is_empty(cell) for cell in row):
             account.blank += 1
@@ -177,13 +205,19 @@ def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
             account.footer += 1
             if footer is None:
                 text = next(str(c).strip() for c in row if not V.is_empty(c))
-                footer = {"row": index + 1, "text": text, "declared": _declared_total(row)}
+                footer = {"row": read, "text": mask(text), "declared": _declared_total(row)}
         else:
-            data_rows.append(row)
-            data_numbers.append(index + 1)
-    account.data = len(data_rows)
+            chunk.append(row)
+            data_numbers.append(read)
+            if len(chunk) >= CHUNK_ROWS:
+                _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+                chunk = []
+    if chunk:
+        _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+    chunk = []
+    account.read = read
+    account.data = len(data_numbers)
 
-    records, problems = _parse_columns(spec, match, data_rows)
     warnings: list[tuple[int, str, Any, str]] = []
     if spec.row_rules:
         apply_row_rules(spec.row_rules, records, problems, warnings)
@@ -192,17 +226,19 @@ def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
     bad_rows = set()
     for index, column, raw, reason in sorted(problems, key=lambda p: (p[0], p[1])):
         bad_rows.add(index)
-        quarantine.append({"file": display, "sheet": table.sheet, "row": data_numbers[index],
-                           "column": match.headers.get(column, column),
-                           "value": "" if raw is None else str(raw), "reason": reason})
+        item = {"file": display, "sheet": table.sheet, "row": data_numbers[index],
+                "column": mask(match.headers.get(column, column)), "value": mask_value(raw), "reason": reason}
+        if reason in BOUND_REASONS and column in spec.columns:
+            item["limit"] = _shown_bound(spec.columns[column], reason, today)
+        quarantine.append(item)
     account.quarantined = len(bad_rows)
-    keep = [i for i in range(len(data_rows)) if i not in bad_rows] if bad_rows else None
+    keep = [i for i in range(len(data_numbers)) if i not in bad_rows] if bad_rows else None
     if keep is not None:
         records = {name: [col[i] for i in keep] for name, col in records.items()}
         numbers = [data_numbers[i] for i in keep]
     else:
         numbers = data_numbers
-    for name, value in _title_values(spec, rows[: match.row_index]).items():
+    for name, value in _title_values(spec, head[: match.row_index]).items():
         records[name] = [value] * len(numbers)
     records[SOURCE_FILE] = [display] * len(numbers)
     records[SOURCE_SHEET] = [table.sheet] * len(numbers)
@@ -210,12 +246,12 @@ def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
 
     return ParsedFile(
         file=display, sha256=sha256, kind=spec.kind, sheet=table.sheet,
-        header_row=match.row_index + 1, headers=match.headers,
-        unknown_columns=match.unknown, personal_columns=match.personal,
+        header_row=match.row_index + 1, headers={name: mask(text) for name, text in match.headers.items()},
+        unknown_columns=[mask(text) for text in match.unknown], personal_columns=match.personal,
         missing_columns=[col.header for c, col in spec.columns.items() if c not in match.columns],
         account=account, footer=footer, quarantine=quarantine,
-        warnings=[{"file": display, "row": data_numbers[i], "column": match.headers.get(c, c),
-                   "value": "" if raw is None else str(raw), "reason": reason}
+        warnings=[{"file": display, "sheet": table.sheet, "row": data_numbers[i],
+                   "column": mask(match.headers.get(c, c)), "value": mask_value(raw), "reason": reason}
                   for i, c, raw, reason in warnings if i not in bad_rows],
         records=records,
     )
@@ -224,24 +260,33 @@ def parse_table(table, display: str, sha256: str, spec: SourceSpec | None,
 Parsed = tuple[list[Any], list[V.Problem]]
 
 
-def _categories(cells: Sequence[Any], spec: SourceSpec, column: Column) -> Parsed:
+def _categories(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
     return V.parse_categories(cells, spec.vocabulary(column.vocab))
 
 
+def _numbers(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
+    return V.parse_numbers(cells, *_bounds(column, today))
+
+
+def _dates(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
+    return V.parse_dates(cells, *_bounds(column, today))
+
+
 # Column type (cchc.config.sources.COLUMN_TYPES) -> parser of a column's cells.
-PARSERS: dict[str, Callable[[Sequence[Any], SourceSpec, Column], Parsed]] = {
-    "id": lambda cells, spec, column: V.parse_ids(cells),
-    "text": lambda cells, spec, column: V.parse_texts(cells),
-    "number": lambda cells, spec, column: V.parse_numbers(cells),
-    "date": lambda cells, spec, column: V.parse_dates(cells),
+PARSERS: dict[str, Callable[[Sequence[Any], SourceSpec, Column, _dt.date], Parsed]] = {
+    "id": lambda cells, spec, column, today: V.parse_ids(cells),
+    "text": lambda cells, spec, column, today: V.parse_texts(cells),
+    "number": _numbers,
+    "date": _dates,
     "category": _categories,
 }
 
 
-def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
-                   ) -> tuple[dict[str, list[Any]], list[tuple[int, str, Any, str]]]:
-    records: dict[str, list[Any]] = {}
-    problems: list[tuple[int, str, Any, str]] = []
+def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], offset: int,
+                 records: dict[str, list[Any]], problems: list[tuple[int, str, Any, str]],
+                 today: _dt.date) -> None:
+    """Parse ``rows`` (data rows ``offset``… of the table) column by column, appending the
+    values to ``records`` and the problems, with their row index, to ``problems``."""
     count = len(rows)
     width = max(match.columns.values(), default=-1) + 1
     padded = (row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in rows)
@@ -249,14 +294,15 @@ def _parse_columns(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]]
     for name, column in spec.columns.items():
         position = match.columns.get(name)
         if position is None:
-            records[name] = [None] * count
+            records[name].extend([None] * count)
             continue
         cells = columns[position]
-        parsed, bad = PARSERS[column.type](cells, spec, column)
-        problems.extend((index, name, raw, reason) for index, raw, reason in bad)
+        parsed, bad = PARSERS[column.type](cells, spec, column, today)
+        problems.extend((offset + index, name, raw, reason) for index, raw, reason in bad)
         if column.required:
-            problems.extend((index, name, cells[index], "missing_value")
+            flagged = {index for index, _, _ in bad}
+            problems.extend((offset + index, name, cells[index], "missing_value")
                             for index, value in enumerate(parsed)
-                            if value is None and V.is_empty(cells[index]))
-        records[name] = parsed
-    return records, problems
+                            if value is None and index not in flagged and V.is_empty(cells[index]))
+        records[name].extend(parsed)
+

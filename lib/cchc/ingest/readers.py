@@ -1,24 +1,59 @@
-"""Read a raw export (xlsx or csv) into rows of cells, row 1 being the file's first row."""
+"""Read a raw export (xlsx, xls, ods or csv) into rows of cells, row 1 being the file's first row.
+
+Workbooks are read by calamine, after resource guards: a workbook whose parts inflate out of
+proportion, or whose sheets declare (or whose cells reach) a size out of proportion to the
+file, is refused before calamine allocates it. Cells calamine reads as empty although they
+are not (an Excel error, a formula saved without its value) come back as ``cells.Fault``.
+A csv is streamed: its rows are parsed as they are read, never all held as text.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
-from dataclasses import dataclass
+import itertools
+import re
+import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from cchc.config.sources import Guards, ingest_rules
+from cchc.core import fmt
 from cchc.core.errors import CchcError
+from cchc.ingest.cells import EXCEL_ERROR, UNCACHED_FORMULA, Fault
 
-SUPPORTED = (".xlsx", ".csv")
+WORKBOOKS = (".xlsx", ".xls", ".ods")
+SUPPORTED = (*WORKBOOKS, ".csv")
+FORMAT_NAMES = {".xlsx": "Excel (.xlsx)", ".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)"}
+DELIMITER_LINES = 20
+CSV_FIELD_LIMIT = 1_000_000   # characters in one csv cell
+
+Row = list[Any]
 
 
-@dataclass
 class Table:
-    rows: list[list[Any]]
-    sheet: str | None  # None for csv
+    """One sheet (or a csv): its rows, streamed by ``iter_rows`` or all at once as ``rows``."""
+
+    def __init__(self, rows: list[Row] | None, sheet: str | None,
+                 stream: Callable[[], Iterator[Row]] | None = None) -> None:
+        self._rows = rows
+        self._stream = stream
+        self.sheet = sheet  # None for csv
+
+    @property
+    def rows(self) -> list[Row]:
+        if self._rows is None:
+            self._rows = list(self.iter_rows())
+        return self._rows
+
+    def iter_rows(self) -> Iterator[Row]:
+        if self._rows is not None:
+            return iter(self._rows)
+        assert self._stream is not None
+        return self._stream()
 
 
 def read_table(path: Path, display: str, sheet: str | None = None) -> Table:
@@ -32,51 +67,300 @@ def read_tables(path: Path, display: str, sheet: str | None = None, first_only: 
     if path.stat().st_size == 0:
         raise CchcError("empty_file", file=display)
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path, display, sheet, first_only or sheet is not None)
+    if suffix in WORKBOOKS:
+        return _read_workbook(path, display, sheet, first_only or sheet is not None)
     if suffix == ".csv":
-        return [Table(_read_csv(path, display), None)]
-    raise CchcError("unsupported_file", file=display)
+        return [_csv_table(path, display)]
+    raise CchcError("unsupported_format", file=display)
 
 
-def _read_xlsx(path: Path, display: str, sheet: str | None, first_only: bool) -> list[Table]:
+# --------------------------------------------------------------------------- workbooks
+
+def _unreadable(path: Path, display: str, exc: BaseException) -> CchcError:
+    return CchcError("unreadable_workbook", file=display, format=FORMAT_NAMES[path.suffix.lower()],
+                     reason=str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__)
+
+
+def _read_workbook(path: Path, display: str, sheet: str | None, first_only: bool) -> list[Table]:
+    parts = _inspect_zip(path, display)
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for non-xlsx content
-        raise CchcError("unreadable_xlsx", file=display, reason=str(exc).strip() or type(exc).__name__) from exc
-    names = book.sheet_names
+        names = book.sheet_names
+    except Exception as exc:  # calamine raises several types for content of another kind
+        raise _unreadable(path, display, exc) from exc
     if not names:
         raise CchcError("empty_file", file=display)
     if sheet is not None and sheet not in names:
         raise CchcError("missing_sheet", file=display, sheet=sheet, sheets=", ".join(names))
-    wanted = [sheet or names[0]] if first_only else [sheet or names[0]] + [n for n in names if n != (sheet or names[0])]
+    first = sheet or names[0]
+    wanted = [first] if first_only else [first] + [n for n in names if n != first]
+    sheet_parts = parts.get("sheets", {})
+    faults_by_sheet: dict[str, dict[tuple[int, int], Fault]] = {}
+    if sheet_parts:
+        for name in wanted:
+            part = sheet_parts.get(name)
+            if part is not None:
+                faults_by_sheet[name] = _scan_sheet(path, display, name, part, parts["guards"])
     tables = []
     for name in wanted:
         try:
             rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise CchcError("unreadable_xlsx", file=display, reason=str(exc).strip() or type(exc).__name__) from exc
+            raise _unreadable(path, display, exc) from exc
+        _place_faults(rows, faults_by_sheet.get(name, {}))
         tables.append(Table(rows, name))
     return tables
 
 
-def _read_csv(path: Path, display: str) -> list[list[Any]]:
-    raw = path.read_bytes()
+def _place_faults(rows: list[Row], faults: dict[tuple[int, int], Fault]) -> None:
+    for (row, column), fault in faults.items():
+        if row >= len(rows):
+            continue
+        cells = rows[row]
+        if column >= len(cells):
+            cells.extend([""] * (column + 1 - len(cells)))
+        if cells[column] in ("", None):  # calamine read it as empty
+            cells[column] = fault
+
+
+_SHEET_TARGET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
+_SHEET_TARGET_REV = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"', re.S)
+_RELATIONSHIP = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
+_RELATIONSHIP_REV = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Za-z]{1,4})?(\d+)?(?::([A-Za-z]{1,4})(\d+))?"')
+_XML_ESCAPES = {b"&amp;": b"&", b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
+
+
+def _unescape(raw: bytes) -> str:
+    for escaped, plain in _XML_ESCAPES.items():
+        raw = raw.replace(escaped, plain)
+    return raw.decode("utf-8", "replace")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _inspect_zip(path: Path, display: str) -> dict[str, Any]:
+    """Resource guards of a zipped workbook (xlsx, ods): every part inflates within limits;
+    each worksheet's declared dimension is in proportion to its XML. Returns the worksheet
+    part of each sheet name (xlsx) for the scan of its cells. Not a zip: calamine says why."""
+    guards = ingest_rules().guards
+    if not zipfile.is_zipfile(path):
+        return {}
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CchcError("not_utf8", file=display, line=line) from exc
-    if "\x00" in text:
-        raise CchcError("not_utf8", file=display, line=text[: text.index("\x00")].count("\n") + 1)
-    delimiter = _delimiter(text)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable(path, display, exc) from exc
+    with archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        inflated = 0
+        for info in infos.values():
+            inflated += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if (info.file_size > guards.ratio_from_bytes and ratio > guards.max_ratio) \
+                    or inflated > guards.max_inflated_bytes:
+                raise CchcError("workbook_inflates", file=display, part=info.filename,
+                                inflated=fmt.integer(info.file_size) + " byte",
+                                compressed=fmt.integer(info.compress_size) + " byte",
+                                ratio=fmt.integer(round(ratio)))
+        sheets = _sheet_parts(archive, infos)
+        for name, part in sheets.items():
+            _check_dimension(archive, infos[part], display, name, guards)
+    return {"sheets": sheets, "guards": guards}
+
+
+def _sheet_parts(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
+    """Sheet name -> its worksheet part (xl/worksheets/sheetN.xml) of an xlsx; {} otherwise."""
+    if "xl/workbook.xml" not in infos or "xl/_rels/workbook.xml.rels" not in infos:
+        return {}
+    if infos["xl/workbook.xml"].file_size > 50_000_000 or infos["xl/_rels/workbook.xml.rels"].file_size > 50_000_000:
+        return {}
+    workbook = archive.read("xl/workbook.xml")
+    rels = archive.read("xl/_rels/workbook.xml.rels")
+    targets = {rid: target for rid, target in _RELATIONSHIP.findall(rels)}
+    targets.update({rid: target for target, rid in _RELATIONSHIP_REV.findall(rels)})
+    found = {name: rid for name, rid in _SHEET_TARGET.findall(workbook)}
+    found.update({name: rid for rid, name in _SHEET_TARGET_REV.findall(workbook)})
+    parts = {}
+    for name, rid in found.items():
+        target = targets.get(rid)
+        if target is None:
+            continue
+        target_text = target.decode("utf-8", "replace")
+        part = target_text.lstrip("/") if target_text.startswith("/") else "xl/" + target_text
+        if part in infos:
+            parts[_unescape(name)] = part
+    return parts
+
+
+def _cell_limit(xml_bytes: int, guards: Guards) -> int:
+    return min(guards.max_cells, max(guards.min_cells, xml_bytes * guards.cells_per_byte))
+
+
+def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str, sheet: str,
+                     guards: Guards) -> None:
+    with archive.open(info) as handle:
+        head = handle.read(65536)
+    found = _DIMENSION.search(head)
+    if found is None or found.group(3) is None:
+        return
+    first_col, first_row = _column_number((found.group(1) or b"A").decode()), int(found.group(2) or 1)
+    last_col, last_row = _column_number(found.group(3).decode()), int(found.group(4))
+    _check_extent(display, sheet, info.file_size, guards, found.group(0).split(b'"')[1].decode(),
+                  (last_row - min(first_row, last_row) + 1), (last_col - min(first_col, last_col) + 1))
+
+
+def _check_extent(display: str, sheet: str, xml_bytes: int, guards: Guards, shown: str, rows: int,
+                  columns: int) -> None:
+    cells = rows * columns
+    if cells > _cell_limit(xml_bytes, guards) or columns > guards.max_columns:
+        raise CchcError("workbook_too_large", file=display, sheet=sheet, extent=shown,
+                        cells=fmt.integer(cells), size=fmt.integer(xml_bytes) + " byte XML")
+
+
+# A cell with an error value or a formula, in the raw sheet XML.
+_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_FORMULA = re.compile(rb'<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)', re.S)
+_VALUE = re.compile(rb'<(?:\w+:)?v\b[^>]*?>(.*?)</(?:\w+:)?v>', re.S)
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_WIDE_REF = re.compile(rb'\br="([A-Z]{2,3})\d+"')
+_CHUNK = 8 << 20
+
+
+def _scan_sheet(path: Path, display: str, sheet: str, part: str, guards: Guards
+                ) -> dict[tuple[int, int], Fault]:
+    """One pass over a worksheet's XML: the extent its cells reach (a lone cell far away makes
+    calamine allocate the whole rectangle: refused), and the cells calamine reads as empty
+    although they hold an error or a formula without a cached value."""
+    faults: dict[tuple[int, int], Fault] = {}
+    last_row = widest = 0
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+        with archive.open(info) as handle:
+            tail = b""
+            while True:
+                chunk = handle.read(_CHUNK)
+                data = tail + chunk
+                if chunk:
+                    cut = data.rfind(b"</row>")
+                    cut = data.rfind(b">") if cut < 0 else cut
+                    if cut < 0:
+                        tail = data
+                        continue
+                    data, tail = data[: cut + 1], data[cut + 1:]
+                rows = _ROW_NUMBER.findall(data)
+                if rows:
+                    last_row = max(last_row, max(map(int, rows)))
+                for letters in set(_WIDE_REF.findall(data)):
+                    widest = max(widest, _column_number(letters.decode()))
+                if b't="e"' in data or b"<f" in data or b":f" in data:
+                    _faults_in(data, faults)
+                if not chunk:
+                    break
+    if last_row or widest:  # the rectangle calamine allocates (columns up to Z counted as one)
+        rows, columns = max(last_row, 1), max(widest, 1)
+        _check_extent(display, sheet, info.file_size, guards, f"A1:{_column_letters(columns)}{rows}", rows,
+                      columns)
+    return faults
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _faults_in(data: bytes, faults: dict[tuple[int, int], Fault]) -> None:
+    for cell in _CELL.finditer(data):
+        attributes, body = cell.group(1), cell.group(2) or b""
+        ref = _REF.search(attributes)
+        if ref is None:
+            continue
+        position = (int(ref.group(2)) - 1, _column_number(ref.group(1).decode()) - 1)
+        value = _VALUE.search(body)
+        if _ERROR_TYPE.search(attributes):
+            shown = _unescape(value.group(1)) if value else "#?"
+            faults[position] = Fault(shown.strip() or "#?", EXCEL_ERROR)
+            continue
+        formula = _FORMULA.search(body)
+        if formula is not None and (value is None or not value.group(1).strip()):
+            text = _unescape(formula.group(1) or b"").strip()
+            faults[position] = Fault("=" + text if text else "=…", UNCACHED_FORMULA)
+
+
+# --------------------------------------------------------------------------- csv
+
+def _csv_table(path: Path, display: str) -> Table:
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 20)
+    delimiter = _delimiter(_head_text(head))
+    return Table(None, None, lambda: _csv_rows(path, display, delimiter))
+
+
+def _head_text(head: bytes) -> str:
+    """The first lines of a csv as text (an incomplete last character or line dropped)."""
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(head)
+    return text.removeprefix("\ufeff")
+
+
+def _first_bad_byte(path: Path) -> int:
+    """The line (1-based) of the first byte that is not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return lines + chunk[: exc.start].count(b"\n")
+            lines += chunk.count(b"\n")
+    return lines
+
+
+def _csv_rows(path: Path, display: str, delimiter: str) -> Iterator[Row]:
+    max_columns = ingest_rules().guards.max_columns
+    limit = csv.field_size_limit()
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            lines = _checked_lines(handle, display)
+            reader = csv.reader(lines, delimiter=delimiter)
+            try:
+                for row in reader:
+                    if len(row) > max_columns:
+                        raise CchcError("csv_too_wide", file=display, line=reader.line_num,
+                                        columns=fmt.integer(len(row)), limit=fmt.integer(max_columns))
+                    yield row
+            except UnicodeDecodeError as exc:
+                raise CchcError("not_utf8", file=display, line=_first_bad_byte(path)) from exc
+            except csv.Error as exc:
+                reason = str(exc)
+                if "field larger" in reason:
+                    reason = CchcError.text("csv_field_too_long", limit=fmt.integer(CSV_FIELD_LIMIT))
+                raise CchcError("csv_bad_row", file=display, line=reader.line_num + 1, reason=reason) from exc
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _checked_lines(handle, display: str) -> Iterator[str]:
+    for number, line in enumerate(handle, 1):
+        if "\x00" in line:
+            raise CchcError("not_utf8", file=display, line=number)
+        yield line
 
 
 def _delimiter(text: str) -> str:
     """The separator of the header-like lines: whichever of ; , TAB splits a line most."""
     best, best_count = ",", 0
-    lines = text.splitlines()[:20]
+    lines = list(itertools.islice(text.splitlines(), DELIMITER_LINES))
     for candidate in (";", ",", "\t"):
         count = max((line.count(candidate) for line in lines), default=0)
         if count > best_count:

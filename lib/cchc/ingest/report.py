@@ -56,12 +56,13 @@ def render_markdown(report: dict[str, Any]) -> str:
 
     out += [f"## {L['quarantine']}", ""]
     items = report["quarantine"]["items"]
-    out += _table(L["quarantine_columns"], [[q["file"], q["row"], q["column"], q["value"], q["reason_text"]]
-                                            for q in items]) if items else [L["none"], ""]
+    out += _table(L["quarantine_columns"], [[q["file"], q.get("sheet") or "", q["row"], q["column"], q["value"],
+                                             q["reason_text"]] for q in items]) if items else [L["none"], ""]
 
     out += [f"## {L['warnings']}", ""]
-    out += _table(L["warning_columns"], [[w["file"], w["row"], w["column"], w["value"], w["reason_text"]]
-                                         for w in report["warnings"]]) if report["warnings"] else [L["none"], ""]
+    warned = report["warnings"]
+    out += _table(L["warning_columns"], [[w["file"], w.get("sheet") or "", w["row"], w["column"], w["value"],
+                                          w["reason_text"]] for w in warned]) if warned else [L["none"], ""]
 
     out += [f"## {L['conflicts']}", ""]
     conflicts = [c for source in report["sources"].values() for c in source["conflicts"]]
