@@ -25,10 +25,12 @@ def test_export_in_the_worker_and_its_errors_come_back_typed(tmp_path):
     worker = ExportWorker()
     try:
         seconds = worker.export(_notebook(tmp_path / "a.ipynb"), "t", "", tmp_path / "a.html",
-                                tmp_path / "a.pdf").result()
-        assert set(seconds) == {"html", "pdf"} and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+                                tmp_path / "a.pdf", tmp_path / "a.docx").result()
+        assert set(seconds) == {"html", "pdf", "docx"} and (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+        assert (tmp_path / "a.docx").read_bytes().startswith(b"PK")
         assert "Hồ sơ đúng hạn" in (tmp_path / "a.html").read_text(encoding="utf-8")
-        reply = worker.export(tmp_path / "missing.ipynb", "t", "", tmp_path / "b.html", tmp_path / "b.pdf")
+        reply = worker.export(tmp_path / "missing.ipynb", "t", "", tmp_path / "b.html", tmp_path / "b.pdf",
+                              tmp_path / "b.docx")
         with pytest.raises(FileNotFoundError) as raised:
             reply.result()
         assert any("export worker" in note for note in raised.value.__notes__)
@@ -41,7 +43,8 @@ def test_a_dead_worker_means_the_export_runs_here(tmp_path):
     worker._process.kill()
     worker._process.wait()
     try:
-        worker.export(_notebook(tmp_path / "a.ipynb"), "t", "", tmp_path / "a.html", tmp_path / "a.pdf").result()
+        worker.export(_notebook(tmp_path / "a.ipynb"), "t", "", tmp_path / "a.html", tmp_path / "a.pdf",
+                      tmp_path / "a.docx").result()
         assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
     finally:
         worker.close()
@@ -57,7 +60,7 @@ def test_a_script_without_main_guard_is_not_run_again_by_the_worker(tmp_path):
         with open({str(marker)!r}, "a") as f:
             f.write("x")
         worker = ExportWorker()
-        worker.export(Path({str(tmp_path / 'missing.ipynb')!r}), "t", "", Path("x.html"), Path("x.pdf"))
+        worker.export(Path({str(tmp_path / 'missing.ipynb')!r}), "t", "", Path("x.html"), Path("x.pdf"), Path("x.docx"))
         worker.close()
     """), encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120)

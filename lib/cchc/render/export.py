@@ -1,10 +1,8 @@
 """Executed notebook -> report.html (nbconvert, the project's own template) -> report.pdf
-(WeasyPrint, A4)."""
+(Typst) and report.docx (python-docx), both from the HTML's content tree."""
 
 from __future__ import annotations
 
-import io
-import os
 import time
 from pathlib import Path
 
@@ -12,9 +10,10 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.render import docx, pdf
 
-# nbconvert and WeasyPrint (about 1.5 s of imports) load where the export runs: in the export
-# worker, or in this process only when it exports itself; never on a path that does not export.
+# nbconvert (about 1 s of imports) loads where the export runs: in the export worker, or in this
+# process only when it exports itself; never on a path that does not export.
 
 REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
 
@@ -49,75 +48,26 @@ def to_html(executed: Path, title: str, css: str, banner: list[str] | None = Non
     return _html(nbformat.read(executed, as_version=4), title, css, banner)
 
 
-_FONTS = None  # one font configuration per process: fonts are found and loaded once
-
-
-def _font_config():
-    global _FONTS
-    if _FONTS is None:
-        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 (heavy, see above)
-
-        _FONTS = FontConfiguration()
-    return _FONTS
-
-
-# Font subsets are stamped with "now" by fontTools unless SOURCE_DATE_EPOCH is set: a fixed
-# stamp (2000-01-01, as in the Excel appendix) makes re-runs give the same PDF bytes.
-FIXED_EPOCH = "946684800"
-
-
-# The only resources the PDF writer may load: the report's own charts, inline. Nothing from the
-# network, no local file (a crafted text could otherwise make it fetch a URL or embed a file).
-ALLOWED_URLS = ("data:image/png;base64,", "data:image/svg+xml")
-
-_FETCHER = None
-
-
-def _url_fetcher():
-    """WeasyPrint's fetcher, refusing every URL but ALLOWED_URLS (the refused resource is left
-    out, as a missing image)."""
-    global _FETCHER
-    if _FETCHER is None:
-        from weasyprint.urls import URLFetcher  # noqa: PLC0415 (heavy, see above)
-
-        class OwnAssetsOnly(URLFetcher):
-            def fetch(self, url, headers=None):
-                if not url.startswith(ALLOWED_URLS):
-                    raise ValueError(f"refused: {url[:80]}")
-                return super().fetch(url, headers)
-
-        _FETCHER = OwnAssetsOnly(allowed_protocols=["data"], allow_redirects=False)
-    return _FETCHER
-
-
-def to_pdf(html: str, target: Path) -> None:
-    from weasyprint import HTML  # noqa: PLC0415 (heavy, see above)
-
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    HTML(string=html, base_url=str(target.parent), url_fetcher=_url_fetcher()).write_pdf(
-        target, font_config=_font_config())
-
-
-def export(executed: Path, title: str, css: str, html_path: Path, pdf_path: Path,
+def export(executed: Path, title: str, css: str, html_path: Path, pdf_path: Path, docx_path: Path,
            banner: list[str] | None = None) -> dict[str, float]:
-    """report.html then report.pdf from the executed notebook; seconds spent on each."""
+    """report.html, report.pdf and report.docx from the executed notebook: the HTML by nbconvert
+    with the project's template, the PDF and the Word file from that HTML's content tree
+    (cchc.render.blocks). Returns the seconds spent on each."""
     start = time.perf_counter()
     html = to_html(executed, title, css, banner)
     html_path.write_text(html, encoding="utf-8")
-    middle = time.perf_counter()
-    to_pdf(html, pdf_path)
-    return {"html": middle - start, "pdf": time.perf_counter() - middle}
+    seconds = {"html": time.perf_counter() - start}
+    for name, path, write in (("pdf", pdf_path, pdf.pdf), ("docx", docx_path, docx.docx)):
+        start = time.perf_counter()
+        path.write_bytes(write(html, title))
+        seconds[name] = time.perf_counter() - start
+    return seconds
 
 
 def warm_up(css: str) -> None:
-    """Compile the HTML template and load the fonts and styles of the report once (on a
-    one-line notebook and document, thrown away), so that the real export starts warm."""
-    from weasyprint import HTML  # noqa: PLC0415 (heavy, see above)
-
-    _html(new_notebook(cells=[new_code_cell("", outputs=[new_output(
-        "display_data", data={"text/html": "<p>Việt</p>", "text/plain": ""})])]), "", css)
-
-    sample = (f"<html><head><style>{css}</style></head><body><p>Việt <b>đậm</b> <i>nghiêng</i> "
-              "<b><i>đậm nghiêng</i></b></p><table class='form-table'><tr><th>1</th><td>2</td></tr></table>"
-              "</body></html>")
-    HTML(string=sample, url_fetcher=_url_fetcher()).write_pdf(io.BytesIO(), font_config=_font_config())
+    """Compile the HTML template and load the fonts of the PDF writer once (on a one-line
+    notebook and page, thrown away), so that the real export starts warm."""
+    html = _html(new_notebook(cells=[new_code_cell("", outputs=[new_output(
+        "display_data", data={"text/html": "<p>Việt <b>đậm</b> <i>nghiêng</i></p>", "text/plain": ""})])]), "", css)
+    pdf.pdf(html)
+    docx.docx(html)

@@ -270,6 +270,9 @@ def markup(html: str, title: str = "", banner: str | None = None) -> tuple[str, 
     """The Typst source of a report page, and the images it reads (name -> PNG bytes)."""
     root = parse(html)
     writer = _Writer(root)
+    if banner is None:  # a run published with failed checks: the page's banner, on every page
+        node = next((n for n in _walk(root) if n.tag == "div" and n.has("failed-checks-banner")), None)
+        banner = node.text() if node is not None else None
     footer = (f'align(center, text(size: 9pt, fill: rgb("#b00020"))[{writer.inline([banner])}])'
               if banner else "none")
     preamble = PREAMBLE.replace("TITLE", _string(title)).replace("BANNER", footer)

@@ -1,5 +1,5 @@
 """Publish a computed period: figures.json, the reconciliation files, the ingest report, the
-executed notebook (the run log), report.html, report.pdf, the Excel appendix phu-luc.xlsx and
+executed notebook (the run log), report.html, report.pdf, report.docx, the Excel appendix phu-luc.xlsx and
 manifest.json, written into a staging directory that replaces outputs/<unit>/<period>/ only
 when everything succeeded; the processed data a run staged (cchc.compute) go in place right
 after them, and are dropped when anything failed."""
@@ -114,7 +114,8 @@ def render_documents(computed: Computed, staging: Path, kernel=None, worker=None
     finally:
         stop_kernel(kernel)
     title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
-    arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF, banner)
+    arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF, staging / names.DOCX,
+                 banner)
     if worker is not None:
         exported = worker.export(*arguments)
         with clock.phase("xlsx"):

@@ -1,6 +1,6 @@
-"""A process of its own for the export (nbconvert HTML, WeasyPrint PDF).
+"""A process of its own for the export (nbconvert HTML, Typst PDF, Word file).
 
-Started at the beginning of a run, it imports nbconvert and WeasyPrint (about 1.5 s) on the
+Started at the beginning of a run, it imports nbconvert and the writers (about 1 s) on the
 other core while this process ingests, computes figures and drives the kernel; the export
 then runs there as soon as the executed notebook exists.
 
@@ -53,9 +53,9 @@ def _receive(stream: BinaryIO) -> Any:
     return pickle.loads(stream.read(_LENGTH.unpack(head)[0]))
 
 
-def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str,
+def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str, docx_path: str,
             banner: list[str] | None = None) -> dict[str, float]:
-    return export(Path(executed), title, css, Path(html_path), Path(pdf_path), banner)
+    return export(Path(executed), title, css, Path(html_path), Path(pdf_path), Path(docx_path), banner)
 
 
 class Reply:
@@ -86,10 +86,10 @@ class ExportWorker:
         except (OSError, ValueError):
             self._process = None
 
-    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path,
+    def export(self, executed: Path, title: str, css: str, html: Path, pdf: Path, docx: Path,
                banner: list[str] | None = None) -> Reply:
         """Start the export (in the worker when it runs, else here and now)."""
-        args = (str(executed), title, css, str(html), str(pdf), banner)
+        args = (str(executed), title, css, str(html), str(pdf), str(docx), banner)
         if self._process is not None and self._process.poll() is None:
             try:
                 _send(self._process.stdin, args)
