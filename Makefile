@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 UNIT ?= nguyen-luong-bang
 PERIOD ?= 2025
 DEMO_RAW := data/raw/nguyen-luong-bang/2025
-# Debian packages: a Times New Roman-compatible serif with Vietnamese (PDF, charts), Pango for
-# WeasyPrint, HarfBuzz-Subset (WeasyPrint's fast font subsetting; without it fontTools does it,
-# about 0.5 s slower per report), poppler-utils for checking PDFs (pdftotext, pdftoppm).
-DEB_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# Debian packages: a Times New Roman-compatible serif with Vietnamese (the PDF writer reads these
+# font files; the charts), poppler-utils for checking PDFs (pdftotext, pdftoppm).
+DEB_PACKAGES := fonts-liberation2 poppler-utils
 # The tests only: a real Word client (LibreOffice) opens report.docx.
 TEST_DEB_PACKAGES := libreoffice-writer-nogui
+# The benchmarks only: WeasyPrint, the PDF route compared against, needs Pango.
+BENCH_DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 .PHONY: report test setup system test-system apt demo bench clean
 
@@ -51,7 +52,10 @@ test: setup test-system
 	$(BIN)/python -m pytest -q
 
 bench: setup
+	@$(MAKE) --no-print-directory apt PACKAGES="$(BENCH_DEB_PACKAGES)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_pdf.py
 
 clean:
 	rm -rf data/processed outputs

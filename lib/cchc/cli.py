@@ -1,5 +1,5 @@
 """The `cchc` command. Imports stay light: each subcommand's module (which brings pandas,
-Jupyter, WeasyPrint…) is imported by the branch that runs it, so `cchc ingest` never loads
+Jupyter, the writers…) is imported by the branch that runs it, so `cchc ingest` never loads
 Jupyter machinery nor, when its cache is fresh, pandas."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from cchc.core.hashing import sha256_file
 from cchc.core.layout import MANIFEST, PACKAGE_DIR, Layout
 
 PACKAGES = ["cchc", "python-calamine", "pandas", "pyarrow", "openpyxl", "pyyaml", "babel", "papermill",
-            "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter-client", "weasyprint", "matplotlib",
+            "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter-client", "typst", "python-docx", "matplotlib",
             "jinja2"]
 
 
