@@ -1,7 +1,7 @@
 """A run of one unit and period, as the `cchc run` command does it: compute, then publish.
 
 The kernel and the export worker start first, so that their start-up (Jupyter, matplotlib,
-nbconvert, WeasyPrint imports) happens on the other core while this process imports pandas and
+nbconvert and the writers' imports) happens on the other core while this process imports pandas and
 papermill (about 1 s, hence the two marked imports in ``run``), ingests and computes.
 """
 
@@ -14,7 +14,7 @@ from cchc.config.params import Params, load_params
 from cchc.core import atomic
 from cchc.core.layout import Layout
 from cchc.core.timing import Stopwatch
-from cchc.ingest.run import IngestResult, period_lock, writing
+from cchc.ingest.run import IngestResult, list_raw_files, period_lock, writing
 from cchc.render.kernel import start_kernel, stop_kernel
 from cchc.render.manifest import now
 from cchc.render.worker import ExportWorker
@@ -46,6 +46,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
         with writing(layout, layout.root):
             for target in (layout.processed_dir, layout.outputs_dir):
                 atomic.recover(target)
+        list_raw_files(layout, params)  # an unknown file stops the run at once, before the kernel boots
         kernel = worker = None
         try:
             if documents:

@@ -201,4 +201,12 @@ def write_errors(where: Path, shown: Callable[[Path], str] = str) -> Iterator[No
         if reason is None:
             raise
         path = Path(os.fsdecode(exc.filename)) if exc.filename else Path(where)
-        raise CchcError("write_failed", path=shown(path), reason=message(reason)) from exc
+        raise CchcError("write_failed", path=shown(_public(path)), reason=message(reason)) from exc
+
+
+def _public(path: Path) -> Path:
+    """The path as the user knows it: a staging folder named as the folder it stands for
+    (.2025.staging-x1y2/report.pdf -> 2025/report.pdf)."""
+    parts = [part.split(f".{STAGING}")[0][1:] if part.startswith(".") and f".{STAGING}" in part else part
+             for part in path.parts]
+    return Path(*parts)
