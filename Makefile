@@ -38,6 +38,9 @@ apt:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# an editable install leaves out data files: the nbconvert template `cchc`, by name
+	mkdir -p $(VENV)/share/jupyter/nbconvert/templates
+	ln -sfn $(CURDIR)/lib/cchc/data/nbconvert/cchc $(VENV)/share/jupyter/nbconvert/templates/cchc
 	touch $@
 
 demo: setup

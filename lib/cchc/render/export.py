@@ -9,14 +9,10 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from cchc.core.resources import DATA_DIR, load_yaml
 from cchc.render import docx, pdf
 
 # nbconvert (about 1 s of imports) loads where the export runs: in the export worker, or in this
 # process only when it exports itself; never on a path that does not export.
-
-REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
-
 
 _EXPORTER = None  # one exporter per process: its templates are compiled once
 
@@ -24,22 +20,17 @@ _EXPORTER = None  # one exporter per process: its templates are compiled once
 def _exporter():
     global _EXPORTER
     if _EXPORTER is None:
-        from nbconvert import HTMLExporter  # noqa: PLC0415 (heavy, see above)
-        from nbconvert.preprocessors import TagRemovePreprocessor  # noqa: PLC0415
+        from cchc.render.exporters import ReportHTMLExporter  # noqa: PLC0415 (nbconvert: heavy, see above)
 
-        _EXPORTER = HTMLExporter(template_name="cchc", extra_template_basedirs=[str(DATA_DIR / "nbconvert")],
-                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                 exclude_markdown=True, exclude_raw=True)
-        _EXPORTER.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS), enabled=True)
+        _EXPORTER = ReportHTMLExporter()
     return _EXPORTER
 
 
 def _html(nb, title: str, css: str, banner: list[str] | None = None) -> str:
-    text = None
-    if banner:
-        text = load_yaml("report/labels.yaml")["banner"].format(count=len(banner), ids=", ".join(banner[:8])
-                                                                + (" …" if len(banner) > 8 else ""))
-    body, _ = _exporter().from_notebook_node(nb, resources={"cchc": {"title": title, "css": css, "banner": text}})
+    from cchc.render.exporters import banner_text  # noqa: PLC0415 (nbconvert: heavy, see above)
+
+    body, _ = _exporter().from_notebook_node(nb, resources={"cchc": {"title": title, "css": css,
+                                                                      "banner": banner_text(banner)}})
     return body
 
 

@@ -1,4 +1,6 @@
-"""The report's stylesheet (data/report/style.css): the page, the official layout, the forms."""
+"""The report's stylesheet: the page, the official layout, the forms. It lives with the
+nbconvert template (data/nbconvert/cchc/style.css), which includes it when a notebook is
+converted by the standard command."""
 
 from __future__ import annotations
 
@@ -6,4 +8,4 @@ from cchc.core.resources import DATA_DIR
 
 
 def stylesheet() -> str:
-    return (DATA_DIR / "report" / "style.css").read_text(encoding="utf-8")
+    return (DATA_DIR / "nbconvert" / "cchc" / "style.css").read_text(encoding="utf-8")

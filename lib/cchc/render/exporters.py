@@ -1,0 +1,125 @@
+"""The report's writers as nbconvert exporters, registered as entry points (pyproject.toml), so
+that an executed report notebook converts with the standard command, as `cchc run` does:
+
+    jupyter nbconvert --to cchc-html executed.ipynb      # report.html, the official layout
+    jupyter nbconvert --to cchc-pdf executed.ipynb       # the PDF (Typst)
+    jupyter nbconvert --to cchc-docx executed.ipynb      # the Word file
+    jupyter nbconvert --to html --template cchc executed.ipynb   # the HTML template by name
+
+Only the report's outputs are kept (no code, prompts, streams, errors or analyst's markdown);
+cells tagged parameters, injected-parameters or jupyter-only are dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import escape
+from nbconvert.exporters import Exporter, HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.render import docx, pdf
+from cchc.render.blocks import parse
+from cchc.report.style import stylesheet
+
+REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
+TEMPLATE_DIR = DATA_DIR / "nbconvert"
+
+
+def banner_text(failed: list[str] | None) -> str | None:
+    """The line every page carries when a run published despite failed checks."""
+    if not failed:
+        return None
+    return load_yaml("report/labels.yaml")["banner"].format(
+        count=len(failed), ids=", ".join(failed[:8]) + (" …" if len(failed) > 8 else ""))
+
+
+def title_of(html: str) -> str:
+    """A title from the page itself (the letter's title and subject), for a conversion made
+    without one (the nbconvert command)."""
+    root = parse(html)
+    found = {css: next((n.text() for n in _walk(root) if n.tag == "div" and n.has(css)), "")
+             for css in ("doc-title", "doc-subject")}
+    return " ".join(filter(None, [found["doc-title"].capitalize(), found["doc-subject"]]))
+
+
+def _walk(node):
+    for child in node.elements():
+        yield child
+        yield from _walk(child)
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """report.html: the outputs of the report notebook in the official layout, one
+    self-contained file. ``resources["cchc"]``: ``title``, ``css`` and ``banner`` (optional)."""
+
+    export_from_notebook = "cchc: báo cáo (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "cchc"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return [str(TEMPLATE_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for name in ("exclude_input_prompt", "exclude_output_prompt", "exclude_markdown", "exclude_raw"):
+            setattr(self, name, True)
+        self.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS), enabled=True)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        resources = dict(resources or {})
+        resources["cchc"] = {"title": "", "css": stylesheet(), "banner": None, **resources.get("cchc", {})}
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        if not resources["cchc"]["title"]:  # the nbconvert command: the letter's own title
+            resources["cchc"]["title"] = title_of(html)
+            html = html.replace("<title></title>", f"<title>{escape(resources['cchc']['title'])}</title>", 1)
+        return html, resources
+
+
+class _WriterExporter(Exporter):
+    """A binary file written from the report's HTML (the same exporter as cchc-html)."""
+
+    write = None  # the writer: (html, title) -> bytes
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.html = ReportHTMLExporter(config=self.config)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        html, resources = self.html.from_notebook_node(nb, resources, **kw)
+        title = resources["cchc"]["title"] or title_of(html)
+        resources["output_extension"] = self.file_extension
+        return type(self).write(html, title), resources
+
+
+class ReportPDFExporter(_WriterExporter):
+    """report.pdf, written by Typst (cchc.render.pdf)."""
+
+    export_from_notebook = "cchc: báo cáo (PDF)"
+    output_mimetype = "application/pdf"
+    write = staticmethod(pdf.pdf)
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+
+class ReportDocxExporter(_WriterExporter):
+    """report.docx, written by python-docx (cchc.render.docx)."""
+
+    export_from_notebook = "cchc: báo cáo (Word)"
+    output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    write = staticmethod(docx.docx)
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".docx"
