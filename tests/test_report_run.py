@@ -177,7 +177,7 @@ def test_rerun_gives_byte_identical_outputs(tmp_path):
     import hashlib
 
     root = make_root(tmp_path)
-    names = ("figures.json", "report.html", "report.pdf", "phu-luc.xlsx", "ingest-report.json",
+    names = ("figures.json", "report.html", "report.pdf", "report.docx", "phu-luc.xlsx", "ingest-report.json",
              "reconciliation.json", "reconciliation.html")
 
     def run_and_hash():
