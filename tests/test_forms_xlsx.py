@@ -271,3 +271,19 @@ def test_deterministic_across_processes(tmp_path):
                        env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_text_beginning_with_a_tab_or_carriage_return_stays_text(tmp_path):
+    form = rate_form()
+    form.rows[0][1] = Cell("\t=1+2", kind="text")
+    form.rows[1][1] = Cell("\r@SUM(A1)", kind="text")
+    path = tmp_path / "forms.xlsx"
+    write_workbook([form], path)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert not re.search(rb"<(\w+:)?f[ >/]", archive.read(name)), name
+    ws = openpyxl.load_workbook(path)["Tỷ lệ"]
+    cells = [ws.cell(row=r, column=2) for r in range(1, ws.max_row + 1)]
+    found = {c.value: c.data_type for c in cells if isinstance(c.value, str) and c.value[:1] in "\t\r"}
+    assert found == {"\t=1+2": "s", "\r@SUM(A1)": "s"}
