@@ -230,7 +230,8 @@ class _Writer:
         inset = "(x: 3pt, y: 2pt)" if not node.has("annex-table") else "(x: 3pt, y: 1.5pt)"
         table = f"table(columns: ({', '.join(widths)},), inset: {inset}, " + ", ".join(parts) + ")"
         caption = node.find("caption")
-        below = (f'#block(above: 3pt)[#align(center, text(size: 10pt, style: "italic")[{self.text_of(caption)}])]'
+        below = (f'#block(above: 3pt, width: 100%)[#align(center, text(size: 10pt, style: "italic")'
+                 f'[{self.text_of(caption)}])]'
                  if caption is not None else "")
         return f"#block(above: 6pt, below: 10pt, width: 100%)[#set text(size: {size}); #{table}{below}]\n"
 
@@ -251,7 +252,8 @@ class _Writer:
         classes = node.classes
         align = ("right" if classes & {"count", "rate", "decimal"} else "center" if "index" in classes
                  else "left")
-        if "code" in classes:
+        if "code" in classes:  # an id may break after a dot (as CSS overflow-wrap: anywhere)
+            body = self.inline([node.text().replace(".", ".\u200b").replace("_", "_\u200b")])
             body = f'#text(font: "Liberation Mono", size: 7.5pt)[{body}]'
         if row.has("total"):
             body = f"#strong[{body}]"
