@@ -104,6 +104,12 @@ def _date_from_text(text: str) -> dt.date | None:
         year, month, day = int(found[1]), int(found[2]), int(found[3])
     else:
         return None
+    return _date(year, month, day)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    """One object per day (a million rows name a few hundred days), or None if impossible."""
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -233,9 +239,10 @@ def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
     out: list[str | None] = []
     problems: list[Problem] = []
     append = out.append
+    seen: dict[str, str] = {}  # one object per distinct key (procedure codes repeat)
     for index, cell in enumerate(cells):
         if type(cell) is str and cell.isascii() and cell.isprintable() and " " not in cell and cell:
-            value = cell
+            value = seen.setdefault(cell, cell)
         else:
             value = None if type(cell) is Fault else _plain_text(cell)
         bad = fault_of(cell)

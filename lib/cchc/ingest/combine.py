@@ -47,17 +47,21 @@ SERIES: dict[str, Callable[[Any, Column], pd.Series]] = {
 
 
 def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
-    """Canonical columns with stable dtypes, plus the source file and Excel row of each record."""
+    """Canonical columns with stable dtypes, plus the source file and Excel row of each record.
+
+    Each column of ``records`` is replaced by its series as it is converted, so that the
+    lists of parsed cells are freed one by one (a million-row file is not held twice)."""
     data: dict[str, Any] = {}
     for name, column in spec.columns.items():
-        data[name] = SERIES[column.type](records[name], column)
+        data[name] = records[name] = SERIES[column.type](records[name], column)
     for name, title_field in spec.title_fields.items():
         cells = records[name]
-        data[name] = _date_series(cells) if title_field.get("type") == "date" else _text_series(cells)
-    data[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
+        data[name] = records[name] = (_date_series(cells) if title_field.get("type") == "date"
+                                      else _text_series(cells))
+    data[SOURCE_FILE] = records[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
     sheets = records.get(SOURCE_SHEET, [None] * len(records[SOURCE_FILE]))
-    data[SOURCE_SHEET] = pd.Series(sheets, dtype="string")
-    data[SOURCE_ROW] = pd.Series(records[SOURCE_ROW], dtype="int64")
+    data[SOURCE_SHEET] = records[SOURCE_SHEET] = pd.Series(sheets, dtype="string")
+    data[SOURCE_ROW] = records[SOURCE_ROW] = pd.Series(records[SOURCE_ROW], dtype="int64")
     return pd.DataFrame(data)
 
 
@@ -86,12 +90,23 @@ def _display(value: Any, labels: dict[Any, str] | None = None) -> str:
     return str(value)
 
 
+def _duplicated_last(keys: pd.Series) -> pd.Series:
+    """Series.duplicated(keep="last"), through integer codes: the hash table of a million
+    string keys costs several times the codes."""
+    codes, _ = pd.factorize(keys, use_na_sentinel=False)
+    count = len(codes)
+    _, first_of_reversed = np.unique(codes[::-1], return_index=True)
+    is_last = np.zeros(count, dtype=bool)
+    is_last[count - 1 - first_of_reversed] = True
+    return pd.Series(~is_last, index=keys.index)
+
+
 def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, list[dict[str, Any]]]:
     """Mask of rows collapsed into a later duplicate, and the duplicates whose values differ."""
     key = spec.key
     if not spec.dedup:  # rows are events (a reception log): nothing collapses
         return pd.Series(False, index=frame.index), []
-    collapsed = frame.duplicated(key, keep="last")
+    collapsed = _duplicated_last(frame[key])
     if not collapsed.any():
         return collapsed, []
     losers = frame[collapsed].reset_index(drop=True)
@@ -122,6 +137,13 @@ def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, li
     return collapsed, conflicts
 
 
+def _per_table(frame: pd.DataFrame) -> Counter:
+    """Rows per (file, sheet or "") of a frame."""
+    where = [SOURCE_FILE, SOURCE_SHEET]
+    sizes = frame[where].fillna("").groupby(where, sort=False).size()
+    return Counter({(str(file), str(sheet)): int(size) for (file, sheet), size in sizes.items()})
+
+
 def reason_text(item: dict[str, Any]) -> str:
     """The message of a quarantined or warned row's reason (with the bound it broke, if any)."""
     return message(f"reason_{item['reason']}", limit=item.get("limit", ""))
@@ -135,12 +157,14 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
         files = [p for p in parsed if p.kind == kind]  # already in file-name order
         if not files:
             continue
-        frame = pd.concat([pd.DataFrame(p.records) for p in files], ignore_index=True)
+        frames = [pd.DataFrame(p.records, copy=False) for p in files]  # copy on write: no copy yet
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        del frames
         collapsed, conflicts = find_conflicts(frame, spec)
-        where = [SOURCE_FILE, SOURCE_SHEET]
-        collapsed_per_table = Counter(map(tuple, frame.loc[collapsed, where].fillna("").to_numpy().tolist()))
-        kept = frame[~collapsed].reset_index(drop=True)
-        kept_per_table = Counter(map(tuple, kept[where].fillna("").to_numpy().tolist()))
+        collapsed_per_table = _per_table(frame[collapsed])
+        kept = frame[~collapsed].reset_index(drop=True) if collapsed.any() else frame
+        del frame
+        kept_per_table = _per_table(kept)
         for p in files:
             p.account.collapsed = collapsed_per_table.get((p.file, p.sheet or ""), 0)
             p.account.kept = kept_per_table.get((p.file, p.sheet or ""), 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import re
+from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -192,7 +193,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     key_index = match.columns[spec.key]
     records: dict[str, list[Any]] = {name: [] for name in spec.columns}
     problems: list[tuple[int, str, Any, str]] = []
-    data_numbers: list[int] = []
+    data_numbers = array("q")  # the Excel row of each data row
     footer: dict[str, Any] | None = None
     chunk: list[list[Any]] = []
     read = match.row_index + 1
@@ -235,14 +236,14 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     keep = [i for i in range(len(data_numbers)) if i not in bad_rows] if bad_rows else None
     if keep is not None:
         records = {name: [col[i] for i in keep] for name, col in records.items()}
-        numbers = [data_numbers[i] for i in keep]
+        numbers = array("q", (data_numbers[i] for i in keep))
     else:
         numbers = data_numbers
     for name, value in _title_values(spec, head[: match.row_index]).items():
         records[name] = [value] * len(numbers)
     records[SOURCE_FILE] = [display] * len(numbers)
     records[SOURCE_SHEET] = [table.sheet] * len(numbers)
-    records[SOURCE_ROW] = numbers
+    records[SOURCE_ROW] = numbers.tolist()
 
     return ParsedFile(
         file=display, sha256=sha256, kind=spec.kind, sheet=table.sheet,
