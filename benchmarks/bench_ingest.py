@@ -16,6 +16,12 @@ Results: benchmarks/results/ingest.json and ingest.md (for another --rows than 2
 ingest-<rows>rows.json/.md, so a quick run does not overwrite the full one).
 
     .venv/bin/python benchmarks/bench_ingest.py [--rows N] [--repeats N] [--profile]
+
+Memory (--memory): peak RSS of `cchc ingest --force` in a fresh process on a generated csv of
+1.000.000 rows (or --rows), against the size of the raw files; target < 3x. Results:
+benchmarks/results/ingest-memory.json/.md.
+
+    .venv/bin/python benchmarks/bench_ingest.py --memory [--rows N] [--repeats N]
 """
 
 from __future__ import annotations
@@ -465,6 +471,76 @@ def write_markdown(results: dict, path: Path) -> None:
 
 # --------------------------------------------------------------------------- main
 
+# --------------------------------------------------------------------------- memory
+
+MEMORY_ROWS = 1_000_000
+TARGET_MEMORY_RATIO = 3.0
+
+
+def _memory_probe(root: Path) -> dict:
+    """Peak RSS of one `cchc ingest --force` on ``root``, run as the only child of a fresh
+    probe process (so RUSAGE_CHILDREN is that command's own peak, whatever this process did)."""
+    shutil.rmtree(root / "data" / "processed", ignore_errors=True)
+    cmd = cchc_command() + ["ingest", "--unit", UNIT, "--period", PERIOD, "--root", str(root), "--force"]
+    probe = textwrap.dedent(f"""
+        import json, resource, subprocess, sys, time
+        start = time.perf_counter()
+        proc = subprocess.run({cmd!r}, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(json.dumps({{"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr,
+                          "wall_s": wall, "maxrss_kib": usage.ru_maxrss,
+                          "cpu_s": usage.ru_utime + usage.ru_stime}}))
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    if result["returncode"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({result['returncode']}):\n{result['stderr']}")
+    return result
+
+
+def memory_benchmark(rows: int, seed: int, repeats: int, stem: Path) -> int:
+    """Peak RSS of `cchc ingest --force` on a generated csv of ``rows`` rows, against its size."""
+    started = time.strftime("%Y-%m-%d %H:%M:%S %z")
+    files = gen.ensure_exports(rows, seed, log=log, csv_only=True)
+    root = make_root(f"memory-csv-{rows}", files.dossiers_csv, files.catalogue_csv)
+    size = files.dossiers_csv.stat().st_size + files.catalogue_csv.stat().st_size
+    machine = machine_info()
+    runs = []
+    for repeat in range(repeats):
+        log(f"memory: cchc ingest --force, {rows} rows csv ({size / 1e6:.1f} MB), repeat {repeat + 1} ...")
+        result = _memory_probe(root)
+        peak = result["maxrss_kib"] * 1024
+        runs.append({"peak_rss_bytes": peak, "ratio": peak / size, "wall_s": round(result["wall_s"], 2),
+                     "cpu_s": round(result["cpu_s"], 2), "summary": result["stdout"].strip()})
+        log(f"  peak RSS {peak / 1e6:.0f} MB = {peak / size:.2f}x the raw files, {result['wall_s']:.1f} s")
+    worst = max(run["ratio"] for run in runs)
+    results = {"started": started, "rows": rows, "seed": seed, "raw_bytes": size,
+               "raw_files": {files.dossiers_csv.name: files.dossiers_csv.stat().st_size,
+                             files.catalogue_csv.name: files.catalogue_csv.stat().st_size},
+               "target_ratio": TARGET_MEMORY_RATIO, "worst_ratio": worst,
+               "pass": worst < TARGET_MEMORY_RATIO, "runs": runs, "machine": machine,
+               "loadavg_end": os.getloadavg()}
+    stem.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+    lines = [f"# Ingest memory — {rows:,} rows csv".replace(",", "."), "",
+             f"{started} · {machine['nproc']} CPU · Python {machine['python']} · commit {machine['git_commit']}"
+             + (" (lib dirty)" if machine["git_lib_dirty"] else ""), "",
+             "Peak resident memory of `cchc ingest --force` (a fresh process; `ru_maxrss` of the child) "
+             "on a root holding the generated dossier csv and the catalogue, against the size of the raw "
+             "files.", "",
+             "| Run | Raw files | Peak RSS | Ratio | Target | Wall time |", "|---|---|---|---|---|---|"]
+    for number, run in enumerate(runs, 1):
+        lines.append(f"| {number} | {size / 1e6:.1f} MB | {run['peak_rss_bytes'] / 1e6:.0f} MB | "
+                     f"{run['ratio']:.2f}× | < {TARGET_MEMORY_RATIO:.0f}× | {run['wall_s']:.1f} s |")
+    lines += ["", f"Overall: **{'PASS' if results['pass'] else 'FAIL'}** (worst ratio {worst:.2f}×).", "",
+              "Command: `.venv/bin/python benchmarks/bench_ingest.py --memory "
+              f"[--rows {rows}]`", ""]
+    stem.with_suffix(".md").write_text("\n".join(lines), encoding="utf-8")
+    log(f"wrote {stem.with_suffix('.md')} and .json")
+    return 0 if results["pass"] else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=gen.DEFAULT_ROWS, help="data rows (default 200000)")
@@ -474,9 +550,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile one forced xlsx ingest -> results/ingest-profile.txt")
     parser.add_argument("--out", type=Path, default=None, help="results stem (default results/ingest)")
+    parser.add_argument("--memory", action="store_true",
+                        help="only the peak memory of `cchc ingest` on a csv (default 1.000.000 rows) "
+                             "-> results/ingest-memory.json/.md")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.cached_repeats < 1:
         parser.error("repeats must be at least 1")
+    if args.memory:
+        rows = args.rows if "--rows" in (argv if argv is not None else sys.argv) else MEMORY_ROWS
+        stem = args.out or RESULTS / ("ingest-memory" if rows == MEMORY_ROWS else f"ingest-memory-{rows}rows")
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        return memory_benchmark(rows, args.seed, min(args.repeats, 3), stem)
     stem = args.out or RESULTS / ("ingest" if args.rows == gen.DEFAULT_ROWS else f"ingest-{args.rows}rows")
     stem.parent.mkdir(parents=True, exist_ok=True)
 

@@ -333,19 +333,23 @@ def _csv_rows(path: Path, display: str, delimiter: str) -> Iterator[Row]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             lines = _checked_lines(handle, display)
             reader = csv.reader(lines, delimiter=delimiter)
-            try:
-                for row in reader:
-                    if len(row) > max_columns:
-                        raise CchcError("csv_too_wide", file=display, line=reader.line_num,
-                                        columns=fmt.integer(len(row)), limit=fmt.integer(max_columns))
-                    yield row
-            except UnicodeDecodeError as exc:
-                raise CchcError("not_utf8", file=display, line=_first_bad_byte(path)) from exc
-            except csv.Error as exc:
-                reason = str(exc)
-                if "field larger" in reason:
-                    reason = CchcError.text("csv_field_too_long", limit=fmt.integer(CSV_FIELD_LIMIT))
-                raise CchcError("csv_bad_row", file=display, line=reader.line_num + 1, reason=reason) from exc
+            while True:
+                start = reader.line_num + 1  # the line where the next record starts
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as exc:
+                    raise CchcError("not_utf8", file=display, line=_first_bad_byte(path)) from exc
+                except csv.Error as exc:
+                    reason = str(exc)
+                    if "field larger" in reason:
+                        reason = CchcError.text("csv_field_too_long", limit=fmt.integer(CSV_FIELD_LIMIT))
+                    raise CchcError("csv_bad_row", file=display, line=start, reason=reason) from exc
+                if len(row) > max_columns:
+                    raise CchcError("csv_too_wide", file=display, line=start, columns=fmt.integer(len(row)),
+                                    limit=fmt.integer(max_columns))
+                yield row
     finally:
         csv.field_size_limit(limit)
 
