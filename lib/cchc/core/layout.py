@@ -74,8 +74,9 @@ class Layout:
     @property
     def lock_file(self) -> Path:
         """Held (flock) by a run or an ingest of this unit and period while it writes the
-        processed data and the outputs; another waits for it or stops (--no-wait)."""
-        return self.processed_dir.parent / f".{self.period}.lock"
+        processed data and the outputs; another waits for it or stops (--no-wait). Apart from
+        both, so that a run that fails creates neither folder."""
+        return self.root / "data" / "processed" / ".locks" / f"{self.unit}.{self.period}.lock"
 
     @property
     def cache_dir(self) -> Path:
