@@ -378,6 +378,7 @@ def test_personal_values_planted_in_every_column_of_every_demo_export_never_leak
     import openpyxl
 
     root = repo_params
+    shutil.rmtree(root / "params" / "nguyen-luong-bang" / "prose")  # its placeholders name figures planted away
     assert run_cli("demo", "--root", str(root)).returncode == 0
     raw = root / "data" / "raw" / "nguyen-luong-bang" / "2025"
     planted = 0
