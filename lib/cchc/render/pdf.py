@@ -32,8 +32,7 @@ PREAMBLE = r"""
 // CSS line-height 1.35 and 6 pt between paragraphs, as the HTML page: the glyph box is 1.107 em
 #set par(justify: true, leading: 0.243em, spacing: 9.2pt, first-line-indent: (amount: 10mm, all: true))
 #set table(stroke: 0.6pt)
-#show table.cell: set table.cell(breakable: false)
-#show table.cell: set par(justify: false, first-line-indent: 0pt, leading: 0.1em, spacing: 3pt)
+#set table.cell(breakable: false)
 #show heading: set text(size: 13pt, weight: "bold")
 // CSS: 10 pt above and 6 pt below a heading, plus the half-leading of the lines around it
 #let heading-block(body) = block(above: 13pt, below: 9.2pt, sticky: true,
@@ -233,7 +232,8 @@ class _Writer:
         below = (f'#block(above: 3pt, width: 100%)[#align(center, text(size: 10pt, style: "italic")'
                  f'[{self.text_of(caption)}])]'
                  if caption is not None else "")
-        return f"#block(above: 6pt, below: 10pt, width: 100%)[#set text(size: {size}); #{table}{below}]\n"
+        return (f"#block(above: 6pt, below: 10pt, width: 100%)[#set text(size: {size}); "
+                f"#set par(justify: false, first-line-indent: 0pt, leading: 0.1em, spacing: 3pt); #{table}{below}]\n")
 
     def cell(self, node: Node, header: bool, row: Node) -> str:
         body = self.text_of(node)
