@@ -177,6 +177,20 @@ def test_stable_rows_are_prefilled_from_the_previous_period(tmp_path):
         write_template(root, "xa-thu", "2025-H2")
 
 
+def test_prefilled_text_that_looks_like_a_formula_stays_text(tmp_path):
+    root = _root(tmp_path, periods=("2025-H1", "2025-H2"))
+    old = write_template(root, "xa-thu", "2025-H1")
+    book = openpyxl.load_workbook(old)
+    ws = book["Biên chế"]
+    ws.cell(row=_row_of(ws, "staffing.officials"), column=5, value=37)
+    source = ws.cell(row=_row_of(ws, "staffing.officials"), column=6)
+    source.value, source.data_type = "=HYPERLINK(\"http://127.0.0.1/\")", "s"
+    book.save(old)
+    new = openpyxl.load_workbook(write_template(root, "xa-thu", "2025-H2"))["Biên chế"]
+    cell = new.cell(row=_row_of(new, "staffing.officials"), column=6)
+    assert cell.value == "=HYPERLINK(\"http://127.0.0.1/\")" and cell.data_type == "s"
+
+
 # --- parsing and figures on a hand-built workbook ---------------------------------------------
 
 def _hand_built(path: Path) -> None:

@@ -156,3 +156,9 @@ def test_docx_opens_in_libreoffice(tmp_path):
     for expected in ("KẾT QUẢ THỰC HIỆN", "Kết quả giải quyết hồ sơ", "Độc lập - Tự do - Hạnh phúc", "Tổng cộng",
                      "TM. ỦY BAN NHÂN DÂN"):
         assert expected in flat, expected
+
+
+def test_docx_long_title_is_cut_to_words_limit():
+    title = "Báo cáo " + "rất dài " * 80
+    document = python_docx.Document(io.BytesIO(docx.docx(page(), title)))
+    assert document.core_properties.title == title[:255]

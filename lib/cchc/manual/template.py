@@ -121,6 +121,8 @@ def _key_value_sheet(book: Workbook, sheet: topics.Sheet, spec: SourceSpec, titl
                  note.format(previous=previous_period) if known else None]
         for column, cell_value in enumerate(cells, start=1):
             cell = ws.cell(row=number, column=column, value=cell_value)
+            if isinstance(cell_value, str):  # text stays text: "=…" from last period's workbook is no formula
+                cell.data_type = "s"
             cell.border = BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row=number, column=2).font = KEY_FONT

@@ -441,7 +441,8 @@ def docx(html: str, title: str = "", stamp: dt.datetime = FIXED_TIME) -> bytes:
     document.paragraphs[0]._p.getparent().remove(document.paragraphs[0]._p) if document.paragraphs else None
     _Writer(document).blocks(parse(html).children)
     properties = document.core_properties
-    properties.title, properties.author, properties.last_modified_by = title, "cchc", "cchc"
+    properties.title = title[:255]  # Word's limit for a document property
+    properties.author, properties.last_modified_by = "cchc", "cchc"
     properties.created = properties.modified = stamp
     properties.revision = 1
     buffer = io.BytesIO()
