@@ -264,3 +264,13 @@ def test_params_attributes_absent_are_none(tmp_path):
     params = load_params(_root(tmp_path, ""), "u", "2025")
     assert (params.document, params.citations, params.agencies, params.vertical_agencies) == (None,) * 4
     assert params.merged == {"unit_name": "Xã A"}
+
+
+@pytest.mark.parametrize("kind", ["lookalike_names", "groups_sum"])
+def test_check_breakdown_must_be_a_known_breakdown(kind):
+    data = _raw("checks.yaml")
+    spec = next(s for s in data["checks"] if s["kind"] == kind)
+    spec["breakdown"] = "by_feild"
+    index = data["checks"].index(spec)
+    text = _refused(lambda: read_checks(data), "data/checks.yaml", f"checks.{index}", "'by_feild'")
+    assert "by_field" in text

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from cchc.config.figures import figure_definitions
 from cchc.config.validation import Model, choice, load_data, problem, validate_data
 
 CHECKS_FILE = "checks.yaml"
@@ -34,6 +35,17 @@ class CheckSpec(Model):
     severity: Severity = "error"
 
 
+def _breakdown(name: Any) -> Any:
+    """A breakdown of the TTHC figures (data/figures/tthc.yaml ``breakdowns``: by_field, by_agency)."""
+    known = tuple(figure_definitions("tthc").breakdowns)
+    if name not in known:
+        raise problem("expect_choice", choices=" | ".join(known))
+    return name
+
+
+BreakdownName = Annotated[str, BeforeValidator(_breakdown)]
+
+
 class IdentityCheck(CheckSpec):
     """left = sum(right), for each prefix ('*' stands for every group present)."""
 
@@ -47,7 +59,7 @@ class GroupsSumCheck(CheckSpec):
     """The groups of a breakdown add up to the unit's figure, for each figure."""
 
     kind: Literal["groups_sum"]
-    breakdown: str
+    breakdown: BreakdownName
     figures: list[str]
 
 
@@ -75,7 +87,7 @@ class LookalikeNamesCheck(CheckSpec):
     set of such groups is reported, naming every spelling and its rows, for the person to confirm."""
 
     kind: Literal["lookalike_names"]
-    breakdown: str
+    breakdown: BreakdownName
 
 
 class DeclaredCheck(CheckSpec):
