@@ -9,6 +9,7 @@ ingest-report.json, ingest-report.md}. The directory is replaced whole, only on 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sys
@@ -27,7 +28,7 @@ from cchc.ingest import parse
 from cchc.ingest.readers import SUPPORTED
 from cchc.ingest.report import render_markdown
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: error cells, bounds, masking, chunked csv
 
 
 @dataclass
@@ -208,8 +209,10 @@ def _parse_cached(layout: Layout, path: Path, display: str, digest: str, overrid
 
     from cchc.ingest.combine import to_frame  # noqa: PLC0415
 
+    # The day of the run too: date bounds such as "today+1" (data/sources/*.yaml) are read against it.
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
-                           "specs": specs_fingerprint(params.aliases)}, sort_keys=True)
+                           "specs": specs_fingerprint(params.aliases), "day": dt.date.today().isoformat()},
+                          sort_keys=True)
     key = f"{digest[:32]}-{sha256_bytes(settings.encode())[:16]}"
     folder = layout.cache_dir
     meta_path = folder / f"{key}.json"
