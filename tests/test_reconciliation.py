@@ -1,9 +1,11 @@
 """Reconciliation checks, the publishing policy and the reference report's contradictions."""
 
+import datetime as dt
 import json
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 
 from conftest import REPO, make_root, run_cli, write_xlsx
@@ -122,3 +124,20 @@ def test_previous_period_jumps_and_unknown_agencies_are_flagged(tmp_path):
     assert "previous.jump:tthc.received.total" not in checks  # unchanged
     agencies = checks["reference.agencies"]
     assert agencies["status"] == "cảnh báo" and agencies["actual"] == ["Chi nhánh Văn phòng đăng ký đất đai"]
+
+
+def test_rows_dated_after_the_cutoff_are_flagged_with_their_places():
+    from cchc.checks.base import Context
+    from cchc.checks.kinds import after_cutoff
+    from cchc.config.checks import AfterCutoffCheck
+    from cchc.config.params import Window
+
+    frame = pd.DataFrame({"received_at": pd.to_datetime(["2025-07-01", "2025-07-31 18:00", "2025-08-01"]),
+                          "source_file": ["a.xlsx", "a.xlsx", "b.csv"], "source_row": [5, 6, 2]})
+    params = type("P", (), {"window": Window(dt.date(2025, 7, 1), dt.date(2025, 7, 31))})()
+    spec = AfterCutoffCheck(id="dates.after_cutoff", kind="after_cutoff", severity="warning",
+                            description="sau {cutoff}", columns={"dossiers": ["received_at"], "budget": ["x"]})
+    [check] = after_cutoff(spec, Context(None, params, None, {}, {"dossiers": frame}))
+    assert (check.id, check.actual, check.status, check.files) == ("dates.after_cutoff.dossiers.received_at", 1,
+                                                                   "warning", ["b.csv"])
+    assert check.description == "sau 31/07/2025" and check.details == [{"file": "b.csv", "row": 2, "value": "01/08/2025"}]

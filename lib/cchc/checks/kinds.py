@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import json
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 
 from cchc.checks.base import ERROR, PASS, WARNING, Check, Context
 from cchc.config.checks import (
+    AfterCutoffCheck,
     CheckSpec,
     DeclaredCheck,
     FooterCheck,
@@ -23,6 +25,7 @@ from cchc.config.checks import (
     UnknownAgenciesCheck,
     UnknownProceduresCheck,
 )
+from cchc.core import fmt
 from cchc.core.errors import message
 from cchc.core.layout import FIGURES, Layout
 from cchc.core.text import letters_key, slug
@@ -235,6 +238,26 @@ def targets(spec: TargetsCheck, ctx: Context) -> list[Check]:
 
 
 # Kind (cchc.config.checks.CHECK_KINDS) -> the function running a check of that kind.
+def after_cutoff(spec: AfterCutoffCheck, ctx: Context) -> list[Check]:
+    """Per table and date column: the rows dated after the cut-off, with the first of them."""
+    cutoff = dt.datetime.combine(ctx.params.window.cutoff, dt.time.max)
+    out = []
+    for kind, columns in spec.columns.items():
+        table = ctx.tables.get(kind)
+        if table is None:
+            continue
+        for column in columns:
+            if column not in table.columns:
+                continue
+            late = table[table[column] > cutoff]
+            details = [{"file": r.source_file, "row": int(r.source_row), "value": fmt.date_or_time(getattr(r, column))}
+                       for r in late.head(20).itertuples()]
+            out.append(Check(f"{spec.id}.{kind}.{column}", spec.description.format(cutoff=fmt.date(cutoff)),
+                             expected=0, actual=len(late), status=PASS if late.empty else _severity(spec),
+                             files=sorted(set(late["source_file"])), details=details))
+    return out
+
+
 KINDS: dict[str, Callable[[Any, Context], list[Check]]] = {
     "identity": identity,
     "groups_sum": groups_sum,
@@ -244,8 +267,9 @@ KINDS: dict[str, Callable[[Any, Context], list[Check]]] = {
     "lookalike_names": lookalike_names,
     "declared": declared,
     "previous": previous,
+    "after_cutoff": after_cutoff,
     "targets": targets,
 }
 
 __all__ = ["KINDS", "identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies",
-           "lookalike_names", "declared", "previous", "targets", "fnmatch"]
+           "lookalike_names", "declared", "previous", "after_cutoff", "targets", "fnmatch"]

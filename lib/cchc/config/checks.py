@@ -105,6 +105,15 @@ class PreviousCheck(CheckSpec):
     minimum: float
 
 
+class AfterCutoffCheck(CheckSpec):
+    """Rows whose date lies after the window's cut-off (kept, never counted in the period):
+    implausible in an export made for the period, so the person sees how many and where.
+    ``columns``: table kind -> its date columns."""
+
+    kind: Literal["after_cutoff"]
+    columns: dict[str, list[str]]
+
+
 class TargetsCheck(CheckSpec):
     """Rates against the period's targets."""
 
@@ -112,7 +121,7 @@ class TargetsCheck(CheckSpec):
 
 
 CHECK_MODELS = (IdentityCheck, GroupsSumCheck, FooterCheck, UnknownProceduresCheck, UnknownAgenciesCheck,
-                LookalikeNamesCheck, DeclaredCheck, PreviousCheck, TargetsCheck)
+                LookalikeNamesCheck, DeclaredCheck, PreviousCheck, AfterCutoffCheck, TargetsCheck)
 CHECK_KINDS = tuple(get_args(model.model_fields["kind"].annotation)[0] for model in CHECK_MODELS)
 CheckKind = Literal[CHECK_KINDS]
 
