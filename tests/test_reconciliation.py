@@ -132,7 +132,7 @@ def test_rows_dated_after_the_cutoff_are_flagged_with_their_places():
     from cchc.config.checks import AfterCutoffCheck
     from cchc.config.params import Window
 
-    frame = pd.DataFrame({"received_at": pd.to_datetime(["2025-07-01", "2025-07-31 18:00", "2025-08-01"]),
+    frame = pd.DataFrame({"received_at": pd.to_datetime(["2025-07-01 00:00", "2025-07-31 18:00", "2025-08-01 00:00"]),
                           "source_file": ["a.xlsx", "a.xlsx", "b.csv"], "source_row": [5, 6, 2]})
     params = type("P", (), {"window": Window(dt.date(2025, 7, 1), dt.date(2025, 7, 31))})()
     spec = AfterCutoffCheck(id="dates.after_cutoff", kind="after_cutoff", severity="warning",
