@@ -89,6 +89,11 @@ class _WriterExporter(Exporter):
     """A binary file written from the report's HTML (the same exporter as cchc-html)."""
 
     write = None  # the writer: (html, title) -> bytes
+    extension = ""
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return self.extension
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -107,10 +112,7 @@ class ReportPDFExporter(_WriterExporter):
     export_from_notebook = "cchc: báo cáo (PDF)"
     output_mimetype = "application/pdf"
     write = staticmethod(pdf.pdf)
-
-    @default("file_extension")
-    def _file_extension_default(self) -> str:
-        return ".pdf"
+    extension = ".pdf"
 
 
 class ReportDocxExporter(_WriterExporter):
@@ -119,7 +121,4 @@ class ReportDocxExporter(_WriterExporter):
     export_from_notebook = "cchc: báo cáo (Word)"
     output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     write = staticmethod(docx.docx)
-
-    @default("file_extension")
-    def _file_extension_default(self) -> str:
-        return ".docx"
+    extension = ".docx"

@@ -21,6 +21,11 @@ from cchc.render.blocks import Node, parse
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
 LABEL = re.compile(r"^[A-Za-z0-9_.:-]+$")
+# The lines of the letter frame (header, recipients, signature) by their class; {} is the text.
+FRAME_LINES = {"agency-top": "#upper[{}]", "agency-name": "#strong(upper[{}])",
+               "nation": '#text(size: 12pt, weight: "bold")[{}]', "slogan": "#strong(underline[{}])",
+               "place-date": "#v(4pt)#emph[{}]",
+               "recipients-title": '#text(size: 12pt, weight: "bold", style: "italic")[{}]'}
 
 PREAMBLE = r"""
 #set document(title: TITLE, author: (), date: none)
@@ -160,22 +165,12 @@ class _Writer:
             if div.has("rule"):
                 lines.append("#rule")
                 continue
-            body = self.text_of(div)
-            if div.has("agency-top"):
-                body = f"#upper[{body}]"
-            elif div.has("agency-name"):
-                body = f"#strong(upper[{body}])"
-            elif div.has("nation"):
-                body = f"#text(size: 12pt, weight: \"bold\")[{body}]"
-            elif div.has("slogan"):
-                body = f"#strong(underline[{body}])"
-            elif div.has("place-date"):
-                body = f"#v(4pt)#emph[{body}]"
-            elif div.has("recipients-title"):
-                body = f"#text(size: 12pt, weight: \"bold\", style: \"italic\")[{body}]"
-            elif div.has("signature-space"):
+            if div.has("signature-space"):
                 lines.append("#v(22mm)")
                 continue
+            body = self.text_of(div)
+            style = next((FRAME_LINES[css] for css in div.classes if css in FRAME_LINES), "{}")
+            body = style.replace("{}", body)
             lines.append(f"#block(above: 0pt, below: 0pt)[{body}]")
         return "".join(lines)
 
