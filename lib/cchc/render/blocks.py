@@ -7,6 +7,8 @@ subset cannot grow without the writers learning it.
 from __future__ import annotations
 
 import base64
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -16,6 +18,7 @@ BLOCK_TAGS = {"main", "section", "div", "p", "ul", "li", "h2", "h3", "h4", "tabl
 INLINE_TAGS = {"a", "span", "strong", "b", "em", "i", "br"}
 VOID_TAGS = {"col", "img", "br", "meta"}
 SKIPPED_TAGS = {"head", "style", "title", "script"}   # the page's own head: not content
+_WIDTH = re.compile(r"width:\s*([\d.]+)%")
 
 
 @dataclass
@@ -33,6 +36,33 @@ class Node:
 
     def elements(self, tag: str | None = None) -> list[Node]:
         return [c for c in self.children if isinstance(c, Node) and (tag is None or c.tag == tag)]
+
+    def walk(self) -> Iterator[Node]:
+        """Every element below this one, depth first."""
+        for child in self.elements():
+            yield child
+            yield from child.walk()
+
+    def first(self, tag: str, css_class: str) -> Node | None:
+        """The first descendant ``tag`` with ``css_class``."""
+        return next((n for n in self.walk() if n.tag == tag and n.has(css_class)), None)
+
+    def rows(self) -> tuple[list[Node], list[Node]]:
+        """A table's header rows and body rows (a first row of th only is the header)."""
+        head, body = self.find("thead"), self.find("tbody")
+        head_rows = head.elements("tr") if head is not None else []
+        body_rows = body.elements("tr") if body is not None else self.elements("tr")
+        if not head_rows and body_rows and all(c.tag == "th" for c in body_rows[0].elements()):
+            head_rows, body_rows = body_rows[:1], body_rows[1:]
+        return head_rows, body_rows
+
+    def column_shares(self) -> list[float]:
+        """A table's column widths as given by its colgroup (percent; 10 when a col says none)."""
+        colgroup = self.find("colgroup")
+        if colgroup is None:
+            return []
+        return [float(found.group(1)) if (found := _WIDTH.search(col.attrs.get("style", ""))) else 10.0
+                for col in colgroup.elements("col")]
 
     def find(self, tag: str) -> Node | None:
         """The first descendant with ``tag`` (depth first)."""

@@ -313,12 +313,7 @@ class _Writer:
         if node.has("doc-closing"):
             return self.frame(node, (0.45, 0.55))
         size = next((s for css, s in TABLE_SIZES.items() if node.has(css)), 11)
-        head = node.find("thead")
-        body = node.find("tbody")
-        head_rows = head.elements("tr") if head is not None else []
-        body_rows = body.elements("tr") if body is not None else node.elements("tr")
-        if not head_rows and body_rows and all(c.tag == "th" for c in body_rows[0].elements()):
-            head_rows, body_rows = body_rows[:1], body_rows[1:]
+        head_rows, body_rows = node.rows()
         rows = head_rows + body_rows
         width = sum(int(c.attrs.get("colspan", 1)) for c in rows[0].elements()) if rows else 1
         grid = _grid(rows, width)
@@ -386,12 +381,7 @@ def _grid(rows: list[Node], width: int) -> list[list[tuple[Node, tuple[int, int,
 
 
 def _widths(node: Node, count: int) -> list[float]:
-    colgroup = node.find("colgroup")
-    shares = []
-    if colgroup is not None:
-        for col in colgroup.elements("col"):
-            found = re.search(r"width:\s*([\d.]+)%", col.attrs.get("style", ""))
-            shares.append(float(found.group(1)) if found else 10.0)
+    shares = node.column_shares()
     if len(shares) != count:
         shares = [1.0] * count
     total = sum(shares)

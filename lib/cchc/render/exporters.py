@@ -40,15 +40,9 @@ def title_of(html: str) -> str:
     """A title from the page itself (the letter's title and subject), for a conversion made
     without one (the nbconvert command)."""
     root = parse(html)
-    found = {css: next((n.text() for n in _walk(root) if n.tag == "div" and n.has(css)), "")
+    found = {css: node.text() if (node := root.first("div", css)) is not None else ""
              for css in ("doc-title", "doc-subject")}
     return " ".join(filter(None, [found["doc-title"].capitalize(), found["doc-subject"]]))
-
-
-def _walk(node):
-    for child in node.elements():
-        yield child
-        yield from _walk(child)
 
 
 class ReportHTMLExporter(HTMLExporter):

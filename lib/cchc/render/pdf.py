@@ -61,7 +61,7 @@ def _collapse(text: str) -> str:
 class _Writer:
     def __init__(self, root: Node) -> None:
         self.images: dict[str, bytes] = {}
-        self.labels = {node.attrs["id"] for node in _walk(root) if node.tag == "tr" and "id" in node.attrs}
+        self.labels = {node.attrs["id"] for node in root.walk() if node.tag == "tr" and "id" in node.attrs}
 
     # -- inline -----------------------------------------------------------------------------
     def inline(self, children: Iterable[Node | str]) -> str:
@@ -195,27 +195,12 @@ class _Writer:
         if node.has("doc-closing"):
             return self.frame(node, ("45%", "55%"))
         size = "9pt" if node.has("form-table") else "8.5pt" if node.has("annex-table") else "11pt"
-        colgroup = node.find("colgroup")
-        widths = []
-        if colgroup is not None:
-            for col in colgroup.elements("col"):
-                found = re.search(r"width:\s*([\d.]+)%", col.attrs.get("style", ""))
-                widths.append(f"{float(found.group(1)) if found else 10:g}fr")
-        head = node.find("thead")
-        body = node.find("tbody")
-        rows = (body.elements("tr") if body is not None else
-                [tr for tr in node.elements("tr")])
+        widths = [f"{share:g}fr" for share in node.column_shares()]
+        head_rows, rows = node.rows()
         if not widths:
-            first = (head.elements("tr")[0] if head is not None else rows[0])
+            first = (head_rows or rows)[0]
             widths = ["1fr"] * sum(int(c.attrs.get("colspan", 1)) for c in first.elements())
-        header_cells = []
-        if head is not None:
-            for tr in head.elements("tr"):
-                for th in tr.elements():
-                    header_cells.append(self.cell(th, header=True, row=tr))
-        elif rows and all(c.tag == "th" for c in rows[0].elements()):
-            header_cells = [self.cell(th, header=True, row=rows[0]) for th in rows[0].elements()]
-            rows = rows[1:]
+        header_cells = [self.cell(th, header=True, row=tr) for tr in head_rows for th in tr.elements()]
         cells = [self.cell(td, header=False, row=tr) for tr in rows for td in tr.elements()]
         parts = []
         if header_cells:
@@ -257,18 +242,12 @@ class _Writer:
         return f"table.cell(align: {align}{spans})[{label}{body}]"
 
 
-def _walk(node: Node) -> Iterable[Node]:
-    for child in node.elements():
-        yield child
-        yield from _walk(child)
-
-
 def markup(html: str, title: str = "", banner: str | None = None) -> tuple[str, dict[str, bytes]]:
     """The Typst source of a report page, and the images it reads (name -> PNG bytes)."""
     root = parse(html)
     writer = _Writer(root)
     if banner is None:  # a run published with failed checks: the page's banner, on every page
-        node = next((n for n in _walk(root) if n.tag == "div" and n.has("failed-checks-banner")), None)
+        node = root.first("div", "failed-checks-banner")
         banner = node.text() if node is not None else None
     footer = (f'align(center, text(size: 9pt, fill: rgb("#b00020"))[{writer.inline([banner])}])'
               if banner else "none")
