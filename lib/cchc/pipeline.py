@@ -36,7 +36,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     or with ``wait`` false this one stops; other pairs run in parallel) and first clears what
     a dead run left (its staging folders). Outputs and fresh processed data are staged and
     replace outputs/<unit>/<period>/ and data/processed/<unit>/<period>/ only when everything
-    succeeded; with ``documents`` the report notebook is executed and exported (HTML, PDF, XLSX).
+    succeeded; with ``documents`` the report notebook is executed and exported (HTML, PDF, DOCX, XLSX).
     """
     clock = Stopwatch()
     started = now()

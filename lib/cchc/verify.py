@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cchc.core import jsontext
 from cchc.core.hashing import sha256_file as sha256
 from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
@@ -254,7 +255,7 @@ def _finish(verdict: Verdict) -> Verdict:
 
 def to_json(verdict: Verdict) -> str:
     """The verdict as JSON (sorted keys, UTF-8 text)."""
-    return json.dumps(asdict(verdict), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return jsontext.dumps(asdict(verdict))
 
 
 def _value(value: Any, words: dict) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from cchc.config.figures import figure_definitions
 from cchc.config.params import Params, Window
+from cchc.core import jsontext
 from cchc.core.errors import CchcError
 from cchc.core.resources import load_yaml
 
@@ -117,7 +118,7 @@ class FigureSet:
                 "lists": self.lists}
 
     def dumps(self, params: Params) -> str:
-        return json.dumps(self.to_json(params), ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
+        return jsontext.dumps(self.to_json(params))
 
 
 def assessment_label(code: str | None) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from cchc.config.params import Params
 from cchc.config.sources import load_specs, specs_fingerprint
-from cchc.core import atomic
+from cchc.core import atomic, jsontext
 from cchc.core.errors import CchcError, message
 from cchc.core.hashing import sha256_bytes, sha256_file, sha256_json
 from cchc.core.layout import INGEST_REPORT_JSON, INGEST_REPORT_MD, Layout
@@ -166,7 +166,7 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
             for name, frame in sorted(tables.items()):
                 frame.to_parquet(staging.path / f"{name}.parquet", index=False)
                 report["tables"][name] = f"{name}.parquet"
-            (staging.path / INGEST_REPORT_JSON).write_text(dump_json(report), encoding="utf-8")
+            (staging.path / INGEST_REPORT_JSON).write_text(jsontext.dumps(report), encoding="utf-8")
             (staging.path / INGEST_REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
         except BaseException:
             staging.discard()
@@ -195,10 +195,6 @@ def period_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
                 raise CchcError("run_busy", unit=layout.unit, period=layout.period,
                                 lock=layout.shown(layout.lock_file)) from None
         yield
-
-
-def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2, default=str) + "\n"
 
 
 def _parse_cached(layout: Layout, path: Path, display: str, digest: str, override: dict[str, Any],
