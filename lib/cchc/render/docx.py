@@ -337,6 +337,10 @@ class _Writer:
                 if rowspan > 1 or colspan > 1:
                     cell = cell.merge(cells[(r + rowspan - 1) * width + c + colspan - 1])
                 self.cell(cell, source, tr, header=r < len(head_rows), size=size)
+        if len(body_rows) > 1 and body_rows[-1].has("total"):  # the total row stays with the row above
+            for cell in table.rows[len(rows) - 2].cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
         caption = node.find("caption")
         if caption is not None:
             self.paragraph(caption, CENTRED, italic=True, size=10).paragraph_format.space_after = Pt(10)

@@ -20,6 +20,8 @@ import typst
 from cchc.render.blocks import Node, parse
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
+# Cells of the zero-width column that keeps a total row with the row above (see _Writer.table).
+_PAD, _PAD_TWO = "table.cell(inset: 0pt)[]", "table.cell(inset: 0pt, rowspan: 2)[]"
 LABEL = re.compile(r"^[A-Za-z0-9_.:-]+$")
 # The lines of the letter frame (header, recipients, signature) by their class; {} is the text.
 FRAME_LINES = {"agency-top": "#upper[{}]", "agency-name": "#strong(upper[{}])",
@@ -200,8 +202,17 @@ class _Writer:
         if not widths:
             first = (head_rows or rows)[0]
             widths = ["1fr"] * sum(int(c.attrs.get("colspan", 1)) for c in first.elements())
-        header_cells = [self.cell(th, header=True, row=tr) for tr in head_rows for th in tr.elements()]
-        cells = [self.cell(td, header=False, row=tr) for tr in rows for td in tr.elements()]
+        # A total row stays with the row above it: a zero-width column whose one cell spans both
+        # (an unbreakable rowspan), so no page holds the repeated header and the total alone.
+        keep = len(rows) > 1 and rows[-1].has("total")
+        tails = [[] for _ in rows]
+        if keep:
+            widths.append("0pt")
+            tails = [[_PAD] for _ in rows[:-2]] + [[_PAD_TWO], []]
+        header_cells = [c for tr in head_rows
+                        for c in [*(self.cell(th, header=True, row=tr) for th in tr.elements()), *([_PAD] if keep else [])]]
+        cells = [c for tr, tail in zip(rows, tails)
+                 for c in [*(self.cell(td, header=False, row=tr) for td in tr.elements()), *tail]]
         parts = []
         if header_cells:
             parts.append("table.header(repeat: true, " + ", ".join(header_cells) + ")")
