@@ -5,14 +5,17 @@ Jupyter machinery nor, when its cache is fresh, pandas."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 import traceback
+from importlib import metadata
 from pathlib import Path
 
 from cchc.config.params import load_params
-from cchc.core import fmt
+from cchc.core import fmt, log
 from cchc.core.errors import CchcError, message
-from cchc.core.layout import INGEST_REPORT_MD, Layout
+from cchc.core.layout import AUDIT_HTML, INGEST_REPORT_MD, Layout
 from cchc.core.resources import load_yaml
 from cchc.ingest.run import ingest
 from cchc.render import CELL_TIMEOUT
@@ -29,10 +32,34 @@ def _seconds(value: str) -> int:
     raise argparse.ArgumentTypeError(load_yaml("cli.yaml")["options"]["bad_seconds"].format(value=value))
 
 
+def _version() -> str:
+    """The installed package's version (its metadata)."""
+    try:
+        return metadata.version("cchc")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def log_options(sub: argparse.ArgumentParser) -> None:
+    """--quiet and --log-format, for a command that logs a run's steps (core/log.py)."""
+    opts = load_yaml("cli.yaml")["options"]
+    sub.add_argument("--quiet", action="store_true", help=opts["quiet"])
+    sub.add_argument("--log-format", choices=log.FORMATS, default=log.TEXT, help=opts["log_format"])
+
+
+def run_log(args: argparse.Namespace) -> log.RunLog | None:
+    """The log of a command that has --log-format (None for the others)."""
+    if not hasattr(args, "log_format"):
+        return None
+    return log.RunLog(getattr(args, "unit", None), getattr(args, "period", None), fmt=args.log_format,
+                      quiet=args.quiet)
+
+
 def _parser() -> argparse.ArgumentParser:
     text = load_yaml("cli.yaml")
     opts = text["options"]
     parser = argparse.ArgumentParser(prog="cchc", description=text["description"], epilog=text["epilog"])
+    parser.add_argument("--version", action="version", version=f"cchc {_version()}", help=opts["version"])
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     def unit_period(sub: argparse.ArgumentParser) -> None:
@@ -45,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         unit_period(sub)
         sub.add_argument("--force", action="store_true", help=opts["force"])
         sub.add_argument("--no-wait", action="store_true", help=opts["no_wait"])
+        log_options(sub)
         if name == "run":
             sub.add_argument("--allow-failed-checks", action="store_true", help=opts["allow_failed_checks"])
             sub.add_argument("--cell-timeout", type=_seconds, default=CELL_TIMEOUT, metavar="GIÂY",
@@ -103,23 +131,54 @@ def _warnings(report: dict) -> list[str]:
     return notes
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _summary(runlog: log.RunLog, result, root: Path) -> None:
+    """The run's warnings (failed checks published, checks in warning, a report mostly without
+    prose), then its last line: reports written, warnings, failed checks, sections without prose."""
+    words = log.words()
+    if result.failed_checks:
+        runlog.warning(words["failed_checks_warning"].format(ids=", ".join(result.failed_checks)), "checks")
+    for check_id in result.warning_checks:
+        runlog.warning(words["check_warning"].format(id=check_id), "checks")
+    from cchc.render.audit import summary_line  # noqa: PLC0415 (loaded by the run already)
+
+    review = summary_line(result.output_dir, _shown(result.output_dir / AUDIT_HTML, root))
+    if review:  # figures that differ from declared or published ones: for the signer, before signing
+        runlog.warning(review, "checks")
+    missing, total = result.unfilled
+    if total and missing * 2 > total:
+        runlog.warning(words["placeholders_warning"].format(count=missing, total=total, unit=result.params.unit,
+                                                            period=result.params.period))
+    failed = (words["failed"].format(count=len(result.failed_checks), ids=", ".join(result.failed_checks))
+              if result.failed_checks else words["no_failed"])
+    runlog.emit(words["summary"].format(
+        reports=words["reports"].format(count=1, folder=_shown(result.output_dir, root)), warnings=runlog.warnings,
+        failed=failed, placeholders=words["placeholders"].format(count=missing, total=total),
+        seconds=fmt.plain(round(result.seconds, 1))), final=True)
+
+
+def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int:
     root: Path = args.root
+    runlog = runlog or log.RunLog()
     if args.command == "ingest":
-        result = ingest(root, load_params(root, args.unit, args.period), force=args.force, wait=not args.no_wait)
-        print(_ingest_summary(result, root))
+        with log.activated(runlog), runlog.showing("ingest"):
+            result = ingest(root, load_params(root, args.unit, args.period), force=args.force,
+                            wait=not args.no_wait)
+        runlog.info(_ingest_summary(result, root), "ingest")
         for note in _warnings(result.report):
-            print(note, file=sys.stderr)
+            runlog.warning(note, "ingest")
         return 0
     if args.command == "run":
         from cchc.pipeline import run  # noqa: PLC0415 (see the docstring)
 
-        result = run(root, args.unit, args.period, force=args.force, allow_failed_checks=args.allow_failed_checks,
-                     cell_timeout=args.cell_timeout, wait=not args.no_wait)
-        print(_ingest_summary(result.ingest, root))
+        with log.activated(runlog):
+            result = run(root, args.unit, args.period, force=args.force, allow_failed_checks=args.allow_failed_checks,
+                         cell_timeout=args.cell_timeout, wait=not args.no_wait)
+        runlog.info(_ingest_summary(result.ingest, root), "ingest")
         for note in _warnings(result.ingest.report):
-            print(note, file=sys.stderr)
-        print(message("run_done", figures=fmt.integer(result.figure_count), folder=_shown(result.output_dir, root)))
+            runlog.warning(note, "ingest")
+        runlog.info(message("run_done", figures=fmt.integer(result.figure_count),
+                            folder=_shown(result.output_dir, root)))
+        _summary(runlog, result, root)
         return 0
     if args.command == "verify":
         from cchc.verify import to_json, to_text, verify  # noqa: PLC0415 (see the docstring)
@@ -167,13 +226,25 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not sys.stdout.isatty():  # a scheduler's log: every line out at once, in order (and the workers')
+        log.line_buffered()
+        os.environ.setdefault("PYTHONUNBUFFERED", "1")
     args = _parser().parse_args(argv)
+    runlog, started = run_log(args), time.perf_counter()
     try:
-        return _dispatch(args)
+        return _dispatch(args, runlog)
     except CchcError as exc:
-        print(message("error_prefix") + str(exc), file=sys.stderr)
-        for note in getattr(exc, "__notes__", ()):
-            print(note, file=sys.stderr)
+        if runlog is None:
+            print(message("error_prefix") + str(exc), file=sys.stderr)
+            for note in getattr(exc, "__notes__", ()):
+                print(note, file=sys.stderr)
+        else:
+            runlog.error(message("error_prefix") + str(exc))
+            for note in getattr(exc, "__notes__", ()):
+                runlog.error(note)
+            runlog.emit(log.words()["summary_failed_run"].format(
+                warnings=runlog.warnings, seconds=fmt.plain(round(time.perf_counter() - started, 1))), log.ERROR,
+                final=True)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         return 130

@@ -7,13 +7,12 @@ papermill (about 1 s, hence the two marked imports in ``run``), ingests and comp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc.config.params import Params, load_params
-from cchc.core import atomic
+from cchc.core import atomic, log
 from cchc.core.layout import Layout
-from cchc.core.timing import Stopwatch
 from cchc.ingest.run import IngestResult, list_raw_files, period_lock, writing
 from cchc.render.kernel import start_kernel, stop_kernel
 from cchc.render.manifest import now
@@ -26,6 +25,25 @@ class RunResult:
     ingest: IngestResult
     output_dir: Path
     figure_count: int
+    failed_checks: list[str] = field(default_factory=list)   # published anyway (allow_failed_checks)
+    warning_checks: list[str] = field(default_factory=list)
+    unfilled: tuple[int, int] = (0, 0)                       # sections without the analyst's prose, of all
+    seconds: float = 0.0
+
+
+def unfilled_sections(layout: Layout) -> tuple[int, int]:
+    """How many of the outline's sections (the leaves, which take prose) have no prose file
+    with content, so that the report shows their neutral sentences or the "no prose" note;
+    and how many sections there are."""
+    from cchc.report.outline import outline  # noqa: PLC0415 (pandas: after the kernel started)
+    from cchc.report.prose import load_prose  # noqa: PLC0415
+
+    leaves = [section for section, heading in outline().items() if not heading.children]
+    missing = 0
+    for section in leaves:
+        prose = load_prose(layout.root, layout.unit, layout.period, section)
+        missing += prose is None or not prose.text.strip()
+    return missing, len(leaves)
 
 
 def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
@@ -38,7 +56,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     replace outputs/<unit>/<period>/ and data/processed/<unit>/<period>/ only when everything
     succeeded; with ``documents`` the report notebook is executed and exported (HTML, PDF, DOCX, XLSX).
     """
-    clock = Stopwatch()
+    clock = log.LoggedStopwatch(log.current())
     started = now()
     layout = Layout(root, unit, period)
     params = load_params(layout.root, unit, period)
@@ -52,6 +70,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             if documents:
                 kernel = start_kernel(layout.notebook().parent)
                 worker = ExportWorker()
+            from cchc.checks.base import WARNING  # noqa: PLC0415 (pandas: loads while the kernel boots)
             from cchc.compute import compute  # noqa: PLC0415 (pandas: loads while the kernel boots)
             from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
 
@@ -59,7 +78,11 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             target = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks,
                              kernel=kernel, worker=worker, started=started, clock=clock,
                              cell_timeout=cell_timeout)
-            return RunResult(params, computed.ingest, target, len(computed.figures))
+            return RunResult(params, computed.ingest, target, len(computed.figures),
+                             failed_checks=[c.id for c in computed.failed_checks],
+                             warning_checks=[c.id for c in computed.checks if c.status == WARNING],
+                             unfilled=unfilled_sections(layout) if documents else (0, 0),
+                             seconds=clock.report()["total"])
         finally:
             if worker is not None:
                 worker.close()

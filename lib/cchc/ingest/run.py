@@ -20,7 +20,7 @@ from typing import Any
 
 from cchc.config.params import Params
 from cchc.config.sources import load_specs, specs_fingerprint
-from cchc.core import atomic, jsontext
+from cchc.core import atomic, jsontext, log
 from cchc.core.errors import CchcError, message
 from cchc.core.hashing import sha256_bytes, sha256_file, sha256_json
 from cchc.core.layout import INGEST_REPORT_JSON, INGEST_REPORT_MD, Layout
@@ -141,9 +141,10 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
     folder = layout.raw_dir
     specs = load_specs(params.aliases)
     parsed, ignored_sheets = [], []
-    for path, (display, digest) in zip(paths, hashed):
+    for done, (path, (display, digest)) in enumerate(zip(paths, hashed), 1):
         override = params.sources.get(path.relative_to(folder).as_posix(), {})
         tables, passed_over = _parse_cached(layout, path, display, digest, override, specs, params)
+        log.current().advance("ingest", done, len(paths), display)  # a long ingest shows each file read
         parsed += tables
         ignored_sheets += [{"file": display, "sheet": sheet} for sheet in passed_over]
     for kind, spec in sorted(specs.items()):
