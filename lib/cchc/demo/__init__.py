@@ -42,27 +42,30 @@ class Plan:
         return [d for d in self.dossiers if d.quarantine is not None]
 
 
-def plan() -> Plan:
-    """Plan the catalogue and the dossier population (deterministic)."""
-    rng = random.Random(SEED)
+def plan(seed: int = SEED, scale: float = 1) -> Plan:
+    """Plan the catalogue and the dossier population (deterministic for a seed); ``scale``
+    multiplies every dossier count (1: the reference demo, about 16.000 dossiers a year)."""
+    rng = random.Random(seed)
     procedures = catalogue_mod.build(random.Random(rng.randrange(2**32)))
-    dossiers = population.plan_dossiers(random.Random(rng.randrange(2**32)), procedures)
+    dossiers = population.plan_dossiers(random.Random(rng.randrange(2**32)), procedures, scale)
     return Plan(procedures, dossiers)
 
 
-def output_dir(root: Path) -> Path:
-    return Layout(root, cal.UNIT, cal.PERIOD).raw_dir
+def output_dir(root: Path, unit: str = cal.UNIT) -> Path:
+    return Layout(root, unit, cal.PERIOD).raw_dir
 
 
-def generate(root: Path) -> list[Path]:
-    """Write every demo export under ``root/data/raw/nguyen-luong-bang/2025/``; return the paths."""
-    planned = plan()
-    out = output_dir(root)
+def generate(root: Path, unit: str = cal.UNIT, seed: int = SEED, scale: float = 1) -> list[Path]:
+    """Write every demo export under ``root/data/raw/<unit>/2025/`` (default: the demo commune,
+    nguyen-luong-bang); return the paths. Another seed or scale plans other dossiers (see
+    cchc.demo.communes); the other exports are the demo commune's."""
+    planned = plan(seed, scale)
+    out = output_dir(root, unit)
     out.mkdir(parents=True, exist_ok=True)
     paths = [writers.write_catalogue(out / exports.CATALOGUE_NAME, planned.catalogue, cal.CUTOFF)]
     for index, export in enumerate(exports.DOSSIER_FILES):
         rows = exports.rows_for(export, planned.dossiers)
-        file_rng = random.Random(SEED * 100 + index)
+        file_rng = random.Random(seed * 100 + index)
         paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng))
     for module in OTHER_SOURCES:  # the other exports, one module each
         paths += module.write(out)

@@ -115,7 +115,10 @@ def _deal(rng: random.Random, slots: list[Dossier], counts: dict[str, int]) -> d
     return out
 
 
-def _take(rng: random.Random, candidates: list[Dossier], n: int) -> list[Dossier]:
+def _take(rng: random.Random, candidates: list[Dossier], n: int, scale: float = 1) -> list[Dossier]:
+    """``n`` of ``candidates`` at random; scaled, as many as there are at most."""
+    if scale != 1:
+        n = min(scaled(n, scale), len(candidates))
     if len(candidates) < n:
         raise ValueError(f"need {n} candidates, have {len(candidates)}")
     return rng.sample(candidates, n)
@@ -263,23 +266,32 @@ def _solve_days(rng: random.Random, days: _DayPicker, d: Dossier, deadline: int 
 # the plan
 # ---------------------------------------------------------------------------
 
-def _slots() -> list[Dossier]:
+def scaled(count: int, scale: float) -> int:
+    """``count`` times ``scale``, at least 1 when ``count`` is (every kind of dossier stays present);
+    ``count`` itself at scale 1 (the reference demo)."""
+    if scale == 1 or count == 0:
+        return count
+    return max(1, round(count * scale))
+
+
+def _slots(scale: float = 1) -> list[Dossier]:
     slots: list[Dossier] = []
     for group, source, timing, count, options in PLAN:
-        for _ in range(count):
+        for _ in range(scaled(count, scale)):
             slots.append(Dossier(group=group, source=source, timing=timing,
                                  interlink_key=options.get("interlink"), no_due=options.get("no_due", False)))
     return slots
 
 
-def _assign_channels_and_payments(rng: random.Random, slots: list[Dossier]) -> None:
+def _assign_channels_and_payments(rng: random.Random, slots: list[Dossier], scale: float = 1) -> None:
     window = [d for d in slots if d.group == "window"]
     plain = [d for d in window if d.interlink_key is None]
     for d in window:
         if d.interlink_key is not None:
             d.channel = "online"
-    dealt = _deal(rng, plain, {"direct": WINDOW_DIRECT, "postal": WINDOW_POSTAL,
-                               "online": len(plain) - WINDOW_DIRECT - WINDOW_POSTAL})
+    direct = min(scaled(WINDOW_DIRECT, scale), len(plain))
+    postal = min(scaled(WINDOW_POSTAL, scale), len(plain) - direct)
+    dealt = _deal(rng, plain, {"direct": direct, "postal": postal, "online": len(plain) - direct - postal})
     for channel, members in dealt.items():
         for d in members:
             d.channel = channel
@@ -295,23 +307,23 @@ def _assign_channels_and_payments(rng: random.Random, slots: list[Dossier]) -> N
         keyed.sort(key=lambda k: k[:3])
         return [k[3] for k in keyed]
 
-    for d in ranked(("online",))[:WINDOW_PAID_ONLINE]:
+    for d in ranked(("online",))[:scaled(WINDOW_PAID_ONLINE, scale)]:
         d.payment = "online"
-    for d in ranked(("direct", "postal"))[:WINDOW_PAID_DIRECT]:
+    for d in ranked(("direct", "postal"))[:scaled(WINDOW_PAID_DIRECT, scale)]:
         d.payment = "direct"
     for d in slots:
         if d.group != "window" and not d.no_due and rng.random() < 0.3:
             d.payment = "online" if d.channel == "online" and rng.random() < 0.85 else "direct"
 
 
-def _assign_withdrawn(rng: random.Random, slots: list[Dossier]) -> None:
+def _assign_withdrawn(rng: random.Random, slots: list[Dossier], scale: float = 1) -> None:
     def candidates(timing: str) -> list[Dossier]:
         return [d for d in slots if d.group == "window" and d.source == "commune" and d.timing == timing
                 and d.interlink_key is None and not d.no_due and d.payment == "free"]
 
-    for d in _take(rng, candidates("early"), WINDOW_WITHDRAWN_EARLY):
+    for d in _take(rng, candidates("early"), WINDOW_WITHDRAWN_EARLY, scale):
         d.state = "withdrawn"
-    for d in _take(rng, candidates("on_time"), WINDOW_WITHDRAWN_ON_TIME):
+    for d in _take(rng, candidates("on_time"), WINDOW_WITHDRAWN_ON_TIME, scale):
         d.state = "withdrawn"
 
 
@@ -355,20 +367,21 @@ def _assign_procedures_and_dates(rng: random.Random, slots: list[Dossier], catal
             d.state = "paused" if rng.random() < paused_share else "processing"
 
 
-def _assign_window_flags(rng: random.Random, slots: list[Dossier]) -> None:
+def _assign_window_flags(rng: random.Random, slots: list[Dossier], scale: float = 1) -> None:
     window = [d for d in slots if d.group == "window"]
     for d in window:
         d.digitized = True
-    for d in _take(rng, window, WINDOW_NOT_REUSED):
+    for d in _take(rng, window, WINDOW_NOT_REUSED, scale):
         d.reused = False
 
     resolved_in_window = [d for d in slots if d.group in ("window", "carried") and d.timing in RESOLVED_TIMINGS]
-    for d in _take(rng, [d for d in resolved_in_window if d.state == "resolved"], RESULT_DIGITIZED):
+    for d in _take(rng, [d for d in resolved_in_window if d.state == "resolved"], RESULT_DIGITIZED, scale):
         d.result_digitized = True
 
     rateable = [d for d in window if d.timing in RESOLVED_TIMINGS and d.state == "resolved"]
-    rated = _take(rng, rateable, sum(RATINGS.values()))
-    ratings = [key for key, n in RATINGS.items() for _ in range(n)]
+    wanted = {key: scaled(n, scale) for key, n in RATINGS.items()}
+    rated = _take(rng, rateable, min(sum(wanted.values()), len(rateable)))
+    ratings = [key for key, n in wanted.items() for _ in range(n)]
     rng.shuffle(ratings)
     for d, rating in zip(rated, ratings):
         d.rating = rating
@@ -515,13 +528,14 @@ def _assign_ids(rng: random.Random, dossiers: list[Dossier]) -> None:
         d.dossier_id = f"{prefix}-{day}-{counters[(prefix, day)]:04d}"
 
 
-def plan_dossiers(rng: random.Random, catalogue: list[Procedure]) -> list[Dossier]:
-    """All planned dossiers (normal ones in final state, then the bad rows)."""
-    slots = _slots()
-    _assign_channels_and_payments(rng, slots)
-    _assign_withdrawn(rng, slots)
+def plan_dossiers(rng: random.Random, catalogue: list[Procedure], scale: float = 1) -> list[Dossier]:
+    """All planned dossiers (normal ones in final state, then the bad rows); ``scale`` multiplies
+    every count of the plan (1: the reference demo)."""
+    slots = _slots(scale)
+    _assign_channels_and_payments(rng, slots, scale)
+    _assign_withdrawn(rng, slots, scale)
     _assign_procedures_and_dates(rng, slots, catalogue)
-    _assign_window_flags(rng, slots)
+    _assign_window_flags(rng, slots, scale)
     _assign_labels_and_people(rng, slots)
     bad = _bad_rows(rng, catalogue)
     _assign_labels_and_people(rng, bad)
