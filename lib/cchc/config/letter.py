@@ -7,6 +7,7 @@ unit's name and the window (data/report/document.yaml).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -36,6 +37,8 @@ class Document:
     subject: list[str]
     basis: list[str]
     intro: str
+    closing: str
+    form_attached: str     # "(Có Phụ lục III, biểu mẫu {form} gửi kèm theo)"
     recipients_title: str
     recipients: list[str]
     signer: Signer
@@ -77,15 +80,17 @@ def build_document(params: Params) -> Document:
     values = {"period_phrase": phrase, "unit_name": params.unit_name, "body": body, "window_phrase": window}
     return Document(
         agency=_given(given.agency, [d["agency_parent"], params.unit_name.upper()]),
-        number=_given(given.number, d["number"]),
+        number=_keep_blank(_given(given.number, d["number"])),
         motto=d["motto"],
         place=place,
         date=date,
         date_line=d["date_line"].format(place=place, day=date.day, month=date.month, year=date.year),
         title=_given(given.title, d["title"]),
         subject=_given(given.subject, [line.format(**values) for line in d["subject"]]),
-        basis=_given(given.basis, []),
+        basis=_given(given.basis, d["basis"]),
         intro=_given(given.intro, d["intro"].format(**values)),
+        closing=_given(given.closing, d["closing"].format(**values)),
+        form_attached=_given(given.form_attached, d["form_attached"]),
         recipients_title=d["recipients_title"],
         recipients=_given(given.recipients, d["recipients"]),
         signer=Signer(**signer),
@@ -93,6 +98,12 @@ def build_document(params: Params) -> Document:
         window_phrase=window,
         form_lines=[line.format(**values) for line in d["form_lines"].values()],
     )
+
+
+def _keep_blank(number: str) -> str:
+    """'Số:      /BC-UBND': the run of spaces left for the hand-written number as non-breaking
+    spaces, so that no format collapses it."""
+    return re.sub(r" {2,}", lambda found: "\u00a0" * len(found[0]), number)
 
 
 def _given(value: T | None, default: T) -> T:

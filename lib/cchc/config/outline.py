@@ -1,12 +1,13 @@
-"""The model of data/report/outline.yaml: the report's sections, a tree of ids and titles
-(ids unique in the whole tree)."""
+"""The model of data/report/outline.yaml (and of a unit's `outline:` parameter): the report's
+sections, a tree of ids and titles (ids unique in the whole tree); `form` names the appendix
+form (biểu mẫu N) the section sends with it."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, PlainValidator, TypeAdapter
+from pydantic import AfterValidator, Field, PlainValidator, TypeAdapter
 
 from cchc.config.validation import Model, load_data, problem, validate_data
 
@@ -27,6 +28,7 @@ SectionId = Annotated[str, PlainValidator(_section_id)]
 class OutlineNode(Model):
     id: SectionId
     title: str
+    form: Annotated[int, Field(strict=True, ge=1)] | None = None
     children: list[OutlineNode] = []
 
 
@@ -44,7 +46,8 @@ def _unique_ids(tree: list[OutlineNode]) -> list[OutlineNode]:
     return tree
 
 
-OUTLINE = TypeAdapter(Annotated[list[OutlineNode], AfterValidator(_unique_ids)])
+Outline = Annotated[list[OutlineNode], Field(min_length=1), AfterValidator(_unique_ids)]
+OUTLINE = TypeAdapter(Outline)
 
 
 def load_outline() -> list[OutlineNode]:

@@ -1,4 +1,5 @@
-"""Numbered headings from the outline (data/report/outline.yaml): I → 1 → 1.1."""
+"""Numbered headings from the outline (data/report/outline.yaml, or the unit's `outline:`
+parameter): I → 1 → 1.1."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class Heading:
     level: int
     number: str     # "II.", "2.", "2.1."
     children: tuple[str, ...]
+    form: int | None = None  # the appendix form (biểu mẫu N) sent with the section
 
 
 def number_outline(tree: list[OutlineNode] | list[dict[str, Any]]) -> dict[str, Heading]:
@@ -32,12 +34,19 @@ def number_outline(tree: list[OutlineNode] | list[dict[str, Any]]) -> dict[str, 
             else:
                 number = f"{parent}{index}."
             headings[node.id] = Heading(node.id, node.title, level, number,
-                                        tuple(child.id for child in node.children))
+                                        tuple(child.id for child in node.children), node.form)
             walk(node.children, level + 1, number)
 
     walk(nodes, 1, "")
     return headings
 
 
-def outline() -> dict[str, Heading]:
-    return number_outline(load_outline())
+def outline(tree: list[OutlineNode] | None = None) -> dict[str, Heading]:
+    """The numbered headings of ``tree`` (a unit's `outline:` parameter), else of the city's
+    outline (data/report/outline.yaml)."""
+    return number_outline(tree if tree else load_outline())
+
+
+def parts(headings: dict[str, Heading]) -> list[Heading]:
+    """The level-1 parts (I, II, …), in order."""
+    return [heading for heading in headings.values() if heading.level == 1]
