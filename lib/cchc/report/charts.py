@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import base64
+import calendar
+import datetime as dt
 import io
 import logging
+from collections.abc import Callable
 
+from markupsafe import Markup
+
+from cchc.config.params import Window
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.resources import load_yaml
@@ -13,7 +19,16 @@ from cchc.figures.registry import FigureSet
 
 FONT_FAMILIES = ["Times New Roman", "Liberation Serif", "Tinos"]
 DPI = 150
-COLORS = {"online": "#1f5f99", "direct": "#d08c2c", "postal": "#6a9a3a"}
+# Fills far apart in grey (luminance about 55, 160 and 255) and hatches, so each series reads in
+# greyscale print; a series too small to see as a band (postal) carries its values.
+SERIES = {"online": {"fill": "#1f4e79", "hatch": None, "label_values": False},
+          "direct": {"fill": "#e0a050", "hatch": "//", "label_values": False},
+          "postal": {"fill": "#ffffff", "hatch": "xxx", "label_values": True}}
+BARS = {"resolved.early": {"fill": "#1f4e79", "hatch": None},
+        "resolved.on_time": {"fill": "#6fa0d0", "hatch": None},
+        "resolved.late": {"fill": "#404040", "hatch": "xx"},
+        "pending.not_due": {"fill": "#e0a050", "hatch": "//"},
+        "pending.overdue": {"fill": "#ffffff", "hatch": "\\\\"}}
 
 
 def _pyplot():
@@ -46,27 +61,71 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
+def _labels() -> dict:
+    return load_yaml("report/labels.yaml")["charts"]
+
+
 def _locator():
     from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
 
     return MaxNLocator
 
 
-def received_by_month(figures: FigureSet) -> bytes:
-    labels = load_yaml("report/labels.yaml")["charts"]["received_by_month"]
-    months = sorted({f.extra["group"] for f in figures if f.extra.get("breakdown") == "by_month"})
+def _month_ticks(months: list[str], window: Window | None, labels: dict) -> tuple[list[str], list[str]]:
+    """Each month's tick label, and the notes of the months the window covers only in part
+    (the December of a report cut off on 09/12 is "01–09/12/2025", not a collapse)."""
+    names, notes = [], []
+    for month in months:
+        year, number = int(month[:4]), int(month[5:7])
+        first = dt.date(year, number, 1)
+        last = dt.date(year, number, calendar.monthrange(year, number)[1])
+        start = max(first, window.start) if window else first
+        end = min(last, window.cutoff) if window else last
+        if (start, end) == (first, last):
+            names.append(f"{number:02d}/{year}")
+            continue
+        values = {"first": f"{start.day:02d}", "last": f"{end.day:02d}", "month": f"{number:02d}",
+                  "year": year, "start": fmt.date(start), "end": fmt.date(end)}
+        names.append(labels["partial_tick"].format(**values))
+        notes.append(labels["partial_note"].format(**values))
+    return names, notes
+
+
+def _months(figures: FigureSet) -> list[str]:
+    return sorted({f.extra["group"] for f in figures if f.extra.get("breakdown") == "by_month"})
+
+
+def partial_months(figures: FigureSet, window: Window | None) -> list[str]:
+    """The notes under the monthly chart: each month the window covers only in part."""
+    return _month_ticks(_months(figures), window, _labels()["received_by_month"])[1]
+
+
+def received_by_month(figures: FigureSet, window: Window | None = None) -> bytes:
+    """Dossiers received per month, stacked by channel; tiny series carry their own values."""
+    labels = _labels()["received_by_month"]
+    months = _months(figures)
+    names, _ = _month_ticks(months, window, labels)
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.3, 3.0))
+    fig, ax = plt.subplots(figsize=(6.3, 3.2))
+    x = list(range(len(months)))
     bottom = [0] * len(months)
-    names = [f"{m[5:]}/{m[:4]}" for m in months]
     for channel, label in labels["series"].items():
         values = [figures[f"tthc.by_month.{m}.received.{channel}"].value for m in months]
-        ax.bar(names, values, bottom=bottom, label=label, color=COLORS[channel], width=0.6)
+        look = SERIES[channel]
+        ax.bar(x, values, bottom=bottom, label=label, width=0.6, color=look["fill"], hatch=look["hatch"],
+               edgecolor="black", linewidth=0.6)
+        peak = max(bottom[i] + v for i, v in enumerate(values)) if values else 0
+        if look["label_values"] and peak:
+            for i, value in enumerate(values):  # too small to see as a band: its value beside the bar
+                ax.annotate(fmt.integer(value), (i + 0.3, bottom[i] + value / 2), va="center", ha="left",
+                            xytext=(2, 0), textcoords="offset points", fontsize=8, style="italic")
         bottom = [b + v for b, v in zip(bottom, values)]
-    for x, total in enumerate(bottom):
-        ax.annotate(fmt.integer(total), (x, total), ha="center", va="bottom", fontsize=9,
-                    xytext=(0, 2), textcoords="offset points")
+    for i, total in enumerate(bottom):
+        ax.annotate(fmt.integer(total), (i, total), ha="center", va="bottom", fontsize=9,
+                    xytext=(0, 2), textcoords="offset points", weight="bold")
+    ax.set_xticks(x, names)
     ax.set_ylabel(labels["y_label"])
+    ax.set_ylim(0, max(bottom, default=0) * 1.12 or 1)
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.yaxis.set_major_locator(_locator()(integer=True))
     ax.yaxis.set_major_formatter(fmt.axis_integer)
@@ -75,18 +134,22 @@ def received_by_month(figures: FigureSet) -> bytes:
     return data
 
 
-def timeliness(figures: FigureSet) -> bytes:
-    labels = load_yaml("report/labels.yaml")["charts"]["timeliness"]
+def timeliness(figures: FigureSet, window: Window | None = None) -> bytes:
+    labels = _labels()["timeliness"]
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.3, 2.6))
     keys = list(labels["bars"])
     values = [figures[f"tthc.{key}"].value for key in keys]
-    colors = ["#1f5f99", "#4f8fc9", "#c0392b", "#6a9a3a", "#e67e22"]
-    ax.barh([labels["bars"][k] for k in keys][::-1], values[::-1], color=colors[::-1], height=0.6)
+    looks = [BARS[key] for key in keys]
+    ax.barh([labels["bars"][k] for k in keys][::-1], values[::-1], height=0.6,
+            color=[look["fill"] for look in looks[::-1]], hatch=None, edgecolor="black", linewidth=0.6)
+    for bar, look in zip(ax.patches, looks[::-1]):
+        bar.set_hatch(look["hatch"])
     for y, value in enumerate(values[::-1]):
         ax.annotate(fmt.integer(value), (value, y), va="center", xytext=(3, 0),
                     textcoords="offset points", fontsize=9)
     ax.set_xlabel(labels["x_label"])
+    ax.set_xlim(0, max(values, default=0) * 1.1 or 1)
     ax.xaxis.set_major_locator(_locator()(integer=True))
     ax.xaxis.set_major_formatter(fmt.axis_integer)
     data = _png(fig)
@@ -94,7 +157,25 @@ def timeliness(figures: FigureSet) -> bytes:
     return data
 
 
-CHARTS = {"received_by_month": received_by_month, "timeliness": timeliness}
+CHARTS: dict[str, Callable[..., bytes]] = {"received_by_month": received_by_month, "timeliness": timeliness}
+# Notes a chart carries under its title (name -> function of figures and window).
+NOTES: dict[str, Callable[[FigureSet, Window | None], list[str]]] = {"received_by_month": partial_months}
+
+
+def chart_figure(name: str, figures: FigureSet, window: Window | None, number: int) -> Markup:
+    """The chart as the report shows it: the image, then "Biểu đồ N. Title", the partial-period
+    notes and the source line (the system export and the window)."""
+    labels = _labels()
+    png = CHARTS[name](figures, window)
+    caption = labels["caption_format"].format(number=number, title=labels[name]["title"])
+    source = labels["source"][name].format(
+        start=fmt.date(window.start) if window else "", end=fmt.date(window.cutoff) if window else "")
+    notes = NOTES[name](figures, window) if name in NOTES else []
+    notes = Markup("").join(Markup("<br><span class='chart-note'>{}</span>").format(n) for n in notes)
+    return Markup("<figure class='chart' id='chart-{number}'><img alt='{caption}' src='{src}'>"
+                  "<figcaption><strong>{caption}</strong>{notes}<br><span class='chart-source'>{source}</span>"
+                  "</figcaption></figure>").format(number=number, caption=caption, src=data_uri(png),
+                                                   notes=notes, source=source)
 
 
 def data_uri(png: bytes) -> str:
