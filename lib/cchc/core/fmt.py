@@ -1,5 +1,5 @@
 """Every way a value is shown to people, in Vietnamese conventions (babel, locale vi_VN):
-7.026 · 97,76% · 09/12/2025 · 09/12/2025 08:30 · quý III · chart axis ticks."""
+7.026 · 97,76% · 100% · 09/12/2025 · 09/12/2025 08:30 · quý III · chart axis ticks."""
 
 from __future__ import annotations
 
@@ -44,7 +44,15 @@ def plain(value: int | float) -> str:
 
 
 def percent(fraction: float | None, places: int = 2) -> str:
-    return MISSING if fraction is None else decimal(fraction * 100, places) + "%"
+    """97,76% · a whole percentage without decimals: 100% and 50%, never 100,00%. A rate that
+    only rounds to a whole number keeps its decimals (99,999...% -> 100,00% is not 100%)."""
+    if fraction is None:
+        return MISSING
+    hundred = fraction * 100
+    whole = round(hundred)
+    if abs(hundred - whole) < 1e-9:
+        return integer(whole) + "%"
+    return decimal(hundred, places) + "%"
 
 
 def date(value: dt.date | None) -> str:

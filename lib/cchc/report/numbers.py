@@ -10,10 +10,15 @@ from cchc.core.resources import load_yaml
 from cchc.figures.registry import Figure, FigureSet, assessment_label
 
 
+def _amount(value) -> str:
+    return fmt.decimal(value, 2) if isinstance(value, float) and not value.is_integer() else fmt.integer(value)
+
+
 class Numbers:
     def __init__(self, figures: FigureSet) -> None:
         self.figures = figures
         self.labels = load_yaml("report/labels.yaml")
+        self.wording = load_yaml("report/wording.yaml")
 
     def _tooltip(self, figure: Figure) -> str:
         parts = [self.labels["tooltip"].format(label=figure.label, definition=figure.definition)]
@@ -45,17 +50,39 @@ class Numbers:
     def n(self, figure_id: str) -> Markup:
         return self.link(figure_id, self.text(self.figures[figure_id]))
 
-    def rate(self, figure_id: str) -> Markup:
-        """'97,76% (6.553/6.703)': a percentage always with the counts it comes from."""
+    def rate(self, figure_id: str, inner: bool = False) -> Markup:
+        """'97,76% (6.553/6.703)': a percentage always with the counts it comes from; inside a
+        parenthesis of the text (``inner``) '78,47%, 5.513/7.026' (data/report/wording.yaml)."""
         figure = self.figures[figure_id]
         if figure.value is None:
             return self.link(figure_id, self.labels["not_available"])
-        def amount(value) -> str:
-            return fmt.decimal(value, 2) if isinstance(value, float) and not value.is_integer() else fmt.integer(value)
-
-        shown = self.labels["rate_with_counts"].format(
-            pct=fmt.percent(figure.value), num=amount(figure.numerator), den=amount(figure.denominator))
+        form = self.wording["rate"]["in_parentheses" if inner else "with_counts"]
+        shown = form.format(pct=fmt.percent(figure.value), num=_amount(figure.numerator),
+                            den=_amount(figure.denominator))
         return self.link(figure_id, shown)
+
+    def count(self, figure_id: str, unit: str | None = None) -> Markup:
+        """'3 văn bản', or the zero word ('không có') for a count of zero."""
+        figure = self.figures[figure_id]
+        if figure.value == 0 and not figure.is_rate:
+            return self.link(figure_id, self.wording["zero"])
+        unit = figure.unit if unit is None else unit
+        return self.n(figure_id) + (Markup(" ") + unit if unit else Markup(""))
+
+    def phrase(self, name: str) -> Markup:
+        """A breakdown in one phrase (wording.yaml ``phrases``): the non-zero parts with their
+        counts, the zero parts together ('kiến nghị, phản ánh 31 đơn; không có đơn khiếu nại, tố cáo')."""
+        spec = self.wording["phrases"][name]
+        parts = [p for p in spec["parts"] if p["figure"] in self.figures]
+        counted = [Markup(spec["part"]).format(word=p["word"], n=self.n(p["figure"]), unit=spec["unit"])
+                   for p in parts if self.figures[p["figure"]].value != 0]
+        zeros = [p for p in parts if self.figures[p["figure"]].value == 0]
+        pieces = [Markup(spec["joiner"]).join(counted)] if counted else []
+        if zeros:
+            words = Markup(spec["joiner"]).join(
+                self.link(p["figure"], p["word"]) for p in zeros)
+            pieces.append(Markup(spec["zeros"]).format(unit=spec["unit"], words=words))
+        return Markup(spec["between"]).join(pieces)
 
     def target(self, figure_id: str) -> Markup:
         """' (chỉ tiêu 60% – Vượt chỉ tiêu)' when the figure has a target, else nothing."""

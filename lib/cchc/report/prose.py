@@ -9,7 +9,9 @@ Syntax (no code runs, only these three forms are understood):
 and a small Markdown: paragraphs, "- "/"+ " list items, **bold**, *italic*, pipe tables,
 HTML comments (dropped). Everything else is escaped. A number typed by hand is refused unless
 it is a date or a document number (the allowed patterns are data: data/prose.yaml).
-A section without prose shows neutral sentences built from its figures.
+A section without prose shows neutral sentences built from its figures. The wording rules
+(data/report/wording.yaml) apply to the typed text: dates as dd/mm/yyyy, counts in words as
+digits, a zero count listed as "label: {{ x }} văn bản" as "label: không có".
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from cchc.core.errors import CchcError
 from cchc.core.layout import Layout
 from cchc.core.resources import load_yaml
 from cchc.figures.registry import FigureSet
+from cchc.report import wording
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
 
@@ -246,10 +249,19 @@ def render_prose(prose: ProseText, figures: FigureSet, numbers: Numbers) -> Mark
     text, spots = _parse(prose, figures)
     filled, pieces, at = [], [], 0
     for index, spot in enumerate(spots):
+        after = text[spot.end:]
+        figure = figures[spot.figure]
+        if spot.function == "" and figure.value == 0 and text[:spot.start].endswith(": "):
+            filled.append(numbers.count(spot.figure))  # "label: 0 văn bản" reads "label: không có"
+            unit = f" {figure.unit}" if figure.unit else ""
+            pieces += [wording.typed(text[at:spot.start]), f"\x00{index}\x00"]
+            at = spot.end + (len(unit) if unit and after.startswith(unit)
+                             and not after[len(unit):len(unit) + 1].isalnum() else 0)
+            continue
         filled.append(getattr(numbers, FUNCTIONS[spot.function])(spot.figure))
-        pieces += [text[at:spot.start], f"\x00{index}\x00"]
+        pieces += [wording.typed(text[at:spot.start]), f"\x00{index}\x00"]
         at = spot.end
-    pieces.append(text[at:])
+    pieces.append(wording.typed(text[at:]))
     return Markup(markdown("".join(pieces), filled))
 
 

@@ -23,6 +23,7 @@ from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
 from cchc.report.charts import CHARTS, data_uri
+from cchc.report import wording
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
 from cchc.report.prose import load_prose, render_prose, section_prose
@@ -92,11 +93,13 @@ class Report:
             name = "sections/_generic.html.j2"
         body = environment.get_template(name).render(
             h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
+            phrase=self.numbers.phrase, count=self.numbers.count,
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
             as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
             facts=self._facts, prose_or_facts=self._prose_or_facts,
             children=self.headings[section_id].children, **self._context(section_id))
+        body = wording.one_level_of_parentheses(body)
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
     def closing(self) -> Html:
@@ -170,7 +173,7 @@ class Report:
             if row.get("date"):
                 row["date"] = fmt.iso_date(row["date"])
             if row.get("title"):
-                row["title"] = row["title"][:1].lower() + row["title"][1:]
+                row["title"] = wording.typed(row["title"][:1].lower() + row["title"][1:])
             rows.append(row)
         return rows
 
@@ -186,17 +189,29 @@ class Report:
                 items.append(Markup("<li>{}: {}{}.</li>").format(figure.label, self.numbers.rate(figure_id),
                                                                  self.numbers.target(figure_id)))
             else:
-                items.append(Markup("<li>{}: {} {}.</li>").format(figure.label, self.numbers.n(figure_id), figure.unit))
+                items.append(Markup("<li>{}: {}.</li>").format(figure.label, self.numbers.count(figure_id)))
         return Markup("<ul class='dash facts'>{}</ul>").format(Markup("").join(items))
 
     def _cite(self, section_id: str) -> Markup:
-        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml)."""
-        rows = self._listed(f"citations.{section_id}")
+        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml),
+        each named once in the report (report/wording.py citations_to_list); the lead-in is left
+        out when the section's prose already says it."""
+        rows = wording.citations_to_list(section_id, list(self.headings),
+                                         lambda s: self._listed(f"citations.{s}"), self._typed_prose)
         if not rows:
             return Markup("")
         items = Markup("").join(Markup("<li>{} số {} ngày {} {};</li>").format(
             r["type"], r["number"], r["date"], r["title"]) for r in rows)
-        return Markup("<p>{}</p><ul class='dash'>{}</ul>").format(self.labels["citations_intro"], items)
+        items = Markup("<ul class='dash'>{}</ul>").format(items)
+        intro = self.labels["citations_intro"]
+        if intro in self._typed_prose(section_id):
+            return items
+        return Markup("<p>{}</p>").format(intro) + items
+
+    def _typed_prose(self, section_id: str) -> str:
+        """The section's prose file as typed ('' without one)."""
+        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        return "" if prose is None else prose.text
 
     def _as_of(self, figure_id: str) -> str:
         """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
