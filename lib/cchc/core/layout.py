@@ -21,6 +21,9 @@ RECONCILIATION_JSON = "reconciliation.json"
 RECONCILIATION_HTML = "reconciliation.html"
 INGEST_REPORT_JSON = "ingest-report.json"
 INGEST_REPORT_MD = "ingest-report.md"
+# The companion document for the signer and the auditor (review sheet, checks, sources); not sent.
+AUDIT_HTML = "kiem-tra.html"
+AUDIT_PDF = "kiem-tra.pdf"
 
 # The report notebook shipped inside the package (package data), used unless the root has
 # its own copy in notebooks/.

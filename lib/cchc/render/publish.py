@@ -1,5 +1,6 @@
 """Publish a computed period: figures.json, the reconciliation files, the ingest report, the
-executed notebook (the run log), report.html, report.pdf, report.docx, the Excel appendix phu-luc.xlsx and
+executed notebook (the run log), report.html, report.pdf, report.docx, the Excel appendix phu-luc.xlsx, the
+companion document for the signer and the auditor (kiem-tra.html, kiem-tra.pdf: cchc.render.audit) and
 manifest.json, written into a staging directory that replaces outputs/<unit>/<period>/ only
 when everything succeeded; the processed data a run staged (cchc.compute) go in place right
 after them, and are dropped when anything failed."""
@@ -21,10 +22,11 @@ from cchc.core.timing import Stopwatch
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import tthc_forms
 from cchc.forms.xlsx import write_workbook
-from cchc.render import manifest
+from cchc.render import audit, manifest
 from cchc.render.execute import execute
 from cchc.render.export import export
 from cchc.render.kernel import stop_kernel
+from cchc.report.previous import published
 from cchc.report.prose import check_prose
 from cchc.report.style import stylesheet
 
@@ -64,6 +66,7 @@ def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, ker
         raise CchcError("checks_failed", count=len(failed_checks),
                         ids=", ".join(c.id for c in failed_checks[:10]),
                         path=layout.shown(failed / names.RECONCILIATION_HTML))
+    before = published(layout) if documents else None  # this period as published before: replaced below
     with atomic.staged_dir(target) as staging:
         (staging / names.FIGURES).write_text(computed.figures.dumps(params), encoding="utf-8")
         _write_reconciliation(staging, computed)
@@ -73,7 +76,7 @@ def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, ker
             try:
                 banner = [c.id for c in failed_checks] or None
                 render_documents(computed, staging, kernel=kernel, worker=worker, banner=banner, clock=clock,
-                                 cell_timeout=cell_timeout)
+                                 cell_timeout=cell_timeout, before=before)
             except Exception as exc:
                 if (staging / names.NOTEBOOK).is_file():  # keep the failed run log for inspection
                     with contextlib.suppress(OSError):
@@ -95,10 +98,11 @@ def _write_reconciliation(folder: Path, computed: Computed) -> None:
 
 def render_documents(computed: Computed, staging: Path, kernel=None, worker=None,
                      banner: list[str] | None = None, clock: Stopwatch | None = None,
-                     cell_timeout: int | None = None) -> None:
+                     cell_timeout: int | None = None, before=None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
-    export it (in ``worker`` when given) while this process writes the Excel appendix, which
-    needs no notebook. ``clock`` is told each phase."""
+    export it (in ``worker`` when given) while this process writes the Excel appendix and the
+    companion document kiem-tra.html/.pdf, which need no notebook (``before``: this period's
+    report as published before the run, cchc.report.previous.Published). ``clock`` is told each phase."""
     clock = clock or Stopwatch()
     layout, params = computed.layout, computed.params
     notebook = layout.notebook()
@@ -118,11 +122,15 @@ def render_documents(computed: Computed, staging: Path, kernel=None, worker=None
         exported = worker.export(*arguments)
         with clock.phase("xlsx"):
             write_appendix(computed, staging / names.XLSX)
+        with clock.phase("audit"):
+            audit.write(computed, staging, audit.build_review(computed, before))
         seconds = exported.result()
     else:
         seconds = export(*arguments)
         with clock.phase("xlsx"):
             write_appendix(computed, staging / names.XLSX)
+        with clock.phase("audit"):
+            audit.write(computed, staging, audit.build_review(computed, before))
     for name, value in seconds.items():
         clock.add(name, value)
 

@@ -23,7 +23,6 @@ from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
 from cchc.report.charts import CHARTS, data_uri
-from cchc.report import wording
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
 from cchc.report.prose import load_prose, render_prose, section_prose
@@ -50,7 +49,7 @@ class Report:
         self.layout = Layout(root, params.unit, params.period)
         self.params = params
         self.figures = figures
-        self.checks = checks  # reconciliation.json's "checks"; None: computed when the annex asks
+        self.checks = checks  # reconciliation.json's "checks"; None when the run left none
         self.document: Document = build_document(params)
         self.numbers = Numbers(figures)
         self.headings = outline()
@@ -93,13 +92,11 @@ class Report:
             name = "sections/_generic.html.j2"
         body = environment.get_template(name).render(
             h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
-            phrase=self.numbers.phrase, count=self.numbers.count,
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
             as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
             facts=self._facts, prose_or_facts=self._prose_or_facts,
             children=self.headings[section_id].children, **self._context(section_id))
-        body = wording.one_level_of_parentheses(body)
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
 
     def closing(self) -> Html:
@@ -114,37 +111,6 @@ class Report:
         body = "".join(render_form(form, form.title.capitalize(), self.numbers.link) for form in forms)
         return Html(f"<section class='appendix'><h2 class='appendix-title'>{escape(self.labels['appendix'])}</h2>"
                     f"{body}</section>")
-
-    def reconciliation_annex(self) -> Html:
-        """Annex: the reconciliation checks (reconciliation.json of the run), summarised."""
-        rows = self._checks()
-        counts: dict[str, int] = {}
-        for check in rows:
-            counts[check["status"]] = counts.get(check["status"], 0) + 1
-        notable = [c for c in rows if c["status_code"] != "pass"]
-        env = _environment()
-        return Html(env.get_template("annexes.html.j2").module.reconciliation(
-            self.labels["annex_reconciliation"], counts, notable, len(rows)))
-
-    def sources_annex(self) -> Html:
-        """Annex "Nguồn số liệu": every figure of the report (breakdowns by field, agency and
-        month are in figures.json) with its label, value and the raw files and rows behind it."""
-        figures = [f for f in self.figures if not f.extra.get("breakdown")]
-        items = []
-        for figure in figures:
-            value = self.numbers.rate(figure.id) if figure.is_rate else self.numbers.n(figure.id)
-            sources = "; ".join(f"{s['file'].rsplit('/', 1)[-1]}"
-                                + (f" [{s['sheet']}]" if s.get("sheet") else "")
-                                + (f", dòng {s['row']}" if s.get("row") else f": {s['rows']} dòng")
-                                for s in figure.sources)
-            items.append({"id": figure.id, "label": figure.label, "value": value, "sources": sources})
-        env = _environment()
-        return Html(env.get_template("annexes.html.j2").module.sources(self.labels["annex_sources"], items))
-
-    def _checks(self) -> list[dict]:
-        if self.checks is None:
-            self.checks = [check.to_json() for check in compute(self.layout, self.params).checks]
-        return self.checks
 
     # -- helpers --
     def forms(self):
@@ -173,7 +139,7 @@ class Report:
             if row.get("date"):
                 row["date"] = fmt.iso_date(row["date"])
             if row.get("title"):
-                row["title"] = wording.typed(row["title"][:1].lower() + row["title"][1:])
+                row["title"] = row["title"][:1].lower() + row["title"][1:]
             rows.append(row)
         return rows
 
@@ -189,29 +155,17 @@ class Report:
                 items.append(Markup("<li>{}: {}{}.</li>").format(figure.label, self.numbers.rate(figure_id),
                                                                  self.numbers.target(figure_id)))
             else:
-                items.append(Markup("<li>{}: {}.</li>").format(figure.label, self.numbers.count(figure_id)))
+                items.append(Markup("<li>{}: {} {}.</li>").format(figure.label, self.numbers.n(figure_id), figure.unit))
         return Markup("<ul class='dash facts'>{}</ul>").format(Markup("").join(items))
 
     def _cite(self, section_id: str) -> Markup:
-        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml),
-        each named once in the report (report/wording.py citations_to_list); the lead-in is left
-        out when the section's prose already says it."""
-        rows = wording.citations_to_list(section_id, list(self.headings),
-                                         lambda s: self._listed(f"citations.{s}"), self._typed_prose)
+        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml)."""
+        rows = self._listed(f"citations.{section_id}")
         if not rows:
             return Markup("")
         items = Markup("").join(Markup("<li>{} số {} ngày {} {};</li>").format(
             r["type"], r["number"], r["date"], r["title"]) for r in rows)
-        items = Markup("<ul class='dash'>{}</ul>").format(items)
-        intro = self.labels["citations_intro"]
-        if intro in self._typed_prose(section_id):
-            return items
-        return Markup("<p>{}</p>").format(intro) + items
-
-    def _typed_prose(self, section_id: str) -> str:
-        """The section's prose file as typed ('' without one)."""
-        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
-        return "" if prose is None else prose.text
+        return Markup("<p>{}</p><ul class='dash'>{}</ul>").format(self.labels["citations_intro"], items)
 
     def _as_of(self, figure_id: str) -> str:
         """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
