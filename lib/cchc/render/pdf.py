@@ -209,8 +209,9 @@ class _Writer:
         if keep:
             widths.append("0pt")
             tails = [[_PAD] for _ in rows[:-2]] + [[_PAD_TWO], []]
+        head_tail = [_PAD] if keep else []
         header_cells = [c for tr in head_rows
-                        for c in [*(self.cell(th, header=True, row=tr) for th in tr.elements()), *([_PAD] if keep else [])]]
+                        for c in [*(self.cell(th, header=True, row=tr) for th in tr.elements()), *head_tail]]
         cells = [c for tr, tail in zip(rows, tails)
                  for c in [*(self.cell(td, header=False, row=tr) for td in tr.elements()), *tail]]
         parts = []

@@ -22,7 +22,7 @@ from cchc.figures.tthc import group_key
 from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
-from cchc.report.charts import CHARTS, data_uri
+from cchc.report.charts import chart_figure
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
 from cchc.report.prose import load_prose, render_prose, section_prose
@@ -54,6 +54,7 @@ class Report:
         self.numbers = Numbers(figures)
         self.headings = outline()
         self.labels = load_yaml("report/labels.yaml")
+        self._chart_numbers: dict[str, int] = {}
 
     @classmethod
     def load(cls, root: str | Path = ".", unit: str = "", period: str = "",
@@ -200,9 +201,9 @@ class Report:
         return render_form(form, self.labels["tables"][form_id], self.numbers.link)
 
     def _chart(self, name: str) -> Markup:
-        caption = self.labels["charts"][name]["caption"]
-        return Markup("<figure class='chart'><img alt='{0}' src='{1}'><figcaption>{0}</figcaption></figure>").format(
-            caption, data_uri(CHARTS[name](self.figures)))
+        """A chart numbered in document order (a chart shown again keeps its number)."""
+        number = self._chart_numbers.setdefault(name, len(self._chart_numbers) + 1)
+        return chart_figure(name, self.figures, self.params.window, number)
 
     def _context(self, section_id: str) -> dict:
         if section_id != "tthc":
