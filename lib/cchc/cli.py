@@ -84,7 +84,11 @@ def _parser() -> argparse.ArgumentParser:
     ex_help = load_yaml("explain.yaml")["cli"]
     explain = commands.add_parser("explain", help=ex_help["command"], description=ex_help["command"])
     explain.add_argument("figure_id", metavar="FIGURE_ID", help=ex_help["figure_id"])
-    unit_period(explain)
+    explain.add_argument("output_dir", nargs="?", type=Path, metavar="OUTPUT_DIR", help=ex_help["output_dir"])
+    explain.add_argument("--unit", metavar="U", help=opts["unit"])
+    explain.add_argument("--period", metavar="P", help=opts["period"])
+    explain.add_argument("--root", type=Path, default=None, metavar="DIR", help=ex_help["root"])
+    explain.add_argument("--only", choices=("outside", "inside"), help=ex_help["only"])
     explain.add_argument("--csv", type=Path, metavar="FILE", help=ex_help["csv"])
     template = commands.add_parser("template", help=text["commands"]["template"],
                                    description=text["commands"]["template"])
@@ -153,7 +157,7 @@ def _summary(runlog: log.RunLog, result, root: Path) -> None:
     runlog.emit(words["summary"].format(
         reports=words["reports"].format(count=1, folder=_shown(result.output_dir, root)), warnings=runlog.warnings,
         failed=failed, placeholders=words["placeholders"].format(count=missing, total=total),
-        seconds=fmt.plain(round(result.seconds, 1))), final=True)
+        seconds=fmt.plain(round(result.seconds, 1))), seconds=result.seconds, final=True)
 
 
 def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int:
@@ -187,9 +191,14 @@ def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int
         print(to_json(verdict) if args.json else to_text(verdict), end="")
         return verdict.exit_code()
     if args.command == "explain":
-        from cchc.explain import explain, say, to_csv, to_text  # noqa: PLC0415 (see the docstring)
+        from cchc.explain import ExplainError, explain, explain_published, say, to_csv, to_text  # noqa: PLC0415
 
-        result = explain(root, args.unit, args.period, args.figure_id)
+        if args.output_dir is not None:
+            result = explain_published(args.output_dir, args.figure_id, root=args.root, only=args.only)
+        elif args.unit and args.period:
+            result = explain(root or Path("."), args.unit, args.period, args.figure_id, only=args.only)
+        else:
+            raise ExplainError("needs_period")
         if args.csv is not None:
             to_csv(result, args.csv)
         print(to_text(result, csv_path=None if args.csv is None else str(args.csv)), end="")

@@ -25,7 +25,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
+import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +42,15 @@ from cchc.config.params import Params, Window
 from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
-from cchc.core.layout import Layout
+from cchc.core.hashing import sha256_file
+from cchc.core.layout import MANIFEST, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.figures import section_of
 from cchc.figures.provenance import ROWS, SUM, Selection
 from cchc.figures.registry import Figure
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
+OUTSIDE, INSIDE = "outside", "inside"   # --only: a rate's denominator rows outside / inside its numerator
 TEXT_LIMIT = 200          # rows shown by to_text; the CSV has them all
 CELL_WIDTH = 48           # longer cells are cut in the text listing (never in the CSV)
 CSV_DELIMITER = ";"       # as the systems' own CSV exports (Excel with Vietnamese settings)
@@ -69,6 +75,13 @@ class ExplainUnsupported(CchcError):
         super().__init__("unsupported", figure=figure_id)
 
 
+class ExplainError(CchcError):
+    """An error of `cchc explain` the user can fix (data/explain.yaml ``errors:``)."""
+
+    catalog = "explain.yaml"
+    path = ("errors",)
+
+
 @dataclass
 class Explanation:
     """A figure and the raw rows behind it.
@@ -87,6 +100,8 @@ class Explanation:
     summed: dict[str, str] = field(default_factory=dict)  # "value"/"minus"/"numerator"/"denominator" -> column
     scale: str | None = None        # the column of each row's unit, the summed amounts converted by it
     entered: bool = False           # values entered by hand (the manual workbook)
+    only: str | None = None         # the rows kept: OUTSIDE / INSIDE the numerator (None: all)
+    source: str | None = None       # the published outputs folder explained, when one was
 
     @property
     def id(self) -> str:
@@ -188,12 +203,77 @@ def explain_figure(figure: Figure, tables: dict[str, pd.DataFrame], params: Para
                        entered=selection.entered)
 
 
-def explain(root: Path, unit: str, period: str, figure_id: str) -> Explanation:
+def explain(root: Path, unit: str, period: str, figure_id: str, only: str | None = None) -> Explanation:
     """The figure ``figure_id`` of a unit and period with the raw rows behind it. Ingests first
-    (cached when the raw files are unchanged). Unknown id: CchcError("unknown_figure")."""
+    (cached when the raw files are unchanged). An unknown id is an error suggesting the
+    closest ids. ``only``: see ``keep_only``."""
     computed = compute(Layout(root, unit, period))
-    # an unknown id: CchcError("unknown_figure")
-    return explain_figure(computed.figures[figure_id], computed.tables, computed.params)
+    return keep_only(explain_figure(_figure(computed.figures, figure_id), computed.tables, computed.params), only)
+
+
+def _figure(figures, figure_id: str) -> Figure:
+    if figure_id in figures:
+        return figures[figure_id]
+    ids = [figure.id for figure in figures]
+    close = difflib.get_close_matches(figure_id, ids, n=3, cutoff=0.6)
+    if close:
+        raise ExplainError("unknown_figure_close", figure=figure_id, close=", ".join(close))
+    raise ExplainError("unknown_figure", figure=figure_id)
+
+
+def keep_only(explanation: Explanation, only: str | None) -> Explanation:
+    """Only the denominator rows of a rate ``OUTSIDE`` its numerator (in_numerator false) or
+    ``INSIDE`` it; ``None`` keeps every row. Other figures have no numerator: an error."""
+    if only is None:
+        return explanation
+    rows = explanation.rows
+    if not explanation.figure.is_rate or rows["in_numerator"].isna().all():
+        raise ExplainError("only_not_rate", figure=explanation.id, only=only)
+    inside = rows["in_numerator"].fillna(False).astype(bool)
+    denominator = rows["role"] == "denominator"
+    keep = denominator & (~inside if only == OUTSIDE else inside)
+    explanation.rows = rows.loc[keep].reset_index(drop=True)
+    explanation.only = only
+    return explanation
+
+
+def explain_published(output_dir: Path, figure_id: str, root: Path | None = None,
+                      only: str | None = None) -> Explanation:
+    """A published figure explained from its outputs folder: the unit, period and parameters of
+    that run (its manifest.json), over the raw files the manifest names, read from ``root``
+    (default: the folder above outputs/) — refused when any of them is missing or differs from
+    its hash in the manifest, since the rows would not be the ones counted then."""
+    output_dir = Path(output_dir)
+    path = output_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise ExplainError("no_manifest", file=path.as_posix()) from None
+    root = (Path(root) if root is not None else root_of_outputs(output_dir)).resolve()
+    unit, period = manifest["unit"], manifest["period"]
+    differ = []
+    for name, digest in sorted((manifest.get("raw_files") or {}).items()):
+        there = root / name
+        if not there.is_file():
+            differ.append(say("raw_absent", file=name))
+        elif sha256_file(there) != digest:
+            differ.append(say("raw_differs", file=name))
+    if differ:
+        raise ExplainError("raw_changed", folder=output_dir.as_posix(), root=root.as_posix(),
+                           files="; ".join(differ))
+    with tempfile.TemporaryDirectory(prefix="cchc-explain-") as temp:
+        workspace = Path(temp)
+        layout = Layout(workspace, unit, period)
+        for name in manifest["raw_files"]:  # only the files the run read, as it read them
+            (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, workspace / name)
+        layout.raw_dir.mkdir(parents=True, exist_ok=True)
+        layout.period_params.parent.mkdir(parents=True, exist_ok=True)
+        # the run's parameters as its manifest recorded them (JSON is YAML), not today's files
+        layout.period_params.write_text(json.dumps(manifest["parameters"], ensure_ascii=False), encoding="utf-8")
+        explanation = explain(workspace, unit, period, figure_id, only)
+    explanation.source = output_dir.as_posix()
+    return explanation
 
 
 # ---------------------------------------------------------------------------
@@ -283,6 +363,9 @@ def _summary(explanation: Explanation) -> str:
             return say("summed_difference", column=headers[summed["value"]], minus=headers[summed["minus"]],
                        rows=n, scale=scale)
         return say("summed", column=headers[summed["value"]], rows=n, scale=scale)
+    if explanation.figure.is_rate and explanation.only is not None:  # the rows kept are a part: the figure's
+        return say("rate", denominator=fmt.amount(explanation.denominator),
+                   numerator=fmt.amount(explanation.numerator), flag=flag, yes=yes)
     if explanation.figure.is_rate:
         return say("rate", denominator=fmt.integer(explanation.count("denominator")),
                    numerator=fmt.integer(explanation.numerator_rows), flag=flag, yes=yes)
@@ -316,6 +399,10 @@ def to_text(explanation: Explanation, limit: int = TEXT_LIMIT, csv_path: str | N
     if figure.extra.get("as_of"):
         lines.append(say("as_of", date=fmt.iso_date(figure.extra["as_of"])))
     lines.append(_summary(explanation))
+    if explanation.source is not None:
+        lines.append(say("published", folder=explanation.source))
+    if explanation.only is not None:
+        lines.append(say(f"only_{explanation.only}", rows=fmt.integer(len(explanation.rows))))
     lines.append("")
     shown = table(explanation)
     if shown.empty:

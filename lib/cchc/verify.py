@@ -25,6 +25,7 @@ from cchc.core import jsontext
 from cchc.core.hashing import sha256_file as sha256
 from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
+from cchc.render.manifest import notebook_file, prose_files
 
 EXCLUDED = [NOTEBOOK, MANIFEST]  # never byte-identical across runs
 FIGURE_FIELDS = ["value", "numerator", "denominator", "target", "met", "assessment", "as_of"]
@@ -48,6 +49,10 @@ class Verdict:
     params_changed: list[dict] = field(default_factory=list)
     params_added: list[dict] = field(default_factory=list)
     params_missing: list[dict] = field(default_factory=list)
+    prose_changed: list[dict] = field(default_factory=list)      # the analyst's prose files, as raw_*
+    prose_added: list[dict] = field(default_factory=list)
+    prose_missing: list[dict] = field(default_factory=list)
+    notebook_changed: list[dict] = field(default_factory=list)   # {file, published, current}
     figures_changed: list[dict] = field(default_factory=list)    # {id, field, published, recomputed}
     figures_only_published: list[str] = field(default_factory=list)
     figures_only_recomputed: list[str] = field(default_factory=list)
@@ -63,9 +68,11 @@ class Verdict:
     ignored_raw: list[str] = field(default_factory=list)
     rerun_only: list[str] = field(default_factory=list)          # outputs the re-run made that the manifest lacks
     environment: list[dict] = field(default_factory=list)        # {name, published, current}
+    raw_not_found: str | None = None                             # the raw folder searched, when it held none
 
     DIFFERENCES = ("errors", "raw_changed", "raw_added", "raw_missing", "params_changed", "params_added",
-                   "params_missing", "figures_changed", "figures_only_published", "figures_only_recomputed",
+                   "params_missing", "prose_changed", "prose_added", "prose_missing", "notebook_changed",
+                   "figures_changed", "figures_only_published", "figures_only_recomputed",
                    "lists_changed", "lists_only_published", "lists_only_recomputed", "outputs_vs_manifest",
                    "outputs_vs_rerun")
 
@@ -94,6 +101,14 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
     unit, period = manifest.get("unit") or resolved.parent.name, manifest.get("period") or resolved.name
     verdict.unit, verdict.period = unit, period
 
+    raw = Layout(root, unit, period).raw_dir
+    recorded = manifest.get("raw_files") or {}
+    if recorded and not any((root / name).is_file() for name in recorded):
+        # the wrong root (a copied outputs folder): say where it looked and suggest --root
+        verdict.raw_not_found = raw.as_posix()
+        verdict.errors.append(words["raw_not_found"].format(folder=raw.as_posix(), root=root.as_posix(),
+                                                            output_dir=verdict.output_dir))
+        return _finish(verdict)
     _check_inputs(root, unit, period, manifest, verdict)
 
     with tempfile.TemporaryDirectory(prefix="cchc-verify-") as temp:
@@ -168,6 +183,15 @@ def _check_inputs(root: Path, unit: str, period: str, manifest: dict, verdict: V
     params = {layout.shown(p): sha256(p) for p in sorted(candidates) if p.is_file()}
     _compare_hashes(recorded, params, verdict.params_changed, verdict.params_added, verdict.params_missing)
     verdict.checked.update({"raw_files": len(current), "parameter_files": len(params)})
+    if "prose_files" in manifest:  # manifests before the prose was recorded: not compared
+        _compare_hashes(manifest["prose_files"] or {}, prose_files(layout), verdict.prose_changed,
+                        verdict.prose_added, verdict.prose_missing)
+        verdict.checked["prose_files"] = len(manifest["prose_files"] or {})
+    if manifest.get("notebook"):
+        then, now = manifest["notebook"], notebook_file(layout)
+        if then != now:
+            verdict.notebook_changed.append({"file": now["file"], "published": then.get("sha256"),
+                                             "current": now["sha256"], "published_file": then.get("file")})
 
 
 def _copy_inputs(root: Path, workspace: Path, unit: str, period: str) -> None:
@@ -274,7 +298,8 @@ def to_text(verdict: Verdict) -> str:
     words = load_yaml("verify.yaml")
     head = dict(folder=verdict.output_dir, unit=verdict.unit, period=verdict.period)
     lines = [words["verdict_ok"].format(**head) if verdict.ok
-             else words["verdict_failed"].format(count=verdict.difference_count(), **head)]
+             else words["verdict_failed"].format(count=verdict.difference_count(), **head),
+             words["root_used"].format(root=verdict.root)]
     headings = words["headings"]
     absent = words["absent"]
 
@@ -290,6 +315,10 @@ def to_text(verdict: Verdict) -> str:
     section("errors", [f"  - {error}" for error in verdict.errors])
     section("raw", files(verdict.raw_changed, verdict.raw_added, verdict.raw_missing))
     section("params", files(verdict.params_changed, verdict.params_added, verdict.params_missing))
+    section("prose", [words["prose_changed"].format(**item) for item in verdict.prose_changed]
+            + [words["prose_added"].format(**item) for item in verdict.prose_added]
+            + [words["prose_missing"].format(**item) for item in verdict.prose_missing])
+    section("notebook", [words["notebook_changed"].format(**item) for item in verdict.notebook_changed])
     section("figures", [words["figure_changed"].format(
         id=item["id"], field=words["fields"].get(item["field"], item["field"]),
         published=_value(item["published"], words), recomputed=_value(item["recomputed"], words))
