@@ -177,7 +177,7 @@ def test_csv_of_a_count_has_no_numerator_column(computed, tmp_path):
 def test_text_listing(computed):
     text = ex.to_text(_explained(computed, "tthc.rate.online"))
     assert "tthc.rate.online" in text and "Tỷ lệ hồ sơ tiếp nhận trực tuyến" in text
-    assert "50,00% = 2/4" in text
+    assert "50% = 2/4" in text
     assert "4 dòng, trong đó 2 dòng thuộc tử số" in text
     assert "Định nghĩa: " in text and "01/07/2025" in text and "31/07/2025" in text
     assert CSV in text and "HS002" in text and "--csv" not in text

@@ -160,7 +160,7 @@ def test_prose_placeholders_in_the_report_and_bad_prose_refused(tmp_path):
     assert "0 tệp" in again.stdout and "Kế hoạch số 20/KH-UBND" in starter.read_text(encoding="utf-8")
     assert run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root)).returncode == 0
     html = (root / OUT / "report.html").read_text(encoding="utf-8")
-    assert "Đơn vị đã tiếp nhận" in html and "50,00% (2/4)" in html
+    assert "Đơn vị đã tiếp nhận" in html and "50% (2/4)" in html
 
     before = (root / OUT / "report.html").read_bytes()
     starter.write_text("Dòng đầu.\nTỷ lệ đúng hạn đạt 97,83% trong kỳ.\n", encoding="utf-8")
