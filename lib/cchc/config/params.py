@@ -34,7 +34,18 @@ from cchc.config.validation import (
 from cchc.core import fmt
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
-from cchc.core.resources import SAFE_LOADER, parse_yaml
+from cchc.core.resources import SAFE_LOADER
+
+
+class _Loader(SAFE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader leaving dates as text: the model reads them, so that an impossible date
+    (2025-09-31, on which PyYAML's own date constructor raises) is refused naming its key."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in SAFE_LOADER.yaml_implicit_resolvers.items()}
+
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
 _UNIT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -203,13 +214,18 @@ def _read(path: Path, layout: Layout) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
         _refuse_aliases(text, shown)
-        data = parse_yaml(text)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
         raise CchcError("param_yaml", file=shown, line=line, reason=getattr(exc, "problem", str(exc))) from exc
     except UnicodeDecodeError as exc:
         raise CchcError("not_utf8", file=shown, line="?") from exc
+    return _clean(data, shown)
+
+
+def _clean(data: Any, shown: str) -> dict[str, Any]:
+    """The values of one file (or of the notebook's parameters) read through the model."""
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -232,19 +248,22 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def load_params(root: Path, unit: str, period: str | int) -> Params:
-    """``period`` may be an int: `papermill -p period 2025` passes one."""
+def load_params(root: Path, unit: str, period: str | int, overrides: dict[str, Any] | None = None) -> Params:
+    """``period`` may be an int: `papermill -p period 2025` passes one. ``overrides``: values
+    given to the notebook (papermill -p/-f), over both files' and validated as they are."""
     unit, period = str(unit), str(period)
     if not _UNIT.match(unit):
         raise CchcError("bad_unit", unit=unit)
     window = default_window(period)
     layout = Layout(root, unit, period)
     if not layout.period_params.is_file():
-        raise CchcError("missing_params", file=layout.shown(layout.period_params))
+        raise CchcError("missing_params", file=layout.shown(layout.period_params), folder=layout.root)
     files = [f for f in (layout.unit_params, layout.period_params) if f.is_file()]
     merged: dict[str, Any] = {}
     for path in files:
         merged = _merge(merged, _read(path, layout))
+    if overrides:
+        merged = _merge(merged, _clean(overrides, message("notebook_parameters")))
     if "unit_name" not in merged:
         raise CchcError("missing_param", key="unit_name", file=layout.shown(layout.period_params))
     typed = ParamsFile.model_validate(merged)  # the merge of clean values: valid

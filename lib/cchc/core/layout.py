@@ -6,8 +6,12 @@ A root holds ``params/`` and ``data/raw/`` (the inputs) and receives ``data/proc
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from cchc.core.errors import CchcError
 
 # Output file names of a run (outputs/<unit>/<period>/).
 FIGURES = "figures.json"
@@ -97,6 +101,12 @@ class Layout:
         return self.outputs_dir.parent / f"{self.period}.failed"
 
     @property
+    def notebook_outputs_dir(self) -> Path:
+        """What the report notebook run by hand writes (the reconciliation files), apart from
+        the published outputs, which only `cchc run` writes."""
+        return self.outputs_dir.parent / f"{self.period}.notebook"
+
+    @property
     def notebooks_dir(self) -> Path:
         """An analyst's own copy of the notebooks, when the root has one."""
         return self.root / "notebooks"
@@ -114,6 +124,27 @@ class Layout:
             if candidate.is_relative_to(self.root):
                 return candidate.relative_to(self.root).as_posix()
         return path.as_posix()
+
+
+# The environment variable naming the project root for the notebook run by hand (papermill,
+# Jupyter), when no ``root`` parameter is given.
+ROOT_ENV = "CCHC_ROOT"
+
+
+def find_root(root: str | Path | None = None, starts: Iterable[str | Path] = ()) -> Path:
+    """The project root, as git finds its repository: ``root`` when given (relative to the first
+    of ``starts``), else $CCHC_ROOT, else the nearest folder holding ``params/`` walking up from
+    each of ``starts`` in turn. None found: an error naming every absolute folder searched."""
+    starts = [Path(start).resolve() for start in starts if start and Path(start).is_dir()]
+    base = starts[0] if starts else Path.cwd()
+    for given in (root, os.environ.get(ROOT_ENV)):
+        if given not in (None, ""):
+            return (base / Path(given).expanduser()).resolve()
+    for start in starts:
+        for folder in (start, *start.parents):
+            if (folder / "params").is_dir():
+                return folder
+    raise CchcError("root_not_found", folders=", ".join(dict.fromkeys(map(str, starts))), env=ROOT_ENV)
 
 
 def root_of_outputs(output_dir: Path) -> Path:

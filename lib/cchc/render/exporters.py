@@ -1,13 +1,15 @@
 """The report's writers as nbconvert exporters, registered as entry points (pyproject.toml), so
 that an executed report notebook converts with the standard command, as `cchc run` does:
 
-    jupyter nbconvert --to cchc-html executed.ipynb      # report.html, the official layout
+    jupyter nbconvert --to html --template cchc executed.ipynb   # report.html, the official layout
+    jupyter nbconvert --to cchc-html executed.ipynb      # the same, by the exporter cchc run uses
     jupyter nbconvert --to cchc-pdf executed.ipynb       # the PDF (Typst)
     jupyter nbconvert --to cchc-docx executed.ipynb      # the Word file
-    jupyter nbconvert --to html --template cchc executed.ipynb   # the HTML template by name
 
 Only the report's outputs are kept (no code, prompts, streams, errors or analyst's markdown);
-cells tagged parameters, injected-parameters or jupyter-only are dropped.
+cells tagged parameters, injected-parameters or jupyter-only are dropped (here and, for the
+plain HTML exporter, by the template itself, which also finds the page title in the letter's
+header when no exporter passes one).
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ def title_of(html: str) -> str:
     """A title from the page itself (the letter's title and subject), for a conversion made
     without one (the nbconvert command)."""
     root = parse(html)
-    found = {css: node.text() if (node := root.first("div", css)) is not None else ""
-             for css in ("doc-title", "doc-subject")}
-    return " ".join(filter(None, [found["doc-title"].capitalize(), found["doc-subject"]]))
+    title, subject = root.first("div", "doc-title"), root.first("div", "doc-subject")
+    lines = ([line.text() for line in subject.elements("div")] or [subject.text()]) if subject is not None else []
+    return " ".join(filter(None, [title.text().capitalize() if title is not None else "", *lines]))
 
 
 class ReportHTMLExporter(HTMLExporter):

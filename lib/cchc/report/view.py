@@ -15,13 +15,15 @@ from cchc.compute import Computed, compute
 from cchc.config.letter import Document, build_document
 from cchc.config.params import Params, load_params
 from cchc.core import fmt
-from cchc.core.layout import RECONCILIATION_JSON, Layout
+from cchc.core.errors import CchcError
+from cchc.core.layout import RECONCILIATION_JSON, Layout, find_root
 from cchc.core.resources import DATA_DIR, load_yaml
 from cchc.figures.registry import FigureSet, load_figures
 from cchc.figures.tthc import group_key
 from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
+from cchc.report import notebook
 from cchc.report.charts import chart_figure
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline
@@ -57,17 +59,37 @@ class Report:
         self._chart_numbers: dict[str, int] = {}
 
     @classmethod
-    def load(cls, root: str | Path = ".", unit: str = "", period: str = "",
-             figures_file: str | Path | None = None) -> Report:
+    def load(cls, root: str | Path | None = None, unit: str = "", period: str | int = "",
+             figures_file: str | Path | None = None, allow_failed_checks: bool = False,
+             output_dir: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Report:
         """The report of a unit and period: what a run computed (``figures_file``, a run's
         figures.json, with the reconciliation.json beside it) or, when None, computed now from
-        the raw data (ingesting if needed), as an analyst running the notebook by hand does."""
-        root = Path(root)
+        the raw data (ingesting if needed), as an analyst running the notebook by hand does;
+        then the reconciliation files go to ``output_dir`` and a failed check stops the notebook
+        unless ``allow_failed_checks`` (cchc.report.notebook). ``root``: found as
+        cchc.core.layout.find_root does from the working directories; ``overrides``: period
+        parameters over the files'."""
+        starts = notebook.working_dirs()
+        root = find_root(root, starts)
         if not figures_file:
-            return cls.from_computed(compute(Layout(root, unit, period)))
-        params = load_params(root, unit, period)
-        beside = Path(figures_file).parent / RECONCILIATION_JSON
-        return cls(params, load_figures(figures_file), root, load_checks(beside) if beside.is_file() else None)
+            layout = Layout(root, unit, period)
+            computed = compute(layout, load_params(root, unit, period, overrides))
+            notebook.enforce_policy(computed, output_dir and starts[0] / output_dir, allow_failed_checks)
+            return cls.from_computed(computed)
+        params = load_params(root, unit, period, overrides)
+        figures_path = starts[0] / figures_file
+        if not figures_path.is_file():
+            raise CchcError("figures_file_missing", file=figures_path.name, folder=figures_path.parent)
+        beside = figures_path.parent / RECONCILIATION_JSON
+        return cls(params, load_figures(figures_path), root, load_checks(beside) if beside.is_file() else None)
+
+    @classmethod
+    def from_notebook(cls, namespace: dict[str, Any]) -> Report:
+        """The report the notebook's parameters ask for (``globals()`` of its kernel); a name
+        the parameters cell does not declare is refused."""
+        values = notebook.parameters(namespace)
+        return cls.load(values["root"], values["unit"], values["period"], values["figures_file"],
+                        bool(values["allow_failed_checks"]), values["output_dir"], notebook.overrides(values))
 
     @classmethod
     def from_computed(cls, computed: Computed) -> Report:

@@ -1,0 +1,83 @@
+"""The report notebook run by hand (papermill, Jupyter): the names its parameters cell
+declares, the values given to it, the project root it runs on, and the publication policy of
+`cchc run` (a failed check stops the notebook; the reconciliation files are written).
+
+Under `cchc run` (``figures_file`` given) the run has already applied the policy and written the
+reconciliation files; nothing here writes or refuses anything then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from pathlib import Path
+from typing import Any
+
+from cchc.checks import dumps as checks_json
+from cchc.checks.html import render as checks_html
+from cchc.compute import Computed
+from cchc.config.params import ParamsFile
+from cchc.core import layout as names
+from cchc.core.errors import CchcError, message
+from cchc.core.layout import Layout
+
+# What the run needs besides the period parameters (ParamsFile's fields, None: from the files).
+RUN_PARAMETERS = ("unit", "period", "root", "figures_file", "allow_failed_checks", "output_dir")
+_VALUES = (type(None), str, int, float, bool, list, dict, dt.date)  # what papermill can inject
+_IPYTHON = {"In", "Out", "exit", "quit", "get_ipython"}
+
+
+def known_parameters() -> tuple[str, ...]:
+    """Every name the parameters cell declares, in its order."""
+    return (*RUN_PARAMETERS, *ParamsFile.model_fields)
+
+
+def parameters(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The notebook's parameters from its namespace (``globals()`` of the kernel). A value
+    assigned to a name the parameters cell does not declare (papermill only warns: ``-p perod
+    2025-Q3``) is refused, naming the closest known name."""
+    known = known_parameters()
+    shell = namespace.get("get_ipython")
+    hidden = set(shell().user_ns_hidden) if callable(shell) else _IPYTHON
+    for name, value in namespace.items():
+        if (name.startswith("_") or name in hidden or name in known or value is None  # None: from the files
+                or not isinstance(value, _VALUES)):
+            continue
+        closest = difflib.get_close_matches(name, known, n=1)
+        raise CchcError("notebook_unknown_parameter", name=name, known=", ".join(known),
+                        closest=message("notebook_unknown_closest", name=closest[0]) if closest else "")
+    return {name: namespace.get(name) for name in known}
+
+
+def working_dirs() -> list[Path]:
+    """Where to look for the project root: the folder the user ran papermill or Jupyter in
+    ($PWD, which the kernel inherits from the shell), then the kernel's own working directory
+    (papermill starts it in the notebook's folder unless --cwd)."""
+    found = [Path(os.environ["PWD"])] if os.environ.get("PWD") else []
+    return [*found, Path.cwd()]
+
+
+def overrides(values: dict[str, Any]) -> dict[str, Any]:
+    """The period parameters given to the notebook (not None), to lay over the files'."""
+    return {name: value for name, value in values.items() if name in ParamsFile.model_fields and value is not None}
+
+
+def reconciliation_dir(layout: Layout, output_dir: str | Path | None) -> Path:
+    return Path(output_dir).resolve() if output_dir else layout.notebook_outputs_dir
+
+
+def enforce_policy(computed: Computed, output_dir: str | Path | None, allow_failed_checks: bool) -> Path:
+    """Write reconciliation.json and .html into ``output_dir`` (default
+    outputs/<unit>/<period>.notebook/) as `cchc run` does, then refuse to go on when a check
+    failed (status lỗi), unless ``allow_failed_checks``. Returns the folder written."""
+    layout = computed.layout
+    folder = reconciliation_dir(layout, output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / names.RECONCILIATION_JSON).write_text(checks_json(computed.checks), encoding="utf-8")
+    (folder / names.RECONCILIATION_HTML).write_text(checks_html(computed.checks, computed.params),
+                                                    encoding="utf-8")
+    failed = computed.failed_checks
+    if failed and not allow_failed_checks:
+        raise CchcError("notebook_checks_failed", count=len(failed), ids=", ".join(c.id for c in failed[:10]),
+                        path=folder / names.RECONCILIATION_HTML)
+    return folder
