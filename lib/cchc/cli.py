@@ -98,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help=text["commands"]["demo"], description=text["commands"]["demo"])
     demo.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help=opts["root"])
     demo.add_argument("--force", action="store_true", help=opts["demo_force"])
+    roll = load_yaml("report/rollup.yaml")["cli"]
+    rollup = commands.add_parser("rollup", help=roll["command"], description=roll["command"])
+    rollup.add_argument("--period", required=True, metavar="P", help=roll["period"])
+    rollup.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help=opts["root"])
+    rollup.add_argument("--city", metavar="C", help=roll["city"])
     return parser
 
 
@@ -230,6 +235,12 @@ def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int
             raise CchcError("demo_exists", folder=_shown(folder, root))
         written = generate(root)
         print(message("demo_done", count=len(written), folder=_shown(folder, root)))
+        return 0
+    if args.command == "rollup":
+        from cchc.rollup import publish, summary  # noqa: PLC0415 (see the docstring)
+
+        folder, built = publish(root, args.period, args.city)
+        print(summary(built, _shown(folder, root)))
         return 0
     raise AssertionError(args.command)
 

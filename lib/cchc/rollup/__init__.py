@@ -9,6 +9,6 @@ phu-luc.xlsx, figures.json, manifest.json), verified by `cchc verify` (cchc.roll
     audit      rebuild and compare, for `cchc verify`
 """
 
-from cchc.rollup.build import KIND, build, publish
+from cchc.rollup.build import KIND, build, publish, summary
 
-__all__ = ["KIND", "build", "publish"]
+__all__ = ["KIND", "build", "publish", "summary"]

@@ -111,3 +111,9 @@ def publish(root: Path, period: str, city: str | None = None) -> tuple[Path, Bui
             "outputs": outputs, "started": started, "finished": manifest.now()}
         (staging / names.MANIFEST).write_text(jsontext.dumps(record), encoding="utf-8")
     return layout.outputs_dir, built
+
+
+def summary(built: Built, folder: str) -> str:
+    """The command's last line: communes summed of the city's, figures, where."""
+    return words()["done"].format(included=len(built.included), total=len(built.communes),
+                                  figures=len(built.figures), folder=folder)
