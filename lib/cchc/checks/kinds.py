@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from cchc.checks.base import ERROR, PASS, WARNING, Check, Context
 from cchc.config.checks import (
     AfterCutoffCheck,
+    AsOfAgreesCheck,
     CheckSpec,
     DeclaredCheck,
     FooterCheck,
@@ -24,10 +26,14 @@ from cchc.config.checks import (
     TargetsCheck,
     UnknownAgenciesCheck,
     UnknownProceduresCheck,
+    WindowCoversCheck,
+    WithinWholeCheck,
+    ZeroInTextCheck,
 )
 from cchc.core import fmt
 from cchc.core.errors import message
 from cchc.core.layout import FIGURES, Layout
+from cchc.core.resources import DATA_DIR
 from cchc.core.text import letters_key, slug
 from cchc.figures.manual import declared as declared_rows
 from cchc.figures.registry import definitions
@@ -237,6 +243,102 @@ def targets(spec: TargetsCheck, ctx: Context) -> list[Check]:
     return out
 
 
+def within_whole(spec: WithinWholeCheck, ctx: Context) -> list[Check]:
+    """A breakdown larger than its whole (4 heads and 5 deputies under 1 person) is an error."""
+    ids = [*spec.whole, *spec.parts]
+    if not all(i in ctx.figures and ctx.figures[i].value is not None for i in ids):
+        return []
+    whole = sum(ctx.figures[i].value for i in spec.whole)
+    parts = sum(ctx.figures[i].value for i in spec.parts)
+    return [Check(spec.id, spec.description, expected=whole, actual=parts,
+                  status=PASS if parts <= whole else _severity(spec), figures=ids)]
+
+
+# "đến ngày" then a date: typed, the window's cut-off, or a figure's as-of (templates)
+_STATED = re.compile(r"đến ngày\s+(?:(\{\{\s*window\.cutoff\s*\}\})|\{\{\s*as_of\(\s*'([^']+)'[^}]*\}\}"
+                     r"|(\d{1,2}/\d{1,2}/\d{4}))", re.IGNORECASE)
+_TEMPLATE_FIGURE = re.compile(r"\b(?:n|rate|count)\(\s*'([^']+)'")
+_PROSE_FIGURE = re.compile(r"\{\{\s*(?:rate\s+|target\s+)?([\w.-]+)\s*\}\}")
+_TEMPLATE_BLOCKS = re.compile(r"<(?:p|li)\b|</(?:p|li)>|\{#.*?#\}", re.S)
+_PROSE_BLOCKS = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[-+][ \t])|<!--.*?-->", re.S)
+
+
+def _stated_dates(text: str, figure_pattern: re.Pattern, ctx: Context, as_of) -> list[dict[str, str]]:
+    """(figure, the date its paragraph states for it, its as-of) wherever they differ."""
+    out = []
+    events = sorted([(m.start(), "date", m) for m in _STATED.finditer(text)]
+                    + [(m.start(), "figure", m) for m in figure_pattern.finditer(text)], key=lambda e: e[0])
+    stated = None
+    for _, kind, match in events:
+        if kind == "date":
+            cutoff, figure, typed = match.groups()
+            stated = (fmt.date(ctx.params.window.cutoff) if cutoff else as_of(figure) if figure
+                      else fmt.date(dt.datetime.strptime(typed, "%d/%m/%Y")))
+        elif stated and match.group(1) in ctx.figures and stated != as_of(match.group(1)):
+            out.append({"figure": match.group(1), "stated": stated, "as_of": as_of(match.group(1))})
+    return out
+
+
+def as_of_agrees(spec: AsOfAgreesCheck, ctx: Context) -> list[Check]:
+    """Every paragraph of the body (section templates, the period's prose) that states "đến
+    ngày <date>" before a figure states that figure's as-of, the date its form row shows."""
+    def as_of(figure_id: str) -> str | None:
+        if figure_id not in ctx.figures:
+            return None
+        date = ctx.figures[figure_id].extra.get("as_of")
+        return fmt.iso_date(date) if date else fmt.date(ctx.params.window.cutoff)
+
+    sources = [(path, _TEMPLATE_BLOCKS, _TEMPLATE_FIGURE, f"cchc/data/report/sections/{path.name}")
+               for path in sorted((DATA_DIR / "report" / "sections").glob("*.html.j2"))]
+    layout = Layout(ctx.root, ctx.params.unit, ctx.params.period)
+    if layout.prose_dir.is_dir():
+        sources += [(path, _PROSE_BLOCKS, _PROSE_FIGURE, layout.shown(path))
+                    for path in sorted(layout.prose_dir.glob("*.md"))]
+    details, files = [], []
+    for path, blocks, figures, shown in sources:
+        found = [{"file": shown, **item} for block in blocks.split(path.read_text(encoding="utf-8-sig"))
+                 for item in _stated_dates(block, figures, ctx, as_of)]
+        details += found
+        files += [shown] if found else []
+    return [Check(spec.id, spec.description, expected=0, actual=len(details),
+                  status=PASS if not details else _severity(spec),
+                  figures=sorted({d["figure"] for d in details}), files=files, details=details)]
+
+
+def _matching(patterns: list[str], ctx: Context) -> list[str]:
+    return [f.id for f in ctx.figures if any(fnmatch.fnmatchcase(f.id, p) for p in patterns)]
+
+
+def zero_in_text(spec: ZeroInTextCheck, ctx: Context) -> list[Check]:
+    """The text words a zero figure as "không có"; a form row counting the same thing must not
+    show more."""
+    if spec.figure not in ctx.figures or ctx.figures[spec.figure].value != 0:
+        return []
+    rows = _matching(spec.rows, ctx)
+    shown = {i: ctx.figures[i].value for i in rows if ctx.figures[i].value}
+    return [Check(spec.id, spec.description, expected=0, actual=sum(shown.values()),
+                  status=PASS if not shown else _severity(spec), figures=[spec.figure, *rows],
+                  details=[{"figure": i, "value": v} for i, v in shown.items()])]
+
+
+def window_covers(spec: WindowCoversCheck, ctx: Context) -> list[Check]:
+    """Figures whose data window the period line (start to cut-off) does not cover and that do
+    not state their own window: an as-of after the cut-off; a figure running from the year's
+    start (``from_year_start``) without its ``since``."""
+    start, cutoff = ctx.params.window.start.isoformat(), ctx.params.window.cutoff.isoformat()
+    year_start = set(_matching(spec.from_year_start, ctx))
+    details = []
+    for figure in ctx.figures:
+        as_of, since = figure.extra.get("as_of"), figure.extra.get("since")
+        if as_of and str(as_of)[:10] > cutoff:
+            details.append({"figure": figure.id, "as_of": fmt.iso_date(as_of), "reason": "after cutoff"})
+        elif figure.id in year_start and not (since and str(since)[:10] <= start):
+            details.append({"figure": figure.id, "reason": "window from the year's start not stated"})
+    return [Check(spec.id, spec.description.format(start=fmt.iso_date(start), cutoff=fmt.iso_date(cutoff)),
+                  expected=0, actual=len(details), status=PASS if not details else _severity(spec),
+                  figures=[d["figure"] for d in details], details=details)]
+
+
 # Kind (cchc.config.checks.CHECK_KINDS) -> the function running a check of that kind.
 def after_cutoff(spec: AfterCutoffCheck, ctx: Context) -> list[Check]:
     """Per table and date column: the rows dated after the cut-off, with the first of them."""
@@ -269,6 +371,10 @@ KINDS: dict[str, Callable[[Any, Context], list[Check]]] = {
     "previous": previous,
     "after_cutoff": after_cutoff,
     "targets": targets,
+    "within_whole": within_whole,
+    "as_of_agrees": as_of_agrees,
+    "zero_in_text": zero_in_text,
+    "window_covers": window_covers,
 }
 
 __all__ = ["KINDS", "identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies",

@@ -120,8 +120,44 @@ class TargetsCheck(CheckSpec):
     kind: Literal["targets"]
 
 
+class WithinWholeCheck(CheckSpec):
+    """A breakdown ("trong đó") is never larger than its whole: sum(parts) <= sum(whole). Absent
+    or empty figures skip the check."""
+
+    kind: Literal["within_whole"]
+    whole: list[str]
+    parts: list[str]
+
+
+class AsOfAgreesCheck(CheckSpec):
+    """The body and the forms give one as-of date per figure: in each paragraph or list item of
+    the section templates and the period's prose files, a figure after "đến ngày <date>" must
+    have that date as its as-of (its ``as_of``, else the window's cut-off), which the forms show."""
+
+    kind: Literal["as_of_agrees"]
+
+
+class ZeroInTextCheck(CheckSpec):
+    """A figure the text words as "không có" (zero) against form rows counting the same thing
+    (``rows``: figure ids, '*' patterns allowed): none of them may be non-zero."""
+
+    kind: Literal["zero_in_text"]
+    figure: str
+    rows: list[str]
+
+
+class WindowCoversCheck(CheckSpec):
+    """The period line (window start to cut-off) covers each figure's data window, or the figure
+    states its own window: no as-of after the cut-off; a figure whose data start before the
+    window (``since``) states it; the figures ``from_year_start`` (patterns) must state it."""
+
+    kind: Literal["window_covers"]
+    from_year_start: list[str] = []
+
+
 CHECK_MODELS = (IdentityCheck, GroupsSumCheck, FooterCheck, UnknownProceduresCheck, UnknownAgenciesCheck,
-                LookalikeNamesCheck, DeclaredCheck, PreviousCheck, AfterCutoffCheck, TargetsCheck)
+                LookalikeNamesCheck, DeclaredCheck, PreviousCheck, AfterCutoffCheck, TargetsCheck,
+                WithinWholeCheck, AsOfAgreesCheck, ZeroInTextCheck, WindowCoversCheck)
 CHECK_KINDS = tuple(get_args(model.model_fields["kind"].annotation)[0] for model in CHECK_MODELS)
 CheckKind = Literal[CHECK_KINDS]
 

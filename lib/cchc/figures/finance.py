@@ -5,7 +5,8 @@ Money is in triệu đồng, converted from the unit stated in each table's titl
 ``money_units`` in data/figures/finance.yaml), computed exactly (fractions) and kept as an
 int when whole. Rates are built here rather than with ``registry.rate()`` (which casts to
 int): their numerator and denominator are the amounts in triệu đồng, ints when whole.
-Every figure carries ``extra["as_of"]`` (ISO date) when the export states its date.
+Every figure carries ``extra["as_of"]`` (ISO date) when the export states its date; a budget
+figure also ``extra["since"]``, the first day of its year (its data run from 01/01).
 ``rows_of`` selects the rows each figure is read from or sums (cchc.figures.provenance).
 """
 
@@ -102,7 +103,8 @@ def budget_figures(budget: pd.DataFrame, spec: dict[str, Any], hashes: dict[str,
         row = budget.loc[chosen]
         extra = {"line": row["line"]}
         if (date := _iso(as_of[row.name])) is not None:
-            extra["as_of"] = date
+            # a budget line is the year's: the estimate, the total from 01/01 and the forecast
+            extra |= {"as_of": date, "since": date[:4] + "-01-01"}
         file = row[SOURCE_FILE]
         sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": 1}]
         amounts = {name: _million(row[name], row[UNIT], scales) for name in BUDGET_AMOUNTS}

@@ -18,7 +18,10 @@ def _note(figure, labels: dict[str, str]) -> str:
     parts = []
     if figure.is_rate and figure.denominator is not None:
         parts.append(labels["fraction"].format(num=fmt.integer(figure.numerator), den=fmt.integer(figure.denominator)))
-    if figure.extra.get("as_of"):
+    if figure.extra.get("as_of") and figure.extra.get("since"):
+        parts.append(labels["window"].format(since=fmt.iso_date(figure.extra["since"]),
+                                             date=fmt.iso_date(figure.extra["as_of"])))
+    elif figure.extra.get("as_of"):
         parts.append(labels["as_of"].format(date=fmt.iso_date(figure.extra["as_of"])))
     if figure.extra.get("assessment"):
         parts.append(labels["target"].format(target=fmt.percent(figure.extra["target"], 0),
