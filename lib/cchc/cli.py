@@ -12,6 +12,7 @@ import traceback
 from importlib import metadata
 from pathlib import Path
 
+from cchc.batch.arguments import add_parser as add_batch_parser
 from cchc.config.params import load_params
 from cchc.core import fmt, log
 from cchc.core.errors import CchcError, message
@@ -98,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help=text["commands"]["demo"], description=text["commands"]["demo"])
     demo.add_argument("--root", type=Path, default=Path("."), metavar="DIR", help=opts["root"])
     demo.add_argument("--force", action="store_true", help=opts["demo_force"])
+    many = load_yaml("demo/communes.yaml")["cli"]
+    demo.add_argument("--communes", type=int, default=None, metavar="N", help=many["communes"])
+    demo.add_argument("--seed", type=int, default=None, metavar="S", help=many["seed"])
+    add_batch_parser(commands, opts["root"])
     roll = load_yaml("report/rollup.yaml")["cli"]
     rollup = commands.add_parser("rollup", help=roll["command"], description=roll["command"])
     rollup.add_argument("--period", required=True, metavar="P", help=roll["period"])
@@ -227,6 +232,16 @@ def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int
         for path in written:
             print("  " + _shown(path, root))
         return 0
+    if args.command == "demo" and args.communes:
+        from cchc.demo.communes import command  # noqa: PLC0415 (see the docstring)
+
+        count, folder = command(root, args.communes, args.seed, args.force)
+        print(message("demo_done", count=count, folder=_shown(folder, root)))
+        return 0
+    if args.command == "batch":
+        from cchc.batch.command import dispatch  # noqa: PLC0415 (see the docstring)
+
+        return dispatch(args)
     if args.command == "demo":
         from cchc.demo import generate  # noqa: PLC0415 (see the docstring)
 

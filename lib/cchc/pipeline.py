@@ -47,8 +47,13 @@ def unfilled_sections(layout: Layout) -> tuple[int, int]:
 
 
 def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
-        allow_failed_checks: bool = False, cell_timeout: int | None = None, wait: bool = True) -> RunResult:
+        allow_failed_checks: bool = False, cell_timeout: int | None = None, wait: bool = True,
+        kernel=None, worker=None) -> RunResult:
     """Ingest, compute every figure and check, and publish the outputs of one unit and period.
+
+    ``kernel`` (a started kernel, kept: see cchc.render.kernel.keep) and ``worker`` (an
+    ExportWorker), when given, are used and left running for the caller's next run (cchc.batch);
+    else the run starts its own and stops them.
 
     The run holds the period's lock throughout (another run of the same unit and period waits,
     or with ``wait`` false this one stops; other pairs run in parallel) and first clears what
@@ -65,9 +70,9 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             for target in (layout.processed_dir, layout.outputs_dir):
                 atomic.recover(target)
         list_raw_files(layout, params)  # an unknown file stops the run at once, before the kernel boots
-        kernel = worker = None
+        own = kernel is None and worker is None
         try:
-            if documents:
+            if documents and own:
                 kernel = start_kernel(layout.notebook().parent)
                 worker = ExportWorker()
             from cchc.checks.base import WARNING  # noqa: PLC0415 (pandas: loads while the kernel boots)
@@ -84,6 +89,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
                              unfilled=unfilled_sections(layout) if documents else (0, 0),
                              seconds=clock.report()["total"])
         finally:
-            if worker is not None:
+            if own and worker is not None:
                 worker.close()
-            stop_kernel(kernel)
+            if own:
+                stop_kernel(kernel)

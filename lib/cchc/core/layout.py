@@ -25,6 +25,10 @@ RECONCILIATION_JSON = "reconciliation.json"
 RECONCILIATION_HTML = "reconciliation.html"
 INGEST_REPORT_JSON = "ingest-report.json"
 INGEST_REPORT_MD = "ingest-report.md"
+# A city's parameters (params/<city>/city.yaml: name, communes), read by the roll-up; such a
+# folder is not a unit. The summary of a batch of a period: outputs/batch-<period>.json / .md.
+CITY_PARAMS = "city.yaml"
+BATCH_SUMMARY = "batch-{period}.{extension}"
 # The companion document for the signer and the auditor (review sheet, checks, sources); not sent.
 AUDIT_HTML = "kiem-tra.html"
 AUDIT_PDF = "kiem-tra.pdf"
@@ -105,6 +109,10 @@ class Layout:
         """What the report notebook run by hand writes (the reconciliation files), apart from
         the published outputs, which only `cchc run` writes."""
         return self.outputs_dir.parent / f"{self.period}.notebook"
+
+    def batch_summary(self, extension: str) -> Path:
+        """The summary of a batch of this layout's period (cchc batch), ``json`` or ``md``."""
+        return self.root / "outputs" / BATCH_SUMMARY.format(period=self.period, extension=extension)
 
     @property
     def notebooks_dir(self) -> Path:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.core import atomic
+from cchc.core.errors import CchcError
 from cchc.core.layout import Layout
 from cchc.core.text import slug
 from cchc.manual import topics, workbook_bytes
@@ -133,3 +134,14 @@ def generate_communes(root: Path, n: int, seed: int = DEFAULT_SEED) -> list[Path
         paths += [p for p in written if p != manual_path] + [manual_path]
     paths.append(write_city(root, communes))
     return paths
+
+
+def command(root: Path, n: int, seed: int | None = None, force: bool = False) -> tuple[int, Path]:
+    """`cchc demo --communes N`: refuse to overwrite a commune's raw data unless ``force``;
+    return how many files were written and the raw folder."""
+    seed = DEFAULT_SEED if seed is None else seed
+    for commune in plan_communes(n, seed):
+        folder = Layout(root, commune.unit, cal.PERIOD).raw_dir
+        if folder.is_dir() and any(folder.iterdir()) and not force:
+            raise CchcError("demo_exists", folder=Layout(root).shown(folder))
+    return len(generate_communes(root, n, seed)), Layout(root).root / "data" / "raw"

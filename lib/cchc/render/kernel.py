@@ -47,8 +47,15 @@ def start_kernel(cwd: Path) -> ProjectKernelManager:
     return manager
 
 
+def keep(manager: ProjectKernelManager, kept: bool = True) -> ProjectKernelManager:
+    """Mark a kernel as kept: stop_kernel leaves it running (a batch worker reuses it from report
+    to report, see cchc.batch.worker); ``kept=False`` lets it stop again."""
+    manager.kept = kept
+    return manager
+
+
 def stop_kernel(manager: ProjectKernelManager | None) -> None:
-    if manager is None:
+    if manager is None or getattr(manager, "kept", False):
         return
     client = getattr(manager, "warm_up_client", None)
     if client is not None:

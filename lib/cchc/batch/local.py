@@ -1,0 +1,84 @@
+"""The batch on this machine: worker processes (spawned, so that nothing of the caller's state is
+copied), each serving reports from one queue until it is empty; the largest units go first so
+that the workers end together. A worker that dies fails the unit it had; the others go on."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable
+from pathlib import Path
+
+from cchc.batch import worker
+from cchc.batch.errors import BatchError
+from cchc.batch.units import raw_size
+from cchc.batch.worker import FAILED, Outcome
+
+POLL_S = 1.0
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _serve(root: str, tasks, results) -> None:
+    try:
+        worker.start(root)
+        while True:
+            item = tasks.get()
+            if item is None:
+                return
+            unit, period, force = item
+            results.put(("start", unit, os.getpid()))
+            results.put(("end", worker.produce(root, unit, period, force), os.getpid()))
+    finally:
+        worker.close_all()
+
+
+def run_local(root: Path, units: list[str], period: str, force: bool, workers: int,
+              on_outcome: Callable[[Outcome], None]) -> None:
+    """Produce every unit's report with ``workers`` processes; ``on_outcome`` is told each one."""
+    order = sorted(units, key=lambda unit: (-raw_size(root, unit, period), unit))
+    context = multiprocessing.get_context("spawn")
+    tasks, results = context.Queue(), context.Queue()
+    for unit in order:
+        tasks.put((unit, period, force))
+    count = max(1, min(workers, len(order)))
+    for _ in range(count):
+        tasks.put(None)
+    processes = [context.Process(target=_serve, args=(str(root), tasks, results), daemon=True) for _ in range(count)]
+    for process in processes:
+        process.start()
+    running: dict[int, str] = {}   # pid -> the unit it is producing
+    left = set(order)
+    try:
+        while left:
+            try:
+                kind, value, pid = results.get(timeout=POLL_S)
+            except queue.Empty:
+                dead = {p.pid for p in processes if not p.is_alive()}
+                for pid in dead & set(running):
+                    unit = running.pop(pid)
+                    left.discard(unit)
+                    on_outcome(Outcome(unit, unit, FAILED, 0.0, reason=str(BatchError(
+                        "worker_lost", reason=f"exit {next(p.exitcode for p in processes if p.pid == pid)}"))))
+                if all(not p.is_alive() for p in processes) and left:  # nobody left to take the rest
+                    for unit in sorted(left):
+                        on_outcome(Outcome(unit, unit, FAILED, 0.0, reason=str(BatchError("worker_lost", reason="-"))))
+                    left.clear()
+                continue
+            if kind == "start":
+                running[pid] = value
+            else:
+                running.pop(pid, None)
+                left.discard(value.unit)
+                on_outcome(value)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()

@@ -1,0 +1,163 @@
+"""One batch worker: a process (a pool's, or a Dask worker's thread) that pays the imports, the
+kernel's start and the export worker's start once, then produces report after report.
+
+Each report is `cchc.pipeline.run` on the kept kernel and export worker. Before each report the
+kernel is reset: figures closed, the namespace cleared and the execution count back to 1 (IPython's
+``reset(new_session=True)``), so that the notebook runs as on a fresh kernel and writes the same
+bytes; imported modules stay (the notebook's imports cost nothing the second time). A kernel
+that died or does not answer the reset is replaced.
+
+``produce`` is the task a pool or a Dask cluster runs: it never raises; it returns an ``Outcome``
+(done, skipped or failed with the Vietnamese reason), plain data that pickles.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from jupyter_core.utils import run_sync
+
+from cchc.batch.units import up_to_date
+from cchc.config.params import load_params
+from cchc.core.errors import CchcError, message
+from cchc.core.layout import Layout
+from cchc.pipeline import run
+from cchc.render.kernel import keep, start_kernel, stop_kernel
+from cchc.render.worker import ExportWorker
+
+DONE, SKIPPED, FAILED = "done", "skipped", "failed"
+RESET = ("import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+         "get_ipython().reset(new_session=True, aggressive=False)\n")
+RESET_TIMEOUT_S = 60
+
+
+@dataclass
+class Outcome:
+    unit: str
+    name: str                 # the unit's name (unit_name), or its id when its parameters do not load
+    status: str               # done | skipped | failed
+    seconds: float
+    reason: str = ""          # why it failed, in the user's words
+    folder: str = ""          # outputs/<unit>/<period> as shown from the root
+    worker: str = ""          # which process made it (pid, host)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class ReportWorker:
+    """A kept kernel and export worker, reused by every report of this worker."""
+
+    def __init__(self) -> None:
+        self._kernel = None
+        self._cwd: Path | None = None
+        self._export: ExportWorker | None = None
+        self.reports = 0
+
+    def start(self, root: Path) -> None:
+        """Boot the kernel and the export worker now (they start on other cores meanwhile)."""
+        self._kernel_for(Layout(root).notebook().parent, reset=False)
+        self._export_worker()
+
+    def _export_worker(self) -> ExportWorker:
+        if self._export is None or self._export._process is None or self._export._process.poll() is not None:
+            if self._export is not None:
+                self._export.close()
+            self._export = ExportWorker()
+        return self._export
+
+    def _kernel_for(self, cwd: Path, reset: bool = True):
+        alive = self._kernel is not None and self._cwd == cwd and run_sync(self._kernel.is_alive)()
+        if alive and reset and not self._reset():
+            alive = False
+        if not alive:
+            self._stop_kernel()
+            self._kernel, self._cwd = keep(start_kernel(cwd)), cwd
+        return self._kernel
+
+    def _reset(self) -> bool:
+        """Clear the kernel for the next report; False when it does not answer."""
+        client = getattr(self._kernel, "warm_up_client", None)
+        if client is None:
+            return False
+        try:
+            msg_id = client.execute(RESET, silent=True, store_history=False)
+            deadline = time.monotonic() + RESET_TIMEOUT_S
+            while time.monotonic() < deadline:
+                reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    return reply["content"].get("status") == "ok"
+        except Exception:  # no answer (queue.Empty), a closed channel: a new kernel
+            return False
+        return False
+
+    def _stop_kernel(self) -> None:
+        if self._kernel is not None:
+            stop_kernel(keep(self._kernel, False))
+        self._kernel = None
+
+    def produce(self, root: Path, unit: str, period: str, force: bool = False) -> Outcome:
+        started = time.perf_counter()
+        layout = Layout(root, unit, period)
+        name = unit
+        try:
+            name = load_params(layout.root, unit, period).unit_name
+            if not force and up_to_date(layout.root, unit, period):
+                return Outcome(unit, name, SKIPPED, time.perf_counter() - started,
+                               folder=layout.shown(layout.outputs_dir))
+            kernel = self._kernel_for(layout.notebook().parent)
+            result = run(layout.root, unit, period, force=force, kernel=kernel, worker=self._export_worker())
+            self.reports += 1
+            return Outcome(unit, name, DONE, time.perf_counter() - started, folder=layout.shown(result.output_dir))
+        except CchcError as exc:
+            reason = " ".join([str(exc), *getattr(exc, "__notes__", ())])
+        except Exception as exc:  # a bug: the unit fails, the others go on; the traceback for developers
+            reason = message("internal_error", reason=f"{type(exc).__name__}: {exc}")
+            reason += "\n" + traceback.format_exc(limit=5)
+        return Outcome(unit, name, FAILED, time.perf_counter() - started, reason=reason)
+
+    def close(self) -> None:
+        self._stop_kernel()
+        if self._export is not None:
+            self._export.close()
+            self._export = None
+
+
+_workers: dict[int, ReportWorker] = {}  # one per thread: a Dask worker may run tasks in several threads
+_lock = threading.Lock()
+
+
+def current() -> ReportWorker:
+    """This thread's worker (made on first use, kept for the life of the process)."""
+    key = threading.get_ident()
+    with _lock:
+        worker = _workers.get(key)
+        if worker is None:
+            worker = _workers[key] = ReportWorker()
+        return worker
+
+
+def start(root: str) -> None:
+    """A pool process's initializer: boot this process's kernel and export worker."""
+    current().start(Path(root))
+
+
+def produce(root: str, unit: str, period: str, force: bool = False) -> Outcome:
+    """The batch's task: one unit's full report with this process's kept kernel."""
+    outcome = current().produce(Path(root), unit, period, force)
+    outcome.worker = f"{socket.gethostname()}:{os.getpid()}"
+    return outcome
+
+
+def close_all() -> None:
+    with _lock:
+        workers = list(_workers.values())
+        _workers.clear()
+    for worker in workers:
+        worker.close()
