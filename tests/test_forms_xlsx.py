@@ -1,5 +1,6 @@
 """The XLSX writer of the forms: layout, types, print setup, safety and deterministic bytes."""
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -42,7 +43,10 @@ def figures() -> FigureSet:
 
 
 DOCUMENT = types.SimpleNamespace(form_lines=["Đơn vị báo cáo: Xã Thử Nghiệm",
-                                             "Kỳ báo cáo: tháng 7 năm 2025"])
+                                             "Kỳ báo cáo: tháng 7 năm 2025"],
+                                 number="Số:\u00a0\u00a0\u00a0/BC-UBND", date=dt.date(2025, 8, 5),
+                                 intro="UBND xã Thử Nghiệm báo cáo kết quả …",
+                                 date_line="Thử Nghiệm, ngày 05 tháng 8 năm 2025")
 
 
 def real_06a() -> Form:
@@ -83,14 +87,16 @@ def test_sheets_and_title_block(book):
     assert ws["A1"].value == form.code
     assert ws["A1"].alignment.horizontal == "right" and ws["A1"].font.i
     assert ws["A2"].value == form.title and ws["A2"].font.b and ws["A2"].alignment.horizontal == "center"
+    assert ws["A3"].value == "(Kèm theo Báo cáo số \u00a0\u00a0\u00a0/BC-UBND ngày 05/08/2025 của UBND xã Thử Nghiệm)"
+    assert ws["A3"].font.i and ws["A3"].alignment.horizontal == "center"
     for offset, line in enumerate(form.lines):
-        assert ws.cell(row=3 + offset, column=1).value == line
-    uom = ws.cell(row=3 + len(form.lines), column=1)
+        assert ws.cell(row=4 + offset, column=1).value == line
+    uom = ws.cell(row=4 + len(form.lines), column=1)
     assert uom.value == form.unit_of_measure and uom.alignment.horizontal == "right" and uom.font.i
-    assert header_top(ws) == 3 + len(form.lines) + 2  # one empty row before the header
+    assert header_top(ws) == 4 + len(form.lines) + 2  # one empty row before the header
     merged = {str(r) for r in ws.merged_cells.ranges}
     last = openpyxl.utils.get_column_letter(ncols)
-    for row in range(1, 4 + len(form.lines)):
+    for row in range(1, 5 + len(form.lines)):
         assert f"A{row}:{last}{row}" in merged
 
 
@@ -200,8 +206,9 @@ def test_formula_like_text_stays_text(book):
         assert labels[text].data_type == "s" and labels[text].value == text
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if name.startswith("xl/worksheets/"):
-                assert not re.search(rb"<(\w+:)?f[ >/]", archive.read(name)), name
+            if name.startswith("xl/worksheets/"):  # no text became a formula: only the totals' sums
+                formulas = re.findall(rb"<(?:\w+:)?f[ >/]([^<]*)", archive.read(name))
+                assert all(re.fullmatch(rb"SUM\(([A-Z]+)\d+:\1\d+\)", f) for f in formulas), (name, formulas)
     formula = openpyxl.load_workbook(path, data_only=False)["06a theo lĩnh vực"]
     assert "=SUM(A1:A2)" in [formula.cell(row=r, column=2).value for r in range(1, formula.max_row + 1)]
 
@@ -281,8 +288,8 @@ def test_text_beginning_with_a_tab_or_carriage_return_stays_text(tmp_path):
     write_workbook([form], path)
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if name.startswith("xl/worksheets/"):
-                assert not re.search(rb"<(\w+:)?f[ >/]", archive.read(name)), name
+            if name.startswith("xl/worksheets/"):  # the one formula: the total of column C
+                assert re.findall(rb"<(?:\w+:)?f[ >/][^<]*", archive.read(name)) == [b"<f>SUM(C9:C10)"], name
     ws = openpyxl.load_workbook(path)["Tỷ lệ"]
     cells = [ws.cell(row=r, column=2) for r in range(1, ws.max_row + 1)]
     found = {c.value: c.data_type for c in cells if isinstance(c.value, str) and c.value[:1] in "\t\r"}

@@ -6,16 +6,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+_SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+# A formula cell as openpyxl writes it: <c r="C12" …><f>SUM(C5:C11)</f><v></v> (empty value).
+_FORMULA = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*><f>([^<]*)</f>(<v></v>|<v/>|<v />)')
 
 
-def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME) -> bytes:
-    """The workbook's file, dated ``stamp`` (document properties and zip entries)."""
+def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
+                        cached: dict[int, dict[str, int | float]] | None = None) -> bytes:
+    """The workbook's file, dated ``stamp`` (document properties and zip entries).
+
+    ``cached``: per sheet (1-based, in workbook order), the value each formula cell shows
+    before a spreadsheet recomputes it (openpyxl writes formulas with an empty cached value;
+    a reader that does not compute, or a check of the file, sees these values)."""
     book.properties.creator = "cchc"
     book.properties.lastModifiedBy = None
     book.properties.created = stamp
@@ -24,7 +33,37 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME) -> byte
     # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(book, archive).write_data()
-    return deterministic_zip(buffer.getvalue(), stamp)
+    data = buffer.getvalue()
+    if cached:
+        data = _with_cached_values(data, cached)
+    return deterministic_zip(data, stamp)
+
+
+def _with_cached_values(data: bytes, cached: dict[int, dict[str, int | float]]) -> bytes:
+    """The file with ``<v>`` filled in each listed formula cell (an unlisted formula is an error)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            body = source.read(name)
+            found = _SHEET.fullmatch(name)
+            if found:
+                values = cached.get(int(found[1]), {})
+
+                def fill(cell: re.Match, values: dict[str, int | float] = values, name: str = name) -> str:
+                    ref = cell[1]
+                    if ref not in values:
+                        raise ValueError(f"{name}: formula cell {ref} has no cached value")
+                    return f"{cell[0][: -len(cell[3])]}<v>{_number(values[ref])}</v>"
+
+                body = _FORMULA.sub(fill, body.decode("utf-8")).encode("utf-8")
+            target.writestr(source.getinfo(name), body)
+    return out.getvalue()
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"cached value {value!r} is not a number")
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def deterministic_zip(data: bytes, stamp: dt.datetime = FIXED_TIME) -> bytes:

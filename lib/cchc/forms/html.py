@@ -7,7 +7,9 @@ from collections.abc import Callable
 from markupsafe import Markup, escape
 
 from cchc.core import fmt
-from cchc.forms.model import Cell, Form
+from cchc.forms.model import Cell, Form, FormFrame
+
+NO_BREAK_SPACE = "\u00a0"  # the empty line facing the date line, so both titles align
 
 
 def cell_text(cell: Cell) -> str:
@@ -47,10 +49,26 @@ def render_form(form: Form, caption: str, figure_link: Callable[[str, str], Mark
     widths = [leaf.width or 10 for leaf in form.leaves()]
     cols = "".join(f"<col style='width:{100 * w / sum(widths):.1f}%'>" for w in widths)
     lines = "".join(f"<div>{escape(line)}</div>" for line in form.lines)
+    attached = f"<div class='form-attached'>{escape(form.frame.attached)}</div>" if form.frame else ""
     return Markup(
         f"<div class='form' id='form-{escape(form.id)}'>"
         f"<div class='form-code'>{escape(form.code)}</div>"
-        f"<div class='form-title'>{escape(form.title)}</div><div class='form-lines'>{lines}</div>"
+        f"<div class='form-title'>{escape(form.title)}</div>{attached}<div class='form-lines'>{lines}</div>"
         f"<div class='form-unit'>{escape(form.unit_of_measure)}</div>"
         f"<table class='form-table'><caption>{escape(caption)}</caption><colgroup>{cols}</colgroup>"
-        f"<thead>{head}</thead><tbody>{body}</tbody></table></div>")
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>{signature(form.frame)}</div>")
+
+
+def signature(frame: FormFrame | None) -> str:
+    """The signature block under a form: the compiler on the left, the head of the unit on the
+    right under the date line, each with its "(Ký, ghi rõ họ tên)" line and room to sign."""
+    if frame is None:
+        return ""
+
+    def side(date_line: str, title: str, note: str) -> str:
+        return (f"<td class='signer'><div class='place-date'>{escape(date_line)}</div>"
+                f"<div class='sign-title'>{escape(title)}</div><div class='sign-note'>{escape(note)}</div>"
+                f"<div class='signature-space'></div></td>")
+
+    return (f"<table class='form-signature'><tr>{side(NO_BREAK_SPACE, *frame.left)}"
+            f"{side(frame.date_line, *frame.right)}</tr></table>")

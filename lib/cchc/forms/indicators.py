@@ -11,6 +11,7 @@ from cchc.config.letter import Document
 from cchc.core import fmt
 from cchc.core.resources import load_yaml
 from cchc.figures.registry import FigureSet, assessment_label
+from cchc.forms.frame import form_frame
 from cchc.forms.model import Cell, Column, Form
 
 
@@ -36,7 +37,7 @@ def indicator_form(number: int, figures: FigureSet, document: Document) -> Form:
     columns = [Column.from_data(c) for c in spec["columns"]]
     form = Form(id=f"bieu-mau-{number}", code=spec["code"].format(number=number), title=form_spec["title"],
                 sheet=spec["sheet"].format(number=number), lines=list(document.form_lines),
-                unit_of_measure="", columns=columns)
+                unit_of_measure="", columns=columns, frame=form_frame(document))
     for index, row in enumerate(form_spec["rows"], start=1):
         figure_id = row["figure"]
         if figure_id in figures:

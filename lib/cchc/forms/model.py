@@ -46,6 +46,15 @@ class HeaderCell:
     colspan: int
 
 
+@dataclass(frozen=True)
+class FormFrame:
+    """The "Kèm theo" line under a form's title and the signature block at its end."""
+    attached: str              # "(Kèm theo Báo cáo số …/BC-UBND ngày … của UBND xã …)"
+    date_line: str             # "…, ngày … tháng … năm …", above the right-hand signer
+    left: tuple[str, str]      # ("Người lập biểu", "(Ký, ghi rõ họ tên)")
+    right: tuple[str, str]     # ("Thủ trưởng đơn vị", "(Ký, ghi rõ họ tên, đóng dấu)")
+
+
 @dataclass
 class Form:
     id: str                    # e.g. "06a-field"
@@ -58,6 +67,7 @@ class Form:
     rows: list[list[Cell]] = field(default_factory=list)
     total: list[Cell] | None = None
     notes: list[str] = field(default_factory=list)
+    frame: FormFrame | None = None   # the appendix's "Kèm theo" line and signature block
 
     def leaves(self) -> list[Column]:
         return [leaf for column in self.columns for leaf in column.leaves()]

@@ -7,6 +7,7 @@ from typing import Any
 from cchc.config.letter import Document
 from cchc.core.resources import load_yaml
 from cchc.figures.registry import FigureSet
+from cchc.forms.frame import form_frame
 from cchc.forms.model import Cell, Column, Form
 
 
@@ -35,7 +36,7 @@ def form_06a(figures: FigureSet, document: Document, breakdown: str) -> Form:
     variant = spec["variants"][breakdown]
     form = Form(id=variant["id"], code=spec["code"], title=spec["title"], sheet=variant["sheet"],
                 lines=[variant["subtitle"], *document.form_lines], unit_of_measure=spec["unit_of_measure"],
-                columns=_columns(spec["columns"], variant["group_title"]))
+                columns=_columns(spec["columns"], variant["group_title"]), frame=form_frame(document))
     leaves = form.leaves()
 
     def row(prefix: str, number: int | None, label: str) -> list[Cell]:

@@ -30,10 +30,14 @@ from cchc.core.xlsx import deterministic_bytes
 from cchc.forms.model import Cell, Form
 
 MAX_SHEET_TITLE = 31
-COUNT_FORMAT = "#,##0"   # Excel shows the user's locale separators (7.026 in Vietnamese)
-DECIMAL_FORMAT = "#,##0.##"
+# Excel shows the user's locale separators (7.026 · 87,50 in Vietnamese). A format never ends in
+# a separator: a whole number gets an integer format ("#,##0.##" showed 220 as "220,").
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
+WHOLE_RATE_FORMAT = "0%"
 MM = 1 / 25.4
+SIGNING_ROWS = 4   # empty rows left for the signatures
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -52,9 +56,21 @@ def workbook_bytes(forms: list[Form]) -> bytes:
     book = Workbook()
     style.apply_default_font(book)
     book.remove(book.active)
-    for form in forms:
-        _write_sheet(book.create_sheet(_text(form.sheet)), form, style)
-    return deterministic_bytes(book)
+    cached: dict[int, dict[str, int | float]] = {}
+    for number, form in enumerate(forms, start=1):
+        cached[number] = _write_sheet(book.create_sheet(_text(form.sheet)), form, style)
+    return deterministic_bytes(book, cached=cached)
+
+
+def number_format(kind: str, value: int | float | None) -> str:
+    """The cell format of a value: counts and whole decimals as integers, rates as percentages
+    (whole percentages without decimals)."""
+    whole = value is None or float(value).is_integer()
+    if kind == "rate":
+        return WHOLE_RATE_FORMAT if value is not None and round(value * 100, 9).is_integer() else RATE_FORMAT
+    if kind == "decimal" and not whole:
+        return DECIMAL_FORMAT
+    return COUNT_FORMAT
 
 
 # ---------------------------------------------------------------------------------------
@@ -136,7 +152,9 @@ def _char_units(text: str, size: float, bold: bool) -> float:
             units += 0.5
         else:
             units += 0.9
-    return units * (size / 12) * (1.08 if bold else 1.0)
+    # 10 % over the glyphs' average: a label a little too wide wraps in Excel and LibreOffice;
+    # a row a line too high is harmless, a line too low cuts the label.
+    return units * (size / 12) * (1.08 if bold else 1.0) * 1.1
 
 
 def _line_count(text: str, width: float, size: float, bold: bool) -> int:
@@ -168,7 +186,8 @@ def _text_height(text: str, width: float, size: float, bold: bool) -> float:
     return _line_count(text, width, size, bold) * _line_height(size) + 4
 
 
-def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> None:
+def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | float]:
+    """Write one form; returns the cached value of each formula cell (its reference -> value)."""
     leaves = form.leaves()
     ncols = len(leaves)
     widths = [leaf.width if leaf.width else style.default_width for leaf in leaves]
@@ -194,6 +213,8 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> None:
     # Title block
     banner(form.code, style.code, "right")
     banner(form.title, style.title, "center")
+    if form.frame is not None:
+        banner(form.frame.attached, style.italic, "center")
     for line in form.lines:
         banner(line, style.body, "center")
     banner(form.unit_of_measure, style.italic, "right")
@@ -244,8 +265,10 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> None:
     for cells in form.rows:
         _write_row(ws, row, cells, widths, style, bold=False)
         row += 1
+    cached: dict[str, int | float] = {}
     if form.total is not None:
         _write_row(ws, row, form.total, widths, style, bold=True)
+        cached = _total_formulas(ws, row, form, first_data_row)
         row += 1
     last_table_row = row - 1
 
@@ -256,6 +279,9 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> None:
             banner(note, style.notes, "left")
             ws.cell(row=row - 1, column=1).alignment = Alignment(horizontal="left", vertical="top",
                                                                  wrap_text=True)
+
+    if form.frame is not None:
+        row = _signature(ws, row + 1, form, style)
 
     # Sheet view and print setup
     ws.freeze_panes = f"A{first_data_row}"
@@ -276,6 +302,55 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> None:
     footer.text = style.data["footer"]
     footer.font = f"{style.data['font']},Italic"
     footer.size = style.data["size"]["notes"]
+    return cached
+
+
+def _total_formulas(ws: Worksheet, row: int, form: Form, first: int) -> dict[str, int | float]:
+    """A total that is the sum of its column becomes ``=SUM(…)`` of the rows above, with the
+    computed figure as its cached value; any other total stays a value."""
+    cached: dict[str, int | float] = {}
+    if not form.rows:
+        return cached
+    for c, total in enumerate(form.total or [], start=1):
+        column = [cells[c - 1].value for cells in form.rows]
+        if total.kind != "count" or not isinstance(total.value, int | float) or isinstance(total.value, bool):
+            continue
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in column):
+            continue
+        if sum(column) != total.value:
+            continue  # a total that is not the column's sum (e.g. counted once across groups)
+        letter = get_column_letter(c)
+        ws.cell(row=row, column=c).value = f"=SUM({letter}{first}:{letter}{row - 1})"
+        cached[f"{letter}{row}"] = total.value
+    return cached
+
+
+def _signature(ws: Worksheet, row: int, form: Form, style: _Style) -> int:
+    """The signature block under the table: "Người lập biểu" on the left, the date line and
+    "Thủ trưởng đơn vị" on the right, each with its "(Ký, ghi rõ họ tên)" line, then room to
+    sign. Returns the row after the block."""
+    frame = form.frame
+    ncols = len(form.leaves())
+    half = max(ncols // 2, 1)
+    halves = ((1, half), (half + 1, ncols)) if ncols > 1 else ((1, 1), (1, 1))
+    lines = [(None, frame.date_line, style.italic), (frame.left[0], frame.right[0], style.bold),
+             (frame.left[1], frame.right[1], style.italic)]
+    for left, right, font in lines:
+        for text, (start, end) in ((left, halves[0]), (right, halves[1])):
+            if text is None:
+                continue
+            cell = ws.cell(row=row, column=start)
+            _put_text(cell, text)
+            cell.font = font
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if end > start:
+                ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+        ws.row_dimensions[row].height = _line_height(style.body_size) + 4
+        row += 1
+    for _ in range(SIGNING_ROWS):  # room for the signatures
+        ws.row_dimensions[row].height = _line_height(style.body_size) + 4
+        row += 1
+    return row
 
 
 def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], style: _Style,
@@ -299,7 +374,7 @@ def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], 
             _put(cell, int(value) if isinstance(value, float) and value.is_integer() else value)
             continue
         cell.alignment = Alignment(horizontal="right", vertical="center")
-        cell.number_format = {"rate": RATE_FORMAT, "decimal": DECIMAL_FORMAT}.get(item.kind, COUNT_FORMAT)
+        cell.number_format = number_format(item.kind, value if isinstance(value, int | float) else None)
         _put(cell, value)
     ws.row_dimensions[row].height = lines * _line_height(style.body_size) + 4
 
