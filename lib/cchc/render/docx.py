@@ -298,6 +298,8 @@ class _Writer:
                     options["italic"] = True
                 elif div.has("recipients-title"):
                     options.update(bold=True, italic=True, size=12)
+                elif div.has("sign-note"):
+                    options.update(bold=False, italic=True)
                 paragraph = self.add(cell, style)
                 self.runs(paragraph, div.children, **options)
             if not cell.paragraphs:
@@ -310,6 +312,8 @@ class _Writer:
     def table(self, node: Node) -> None:
         if node.has("doc-header"):
             return self.frame(node, (0.40, 0.60))
+        if node.has("form-signature"):  # under an appendix form
+            return self.frame(node, (0.5, 0.5))
         if node.has("doc-closing"):
             return self.frame(node, (0.45, 0.55))
         size = next((s for css, s in TABLE_SIZES.items() if node.has(css)), 11)

@@ -27,7 +27,8 @@ LABEL = re.compile(r"^[A-Za-z0-9_.:-]+$")
 FRAME_LINES = {"agency-top": "#upper[{}]", "agency-name": "#strong(upper[{}])",
                "nation": '#text(size: 12pt, weight: "bold")[{}]', "slogan": "#strong(underline[{}])",
                "place-date": "#v(4pt)#emph[{}]",
-               "recipients-title": '#text(size: 12pt, weight: "bold", style: "italic")[{}]'}
+               "recipients-title": '#text(size: 12pt, weight: "bold", style: "italic")[{}]',
+               "sign-note": '#text(weight: "regular", style: "italic")[{}]'}
 
 PREAMBLE = r"""
 #set document(title: TITLE, author: (), date: none)
@@ -194,6 +195,8 @@ class _Writer:
     def table(self, node: Node) -> str:
         if node.has("doc-header"):
             return self.frame(node, ("40%", "60%"))
+        if node.has("form-signature"):  # under an appendix form
+            return self.frame(node, ("50%", "50%"))
         if node.has("doc-closing"):
             return self.frame(node, ("45%", "55%"))
         size = "9pt" if node.has("form-table") else "8.5pt" if node.has("annex-table") else "11pt"
