@@ -208,7 +208,7 @@ def test_outline_unknown_key():
 
 @pytest.mark.parametrize("change, key, value", [
     # the second of two equal ids is the one refused
-    (lambda d: d[1]["children"][1]["children"][0].update(id="tthc.results"), "1.children.1.children.5.id",
+    (lambda d: d[1]["children"][1]["children"][0].update(id="tthc.results"), "1.children.1.children.6.id",
      "'tthc.results'"),
     (lambda d: d[0].update(id="Chỉ đạo"), "0.id", "'Chỉ đạo'"),
     (lambda d: d[0].update(children="direction.steering"), "0.children", "'direction.steering'"),

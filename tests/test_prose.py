@@ -234,7 +234,7 @@ def test_neutral_text_from_the_figures(figures, numbers):
     assert "Trong kỳ, đơn vị tiếp nhận" in html and "7.026" in html and "97,76% (6.553/6.703)" in html
     # the template needing figures this set does not have (online, digitized) is left out
     assert "trực tuyến" not in html and html.count("<p>") == 2
-    assert str(neutral_text("tthc.vertical", figures, numbers)) == ""
+    assert str(neutral_text("tthc.centre", figures, numbers)) == ""
     assert str(neutral_text("no.such.section", figures, numbers)) == ""
 
 
@@ -254,7 +254,7 @@ def test_neutral_templates_pass_the_check_with_all_figures():
 
 
 def test_write_starters_never_overwrites(tmp_path, figures, numbers):
-    sections = ["tthc.results", "tthc.vertical"]
+    sections = ["tthc.results", "tthc.centre"]
     written = write_starters(tmp_path, UNIT, PERIOD, sections, figures)
     assert written == [prose_path(tmp_path, UNIT, PERIOD, s) for s in sections]
     text = written[0].read_text(encoding="utf-8")

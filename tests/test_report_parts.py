@@ -34,8 +34,11 @@ def test_a_period_file_with_only_unit_name_gives_a_complete_header(tmp_path):
     assert doc.agency == ["ỦY BAN NHÂN DÂN", "PHƯỜNG HÒA BÌNH"]
     assert doc.date_line == "Hòa Bình, ngày 31 tháng 12 năm 2025"
     assert "/BC-UBND" in doc.number
-    assert doc.subject == ["Kết quả thực hiện nhiệm vụ Cải cách hành chính 6 tháng cuối năm 2025"]
+    assert doc.subject == ["Kết quả thực hiện nhiệm vụ Cải cách hành chính 6 tháng cuối năm 2025,",
+                           "phương hướng, nhiệm vụ công tác CCHC trọng tâm"]
     assert doc.intro.startswith("UBND phường Hòa Bình báo cáo")
+    assert doc.basis == [] and doc.closing.endswith("UBND phường Hòa Bình báo cáo Sở Nội vụ thành phố tổng hợp theo quy định./.")
+    assert doc.number == "Số:" + "\u00a0" * 12 + "/BC-UBND"  # the blank for the hand-written number
     assert doc.signer.capacity == "TM. ỦY BAN NHÂN DÂN" and doc.recipients
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
 
+from cchc.config.outline import Outline, OutlineNode
 from cchc.config.sources import load_spec, source_kinds
 from cchc.config.validation import (
     Date,
@@ -45,7 +46,6 @@ class _Loader(SAFE_LOADER):  # type: ignore[misc,valid-type]
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in SAFE_LOADER.yaml_implicit_resolvers.items()}
-
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
 _UNIT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -130,6 +130,8 @@ class DocumentParams(Model):
     subject: Lines = None
     basis: Lines = None
     intro: Text = None
+    closing: Text = None
+    form_attached: Text = None
     recipients: Lines = None
     signer: SignerParams = None
 
@@ -161,6 +163,7 @@ class ParamsFile(Model):
     aliases: Aliases = None
     document: DocumentParams = None
     citations: dict[Key, CitationRule] = None
+    outline: Outline = None                              # another city's đề cương (outline.yaml's schema)
     agencies: Lines = None
     vertical_agencies: Lines = None
     extra: dict[Any, Any] = None
@@ -180,6 +183,7 @@ class Params:
     files: list[Path] = field(default_factory=list)        # the parameter files read
     document: DocumentParams | None = None                 # items of the official layout
     citations: dict[str, CitationRule] | None = None       # section -> documents it cites
+    outline: list[OutlineNode] | None = None               # the unit's own outline, else the city's
     agencies: list[str] | None = None                      # the agencies dossiers may name
     vertical_agencies: list[str] | None = None             # agencies reported as vertical
 
@@ -274,5 +278,5 @@ def load_params(root: Path, unit: str, period: str | int, overrides: dict[str, A
     return Params(unit=unit, period=period, unit_name=typed.unit_name, window=window,
                   targets=merged.get("targets", {}), sources=merged.get("sources", {}),
                   aliases=merged.get("aliases", {}), extra=merged.get("extra", {}),
-                  merged=merged, files=files, document=typed.document, citations=typed.citations,
+                  merged=merged, files=files, document=typed.document, citations=typed.citations, outline=typed.outline,
                   agencies=typed.agencies, vertical_agencies=typed.vertical_agencies)
