@@ -138,7 +138,7 @@ class _Writer:
              size: float | None = None, caps: bool = False, red: bool = False, mono: bool = False) -> None:
         for child in children:
             if isinstance(child, str):
-                text = re.sub(r"\s+", " ", child)
+                text = re.sub(r"[^\S\u00a0]+", " ", child)  # non-breaking spaces kept (after "Số:")
                 if not text:
                     continue
                 if not paragraph.runs and not paragraph.text:
@@ -286,9 +286,7 @@ class _Writer:
                     continue
                 style = TABLE_TEXT if td.has("recipients") else CENTRED
                 options = {"size": 11 if td.has("recipients") else 13, "bold": td.has("signer")}
-                if div.has("agency-top"):
-                    options["caps"] = True
-                elif div.has("agency-name"):
+                if div.has("agency-top") or div.has("agency-name"):
                     options.update(caps=True, bold=True)
                 elif div.has("nation"):
                     options.update(bold=True, size=12)

@@ -24,7 +24,7 @@ FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fon
 _PAD, _PAD_TWO = "table.cell(inset: 0pt)[]", "table.cell(inset: 0pt, rowspan: 2)[]"
 LABEL = re.compile(r"^[A-Za-z0-9_.:-]+$")
 # The lines of the letter frame (header, recipients, signature) by their class; {} is the text.
-FRAME_LINES = {"agency-top": "#upper[{}]", "agency-name": "#strong(upper[{}])",
+FRAME_LINES = {"agency-top": "#strong(upper[{}])", "agency-name": "#strong(upper[{}])",
                "nation": '#text(size: 12pt, weight: "bold")[{}]', "slogan": "#strong(underline[{}])",
                "place-date": "#v(4pt)#emph[{}]",
                "recipients-title": '#text(size: 12pt, weight: "bold", style: "italic")[{}]',
@@ -58,7 +58,8 @@ def _string(text: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    """Runs of white space as one space; non-breaking spaces (the blank after "Số:") are kept."""
+    return re.sub(r"[^\S\u00a0]+", " ", text)
 
 
 class _Writer:
