@@ -26,6 +26,8 @@ from cchc.core.hashing import sha256_file as sha256
 from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.render.manifest import notebook_file, prose_files
+from cchc.rollup import KIND as ROLLUP
+from cchc.rollup.audit import audit as audit_rollup
 
 EXCLUDED = [NOTEBOOK, MANIFEST]  # never byte-identical across runs
 FIGURE_FIELDS = ["value", "numerator", "denominator", "target", "met", "assessment", "as_of"]
@@ -100,6 +102,10 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
         return _finish(verdict)
     unit, period = manifest.get("unit") or resolved.parent.name, manifest.get("period") or resolved.name
     verdict.unit, verdict.period = unit, period
+    if manifest.get("kind") == ROLLUP:  # a city's roll-up: rebuilt from its communes' published figures
+        for name, found in audit_rollup(resolved, root, manifest).items():
+            getattr(verdict, name).update(found) if name == "checked" else getattr(verdict, name).extend(found)
+        return _finish(verdict)
 
     raw = Layout(root, unit, period).raw_dir
     recorded = manifest.get("raw_files") or {}

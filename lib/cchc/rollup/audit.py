@@ -49,7 +49,8 @@ def audit(output_dir: Path, root: Path, manifest: dict[str, Any]) -> dict[str, A
         if published != rebuilt:
             found["outputs_vs_rerun"].append({"file": name, "published": published, "recomputed": rebuilt})
     _figures(output_dir / names.FIGURES, json.loads(built.files[names.FIGURES]), found)
-    found["checked"] = {"raw_files": 0, "parameter_files": len(manifest.get("parameter_files") or {}),
+    parameters = len(manifest.get("parameter_files") or {})
+    found["checked"] = {"raw_files": len(recorded) - parameters, "parameter_files": parameters,
                         "figures": len(json.loads(built.files[names.FIGURES])["figures"]), "lists": 0,
                         "outputs": list(OUTPUTS)}
     return found
