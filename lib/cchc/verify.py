@@ -26,6 +26,7 @@ from cchc.core.hashing import sha256_file as sha256
 from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.render.manifest import notebook_file, prose_files
+from cchc.report.previous import previous, year_before
 from cchc.rollup import KIND as ROLLUP
 from cchc.rollup.audit import audit as audit_rollup
 
@@ -201,14 +202,20 @@ def _check_inputs(root: Path, unit: str, period: str, manifest: dict, verdict: V
 
 
 def _copy_inputs(root: Path, workspace: Path, unit: str, period: str) -> None:
-    """params/<unit>/, data/raw/<unit>/<period>/ and, when the root has one, notebooks/."""
+    """params/<unit>/, data/raw/<unit>/<period>/, when the root has them notebooks/ and the
+    previous period's and the year before's published figures.json."""
     skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
     source, copy = Layout(root, unit, period), Layout(workspace, unit, period)
     for there, here in ((source.params_dir, copy.params_dir), (source.raw_dir, copy.raw_dir),
                         (source.notebooks_dir, copy.notebooks_dir)):
         if there.is_dir():
             shutil.copytree(there, here, ignore=skip)
-
+    # The published earlier reports a run reads (the comparison table, the previous-period checks).
+    for found in (previous(source), year_before(source)):
+        if found is not None:
+            target = Layout(workspace, unit, found.period).outputs_dir / FIGURES
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(found.path, target)
 
 
 def _same(a: Any, b: Any) -> bool:
