@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 
@@ -58,33 +59,50 @@ def test_reference_contradictions_are_reported_with_both_numbers(demo_root, tmp_
     root = _copy(demo_root, tmp_path)
     write_xlsx(root / "data/raw/nguyen-luong-bang/2025/so-lieu-bao-cao-tay.xlsx", [DECLARED_HEADER, *REFERENCE])
     done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root))
-    assert done.returncode == 1 and "lỗi" in done.stderr and "--allow-failed-checks" in done.stderr
-    assert not (root / "outputs/nguyen-luong-bang/2025").exists()  # nothing published
-    data = json.loads((root / "outputs/nguyen-luong-bang/2025.failed/reconciliation.json").read_text(encoding="utf-8"))
+    # A declared figure that differs is a warning: published, and listed for the signer on the
+    # review sheet (kiem-tra.html) and in the run's output.
+    assert done.returncode == 0, done.stderr
+    out = root / "outputs/nguyen-luong-bang/2025"
+    data = json.loads((out / "reconciliation.json").read_text(encoding="utf-8"))
+    review = (out / "kiem-tra.html").read_text(encoding="utf-8")
+    differing = sum(c["status_code"] != "pass" for c in data["checks"] if c["id"].startswith("declared:"))
+    assert review.count('class="review-line differs"') == differing >= 4
+    assert f"Bảng rà soát trước khi ký: {differing} số liệu" in done.stderr
     declared = {(c["id"].split(":")[1].split("#")[0], str(c["expected"])): c for c in data["checks"]
                 if c["id"].startswith("declared:")}
     expectations = {  # (figure, typed by hand) -> computed, status
-        ("tthc.rate.direct", "21.9%"): ("21.0%", "lỗi"),        # 1.475/7.026 = 20,99%
-        ("tthc.rate.early", "97.83%"): ("97.76%", "lỗi"),       # 6.553/6.703
-        ("tthc.received.total", "7078"): (7026, "lỗi"),         # 7.078 in one section, 7.026 in another
-        ("tthc.rate.online_payment", "87.52%"): ("86.99%", "lỗi"),
+        ("tthc.rate.direct", "21.9%"): ("21.0%", "cảnh báo"),        # 1.475/7.026 = 20,99%
+        ("tthc.rate.early", "97.83%"): ("97.76%", "cảnh báo"),       # 6.553/6.703
+        ("tthc.received.total", "7078"): (7026, "cảnh báo"),         # 7.078 in one section, 7.026 in another
+        ("tthc.rate.online_payment", "87.52%"): ("86.99%", "cảnh báo"),
         ("tthc.received.total", "7026"): (7026, "đạt"),
         ("tthc.rate.online_payment", "86.99%"): ("86.99%", "đạt"),
     }
     for key, (actual, status) in expectations.items():
         check = declared[key]
         assert (check["actual"], check["status"]) == (actual, status), key
+    for written in ("21,9%", "97,83%", "7.078", "87,52%"):  # each differing figure, beside the computed one
+        assert re.search(r'<tr class="review-line differs"[^>]*><td>[^<]*</td><td><b>[^<]+</b></td><td><b>'
+                         + re.escape(written) + "</b>", review), written
 
 
 def test_allow_failed_checks_publishes_with_a_banner_on_every_page(demo_root, tmp_path):
     root = _copy(demo_root, tmp_path)
-    write_xlsx(root / "data/raw/nguyen-luong-bang/2025/so-lieu-bao-cao-tay.xlsx", [DECLARED_HEADER, REFERENCE[1]])
+    investment = root / "data/raw/nguyen-luong-bang/2025/giai-ngan-von-dau-tu-cong-2025-11.csv"
+    text = investment.read_text(encoding="utf-8-sig")
+    assert ";8.450;8.120;330;" in text
+    investment.write_text(text.replace(";8.450;8.120;330;", ";8.450;8.120;331;"), encoding="utf-8-sig")  # 8.450 ≠ 8.120 + 331
+    done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root))
+    assert done.returncode == 1 and "lỗi" in done.stderr and "--allow-failed-checks" in done.stderr
+    assert not (root / "outputs/nguyen-luong-bang/2025").exists()  # nothing published
+    failed = json.loads((root / "outputs/nguyen-luong-bang/2025.failed/reconciliation.json").read_text(encoding="utf-8"))
+    assert next(c for c in failed["checks"] if c["id"] == "identity.investment")["status"] == "lỗi"
     done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root),
                    "--allow-failed-checks")
     assert done.returncode == 0, done.stderr
     out = root / "outputs/nguyen-luong-bang/2025"
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert 'class="failed-checks-banner"' in html and "declared:tthc.rate.early" in html
+    assert 'class="failed-checks-banner"' in html and "identity.investment" in html
     pages = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True).stdout
     count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
     text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
