@@ -52,14 +52,21 @@ def _value(figure: Figure | None) -> str:
     return fmt.percent(figure.value) if figure.is_rate else fmt.amount(figure.value)
 
 
+def points(difference: float) -> str:
+    """A change of a rate (fractions) in percentage points: '+1,23 điểm %', '−0,50 điểm %', '0,00 điểm %'."""
+    shown = round(difference * 100, 2)
+    sign = "+" if shown > 0 else "−" if shown < 0 else ""
+    return load_yaml("report/comparison.yaml")["change_points"].format(sign=sign, value=fmt.decimal(abs(shown), 2))
+
+
 def change(now: Figure, then: Figure | None, text: dict[str, Any]) -> str:
     """'+1,23 điểm %' for a rate, '+120 (+3,45%)' for a count, '–' when either is missing."""
     if then is None or now.value is None or then.value is None or now.is_rate != then.is_rate:
         return text["absent"]
     difference = now.value - then.value
-    sign = "+" if difference > 0 else "−" if difference < 0 else ""
     if now.is_rate:
-        return text["change_points"].format(sign=sign, value=fmt.decimal(abs(difference) * 100, 2))
+        return points(difference)
+    sign = "+" if difference > 0 else "−" if difference < 0 else ""
     if then.value:
         return text["change_count_relative"].format(sign=sign, value=fmt.amount(abs(difference)),
                                                     relative=fmt.percent(abs(difference) / abs(then.value)))
@@ -99,4 +106,4 @@ def render(figures: FigureSet, layout: Layout, numbers: Numbers | None = None) -
         note=text["sources_note"].format(files=files)))
 
 
-__all__ = ["Earlier", "change", "earlier", "render"]
+__all__ = ["Earlier", "change", "earlier", "points", "render"]

@@ -16,6 +16,7 @@ from cchc.figures.registry import FigureSet
 from cchc.forms.html import render_form
 from cchc.forms.model import Cell, Column, Form
 from cchc.forms.tthc import _columns
+from cchc.report.comparison import points
 from cchc.report.style import stylesheet
 from cchc.rollup.errors import words
 from cchc.rollup.figures import commune_id, form_keys, key_rates
@@ -138,8 +139,7 @@ class _Shown:
         change = None if figure is None else figure.extra.get("change")
         if change is None:
             return Markup(self.text["change_absent"])
-        points = change * 100
-        text = self.text["change_points"].format(sign="+" if points > 0 else "", points=fmt.decimal(points, 2))
+        text = points(change)
         before = figure.extra["previous"]
         title = f"{self.title(figure_id)}; {before['period']}: {fmt.percent(before['value'])} — {before['file']} " \
                 f"(SHA-256 {before['sha256']})"
