@@ -136,7 +136,8 @@ def test_budget_figures_in_trieu_dong_from_a_report_in_dong(tmp_path):
     assert f["finance.revenue.rate_forecast"].value == 1.5
     assert f["finance.spending.to_date"].value == 600.123456          # exact decimal, not 600.1234559999
     assert f["finance.spending.rate_to_date"].numerator == 600.123456
-    assert f["finance.spending.estimate"].extra == {"line": "B. TỔNG CHI NGÂN SÁCH XÃ (I+II):", "as_of": "2025-11-30"}
+    assert f["finance.spending.estimate"].extra == {"line": "B. TỔNG CHI NGÂN SÁCH XÃ (I+II):", "as_of": "2025-11-30",
+                                                    "since": "2025-01-01"}
     assert f["finance.revenue.to_date"].unit == "triệu đồng" and rate.unit == "%"
     assert f["finance.revenue.to_date"].sources[0]["rows"] == 1
     assert f["finance.revenue.to_date"].sources[0]["sha256"]
@@ -152,7 +153,8 @@ def test_budget_takes_each_line_from_the_latest_report(tmp_path):
     _, _, figures = run(tmp_path, {"a-thang-12.xlsx": later, "b-thang-10.xlsx": older})
     f = by_id(figures)
     assert f["finance.revenue.to_date"].value == 302784
-    assert f["finance.revenue.to_date"].extra == {"line": "Tổng thu NSNN trên địa bàn", "as_of": "2025-12-04"}
+    assert f["finance.revenue.to_date"].extra == {"line": "Tổng thu NSNN trên địa bàn", "as_of": "2025-12-04",
+                                                  "since": "2025-01-01"}
     assert f["finance.revenue.rate_forecast"].value == pytest.approx(2.2119457)
     assert fmt.percent(f["finance.revenue.rate_forecast"].value) == "221,19%"
     assert f["finance.revenue.to_date"].sources[0]["file"].endswith("a-thang-12.xlsx")
