@@ -23,10 +23,10 @@ from cchc.figures.tthc import group_key
 from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
-from cchc.report import notebook
+from cchc.report import notebook, wording
 from cchc.report.charts import chart_figure
 from cchc.report.numbers import Numbers
-from cchc.report.outline import outline
+from cchc.report.outline import outline, parts
 from cchc.report.prose import load_prose, render_prose, section_prose
 from cchc.report.style import stylesheet
 
@@ -54,7 +54,8 @@ class Report:
         self.checks = checks  # reconciliation.json's "checks"; None when the run left none
         self.document: Document = build_document(params)
         self.numbers = Numbers(figures)
-        self.headings = outline()
+        self.headings = outline(params.outline)  # the unit's own outline, else the city's
+        self.shown_parts: set[str] = set()
         self.labels = load_yaml("report/labels.yaml")
         self._chart_numbers: dict[str, int] = {}
 
@@ -107,6 +108,19 @@ class Report:
     def heading(self, section_id: str) -> Html:
         return Html(self._heading(section_id))
 
+    def part(self, number: int) -> Html:
+        """Part ``number`` of the outline (1 = I, …) with its sections; empty past the last part
+        (the notebook has a cell per part of the longest outline; closing() refuses a report
+        that left a part out)."""
+        found = parts(self.headings)
+        if number > len(found):
+            return Html("")
+        part = found[number - 1]
+        self.shown_parts.add(part.id)
+        if not part.children:
+            return self.section(part.id)
+        return Html(str(self._heading(part.id)) + "".join(self.section(child) for child in part.children))
+
     def section(self, section_id: str) -> Html:
         """A level-2 section (or a part without subsections) with its subsections."""
         environment = _environment()
@@ -115,18 +129,29 @@ class Report:
             name = "sections/_generic.html.j2"
         body = environment.get_template(name).render(
             h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
+            phrase=self.numbers.phrase, count=self.numbers.count,
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
             as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
             facts=self._facts, prose_or_facts=self._prose_or_facts,
             children=self.headings[section_id].children, **self._context(section_id))
-        return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}</section>")
+        body = wording.one_level_of_parentheses(body)
+        attached = self._form_attached(section_id)
+        return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}{attached}</section>")
+
+    def _form_attached(self, section_id: str) -> Markup:
+        """'(Có Phụ lục III, biểu mẫu N gửi kèm theo)' after a section whose outline entry names a form."""
+        form = self.headings[section_id].form
+        if form is None:
+            return Markup("")
+        return Markup("<p class='forms-sent'><em>{}</em></p>").format(self.document.form_attached.format(form=form))
 
     def closing(self) -> Html:
+        left_out = [p for p in parts(self.headings) if self.shown_parts and p.id not in self.shown_parts]
+        if left_out:
+            raise CchcError("notebook_part_left_out", parts=", ".join(f"{p.number} {p.title}" for p in left_out))
         frame = _environment().get_template("frame.html.j2").module
-        body = self.document.intro.split(" báo cáo ")[0]
-        sentence = self.labels["closing"].format(period_phrase=self.document.period_phrase, body=body)
-        return Html(frame.closing(self.document, sentence))
+        return Html(frame.closing(self.document, self.document.closing))
 
     def appendix(self) -> Html:
         """Appendix forms (biểu mẫu) 1–7 after the signature, from a new page."""
@@ -162,7 +187,7 @@ class Report:
             if row.get("date"):
                 row["date"] = fmt.iso_date(row["date"])
             if row.get("title"):
-                row["title"] = row["title"][:1].lower() + row["title"][1:]
+                row["title"] = wording.typed(row["title"][:1].lower() + row["title"][1:])
             rows.append(row)
         return rows
 
@@ -178,17 +203,29 @@ class Report:
                 items.append(Markup("<li>{}: {}{}.</li>").format(figure.label, self.numbers.rate(figure_id),
                                                                  self.numbers.target(figure_id)))
             else:
-                items.append(Markup("<li>{}: {} {}.</li>").format(figure.label, self.numbers.n(figure_id), figure.unit))
+                items.append(Markup("<li>{}: {}.</li>").format(figure.label, self.numbers.count(figure_id)))
         return Markup("<ul class='dash facts'>{}</ul>").format(Markup("").join(items))
 
     def _cite(self, section_id: str) -> Markup:
-        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml)."""
-        rows = self._listed(f"citations.{section_id}")
+        """The unit's own documents a section cites (outgoing register; data/report/citations.yaml),
+        each named once in the report (report/wording.py citations_to_list); the lead-in is left
+        out when the section's prose already says it."""
+        rows = wording.citations_to_list(section_id, list(self.headings),
+                                         lambda s: self._listed(f"citations.{s}"), self._typed_prose)
         if not rows:
             return Markup("")
         items = Markup("").join(Markup("<li>{} số {} ngày {} {};</li>").format(
             r["type"], r["number"], r["date"], r["title"]) for r in rows)
-        return Markup("<p>{}</p><ul class='dash'>{}</ul>").format(self.labels["citations_intro"], items)
+        items = Markup("<ul class='dash'>{}</ul>").format(items)
+        intro = self.labels["citations_intro"]
+        if intro in self._typed_prose(section_id):
+            return items
+        return Markup("<p>{}</p>").format(intro) + items
+
+    def _typed_prose(self, section_id: str) -> str:
+        """The section's prose file as typed ('' without one)."""
+        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        return "" if prose is None else prose.text
 
     def _as_of(self, figure_id: str) -> str:
         """The date a figure's data stop at ('04/12/2025'), or the window's cut-off."""
@@ -220,7 +257,7 @@ class Report:
 
     def _form(self, form_id: str) -> Markup:
         form = next(f for f in self.forms() if f.id == form_id)
-        return render_form(form, self.labels["tables"][form_id], self.numbers.link)
+        return render_form(form, self.labels["tables"][form_id], self.numbers.link, framed=False)
 
     def _chart(self, name: str) -> Markup:
         """A chart numbered in document order (a chart shown again keeps its number)."""
