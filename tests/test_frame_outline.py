@@ -220,7 +220,7 @@ def test_attached_form_lines_close_the_sections_that_have_a_form(demo):
 def html_headings_and_attached(html: str) -> list[str]:
     """The headings and the 'gửi kèm theo' lines of the HTML, in order."""
     items = re.findall(r"<h[234] class=[\"']level-\d[\"']>(.*?)</h[234]>"
-                       r"|<p class=[\"']form-attached[\"']><em>(.*?)</em></p>", html)
+                       r"|<p class=[\"']forms-sent[\"']><em>(.*?)</em></p>", html)
     return [_flat(re.sub(r"<[^>]+>", "", heading or attached)) for heading, attached in items]
 
 
