@@ -3,7 +3,8 @@
 Two communes are real runs of the demo data (the second without one month's export, so their
 numbers differ; it also has a published previous period); the others are published folders
 laid out as a commune would send them: one published with a failed check, one whose
-figures.json was edited after publication (refused), one with a failed run, one missing.
+figures.json was edited after publication (refused), one with a failed run, one published whose
+later run failed, one missing.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ PERIOD = "2025"
 CITY = "hai-phong"
 A, B = "nguyen-luong-bang", "phuong-binh-minh"
 FAILED_CHECKS, TAMPERED, FAILED, MISSING = "xa-canh-bao", "xa-sua-so", "xa-chay-loi", "xa-chua-nop"
-COMMUNES = [A, B, FAILED_CHECKS, TAMPERED, FAILED, MISSING]
-INCLUDED = [A, B, FAILED_CHECKS]
+FAILED_RERUN = "xa-chay-lai-loi"
+COMMUNES = [A, B, FAILED_CHECKS, TAMPERED, FAILED, MISSING, FAILED_RERUN]
+INCLUDED = [A, B, FAILED_CHECKS, FAILED_RERUN]
 PREVIOUS = {"tthc.received.total": (5000, None, None), "tthc.rate.on_time": (0.9, 90, 100),
             "tthc.rate.online": (0.5, 50, 100)}
 
@@ -96,12 +98,14 @@ def city(tmp_path_factory) -> Path:
     data["figures"]["tthc.received.online"]["value"] += 1000
     (tampered / FIGURES).write_text(jsontext.dumps(data), encoding="utf-8")
     Layout(root, FAILED, PERIOD).failed_dir.mkdir(parents=True)
+    _copy_published(root, A, FAILED_RERUN, "Xã Chạy Lại Lỗi")
+    Layout(root, FAILED_RERUN, PERIOD).failed_dir.mkdir()
     (root / "params" / CITY).mkdir()
     (root / "params" / CITY / "city.yaml").write_text(
         'name: "Thành phố Hải Phòng"\ncommunes:\n' + "".join(f"  - {u}\n" for u in COMMUNES), encoding="utf-8")
     done = run_cli("rollup", "--root", str(root), "--period", PERIOD)
     assert done.returncode == 0, done.stderr
-    assert "3/6" in done.stdout
+    assert "4/7" in done.stdout
     return root
 
 
@@ -132,7 +136,8 @@ def test_every_06a_cell_and_total_is_the_communes_figure_and_their_sum(city):
     form = page.first("table", "form-table")
     _, body = form.rows()
     total_cells = [td.text() for td in body[-1].elements()]
-    names = {A: "Xã Nguyễn Lương Bằng", B: "Phường Bình Minh", FAILED_CHECKS: "Xã Cảnh Báo"}
+    names = {A: "Xã Nguyễn Lương Bằng", B: "Phường Bình Minh", FAILED_CHECKS: "Xã Cảnh Báo",
+             FAILED_RERUN: "Xã Chạy Lại Lỗi"}
     for column, key in enumerate(form_keys(), start=2):
         figure_id = f"tthc.{key}"
         values = {u: communes[u][figure_id]["value"] for u in INCLUDED}
@@ -177,7 +182,7 @@ def test_city_rates_are_recomputed_from_summed_counts_and_ranked(city):
 def test_missing_failed_refused_and_failed_checks_communes_are_listed(city):
     statuses = {u: c["status"] for u, c in _figures(city, CITY)["communes"].items()}
     assert statuses == {A: "ok", B: "ok", FAILED_CHECKS: "failed_checks", TAMPERED: "refused", FAILED: "failed",
-                        MISSING: "missing"}
+                        MISSING: "missing", FAILED_RERUN: "failed_rerun"}
     rollup = _figures(city, CITY)["figures"]
     assert not any(figure_id.startswith(f"communes.{TAMPERED}.") for figure_id in rollup)
     page = parse((Layout(city, CITY, PERIOD).outputs_dir / HTML).read_text(encoding="utf-8"))
@@ -185,6 +190,7 @@ def test_missing_failed_refused_and_failed_checks_communes_are_listed(city):
     shown = {row.elements()[2].text(): row.elements()[3].text() for row in body}
     assert "identity.to_handle" in shown[FAILED_CHECKS]
     assert "SHA-256" in shown[TAMPERED] and f"{FAILED}/{PERIOD}.failed" in shown[FAILED]
+    assert f"{FAILED_RERUN}/{PERIOD}.failed" in shown[FAILED_RERUN]
     assert shown[MISSING] and shown[A] == shown[B]
 
 
@@ -231,6 +237,9 @@ def test_comparison_table_only_in_the_report_with_a_published_previous_period(ci
     _, body = table.rows()
     rows = {row.elements()[0].text(): [c.text() for c in row.elements()[1:]] for row in body}
     now = _figures(city, B)["figures"]["tthc.rate.on_time"]
-    points = (now["value"] - 0.9) * 100
-    sign = "+" if points > 0 else "−"
+    points = round((now["value"] - 0.9) * 100, 2)
+    sign = "+" if points > 0 else "−" if points < 0 else ""
     assert rows[now["label"]] == [fmt.percent(now["value"]), "90%", f"{sign}{fmt.decimal(abs(points), 2)} điểm %"]
+    # the re-run of `cchc verify` reads the same published previous period: the report still verifies
+    done = run_cli("verify", str(Layout(city, B, PERIOD).outputs_dir))
+    assert done.returncode == 0, done.stdout + done.stderr

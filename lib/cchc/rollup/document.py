@@ -166,8 +166,8 @@ def html(figures: FigureSet, communes: list[Commune], city: City, period: str, w
         shown=shown, commune_id=commune_id, with_previous=with_previous, statuses=statuses,
         status_intro=text["status_intro"].format(
             total=len(communes), included=len(included), missing=counts["missing"],
-            failed=counts["failed"] + counts["unreadable"], refused=counts["refused"] + counts["wrong_period"],
-            failed_checks=counts["failed_checks"]),
+            failed=counts["failed"] + counts["unreadable"] + counts["failed_rerun"],
+            refused=counts["refused"] + counts["wrong_period"], failed_checks=counts["failed_checks"]),
         previous_period=previous_period, change_columns=_change_columns(with_previous, figures))
 
 

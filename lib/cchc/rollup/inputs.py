@@ -1,8 +1,9 @@
 """What the roll-up reads: the city's parameters and each commune's *published* outputs of the
 period (outputs/<unit>/<period>/figures.json checked against the manifest.json beside it; never
 raw files), each commune with a status: included, included with failed checks, missing, failed
-(a <period>.failed/ folder or unreadable outputs), or refused (figures.json not the file its
-manifest names)."""
+(a <period>.failed/ folder or unreadable outputs; a failed folder beside published outputs is a
+later run that failed: the published report is summed and the failure listed), or refused
+(figures.json not the file its manifest names)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from cchc.core.resources import parse_yaml
 from cchc.rollup.errors import RollupError
 
 CITY_FILE = "city.yaml"
-INCLUDED = ("ok", "failed_checks")
+INCLUDED = ("ok", "failed_checks", "failed_rerun")
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class City:
 class Commune:
     unit: str
     name: str
-    status: str                       # ok | failed_checks | missing | failed | unreadable | refused | wrong_period
+    status: str  # ok | failed_checks | failed_rerun | missing | failed | unreadable | refused | wrong_period
     detail: dict[str, str] = field(default_factory=dict)   # the status message's values
     file: str | None = None           # figures.json as shown from the root (posix)
     sha256: str | None = None
@@ -114,6 +115,8 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
     commune.data = data
     if failed:
         commune.status, commune.detail = "failed_checks", {"ids": ", ".join(failed[:5])}
+    elif layout.failed_dir.is_dir():  # published, then a later run of the period failed
+        commune.status, commune.detail = "failed_rerun", {"folder": layout.shown(layout.failed_dir)}
     else:
         commune.status = "ok"
     return commune
