@@ -24,8 +24,10 @@ def cell_text(cell: Cell) -> str:
     return str(cell.value)
 
 
-def render_form(form: Form, caption: str, figure_link: Callable[[str, str], Markup]) -> Markup:
-    """``figure_link(figure_id, text)`` wraps a number so it shows its figure's provenance."""
+def render_form(form: Form, caption: str, figure_link: Callable[[str, str], Markup], framed: bool = True) -> Markup:
+    """``figure_link(figure_id, text)`` wraps a number so it shows its figure's provenance.
+    ``framed``: with the form's "Kèm theo" line and signature block (an appendix form; a form
+    shown as a table in the body has neither)."""
     depth = form.header_depth()
     rows: list[list[str]] = [[] for _ in range(depth)]
     for h in form.header_grid():
@@ -49,14 +51,15 @@ def render_form(form: Form, caption: str, figure_link: Callable[[str, str], Mark
     widths = [leaf.width or 10 for leaf in form.leaves()]
     cols = "".join(f"<col style='width:{100 * w / sum(widths):.1f}%'>" for w in widths)
     lines = "".join(f"<div>{escape(line)}</div>" for line in form.lines)
-    attached = f"<div class='form-attached'>{escape(form.frame.attached)}</div>" if form.frame else ""
+    frame = form.frame if framed else None
+    attached = f"<div class='form-attached'>{escape(frame.attached)}</div>" if frame else ""
     return Markup(
         f"<div class='form' id='form-{escape(form.id)}'>"
         f"<div class='form-code'>{escape(form.code)}</div>"
         f"<div class='form-title'>{escape(form.title)}</div>{attached}<div class='form-lines'>{lines}</div>"
         f"<div class='form-unit'>{escape(form.unit_of_measure)}</div>"
         f"<table class='form-table'><caption>{escape(caption)}</caption><colgroup>{cols}</colgroup>"
-        f"<thead>{head}</thead><tbody>{body}</tbody></table>{signature(form.frame)}</div>")
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>{signature(frame)}</div>")
 
 
 def signature(frame: FormFrame | None) -> str:
@@ -66,7 +69,7 @@ def signature(frame: FormFrame | None) -> str:
         return ""
 
     def side(date_line: str, title: str, note: str) -> str:
-        return (f"<td class='signer'><div class='place-date'>{escape(date_line)}</div>"
+        return (f"<td class='form-signer'><div class='place-date'>{escape(date_line)}</div>"
                 f"<div class='sign-title'>{escape(title)}</div><div class='sign-note'>{escape(note)}</div>"
                 f"<div class='signature-space'></div></td>")
 

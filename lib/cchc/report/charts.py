@@ -19,11 +19,11 @@ from cchc.figures.registry import FigureSet
 
 FONT_FAMILIES = ["Times New Roman", "Liberation Serif", "Tinos"]
 DPI = 150
-# Fills far apart in grey (luminance about 55, 160 and 255) and hatches, so each series reads in
-# greyscale print; a series too small to see as a band (postal) carries its values.
+# Fills far apart in grey (luminance about 70, 170 and 212, the page 255) and hatches, so each
+# series reads in greyscale print; a series too small to see as a band (postal) carries its values.
 SERIES = {"online": {"fill": "#1f4e79", "hatch": None, "label_values": False},
           "direct": {"fill": "#e0a050", "hatch": "//", "label_values": False},
-          "postal": {"fill": "#ffffff", "hatch": "xxx", "label_values": True}}
+          "postal": {"fill": "#d4d4d4", "hatch": "xxx", "label_values": True}}
 BARS = {"resolved.early": {"fill": "#1f4e79", "hatch": None},
         "resolved.on_time": {"fill": "#6fa0d0", "hatch": None},
         "resolved.late": {"fill": "#404040", "hatch": "xx"},
