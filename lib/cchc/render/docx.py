@@ -214,6 +214,7 @@ class _Writer:
         simple = {"form-code": (WD_ALIGN_PARAGRAPH.RIGHT, 10, False, True),
                   "form-title": (WD_ALIGN_PARAGRAPH.CENTER, 12, True, False),
                   "form-unit": (WD_ALIGN_PARAGRAPH.RIGHT, 10, False, True),
+                  "form-attached": (WD_ALIGN_PARAGRAPH.CENTER, 11, False, True),
                   "doc-title": (WD_ALIGN_PARAGRAPH.CENTER, 14, True, False)}
         for css, (align, size, bold, italic) in simple.items():
             if node.has(css):
@@ -298,6 +299,10 @@ class _Writer:
                     options.update(bold=True, italic=True, size=12)
                 elif div.has("sign-note"):
                     options.update(bold=False, italic=True)
+                elif div.has("sign-title"):
+                    options["bold"] = True
+                if td.has("form-signer"):
+                    options["size"] = 12
                 paragraph = self.add(cell, style)
                 self.runs(paragraph, div.children, **options)
             if not cell.paragraphs:
@@ -310,8 +315,9 @@ class _Writer:
     def table(self, node: Node) -> None:
         if node.has("doc-header"):
             return self.frame(node, (0.40, 0.60))
-        if node.has("form-signature"):  # under an appendix form
-            return self.frame(node, (0.5, 0.5))
+        if node.has("form-signature"):  # under an appendix form, never split across pages
+            self.frame(node, (0.35, 0.65))
+            return _row_flag(self.document.tables[-1].rows[0], "w:cantSplit")
         if node.has("doc-closing"):
             return self.frame(node, (0.45, 0.55))
         size = next((s for css, s in TABLE_SIZES.items() if node.has(css)), 11)

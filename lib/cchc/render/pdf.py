@@ -28,7 +28,7 @@ FRAME_LINES = {"agency-top": "#strong(upper[{}])", "agency-name": "#strong(upper
                "nation": '#text(size: 12pt, weight: "bold")[{}]', "slogan": "#strong(underline[{}])",
                "place-date": "#v(4pt)#emph[{}]",
                "recipients-title": '#text(size: 12pt, weight: "bold", style: "italic")[{}]',
-               "sign-note": '#text(weight: "regular", style: "italic")[{}]'}
+               "sign-note": '#text(weight: "regular", style: "italic")[{}]', "sign-title": "#strong[{}]"}
 
 PREAMBLE = r"""
 #set document(title: TITLE, author: (), date: none)
@@ -141,6 +141,8 @@ class _Writer:
         if node.has("form-lines"):
             lines = "#linebreak()".join(self.text_of(d) for d in node.elements("div"))
             return f"#centred(text(size: 11pt)[{lines}])\n" if lines else ""
+        if node.has("form-attached"):
+            return f'#centred(text(size: 11pt, style: "italic")[{self.text_of(node)}])\n'
         if node.has("form-unit"):
             body = self.text_of(node)
             return f'#align(right, text(size: 10pt, style: "italic")[{body}])\n' if body else ""
@@ -197,7 +199,7 @@ class _Writer:
         if node.has("doc-header"):
             return self.frame(node, ("40%", "60%"))
         if node.has("form-signature"):  # under an appendix form
-            return self.frame(node, ("50%", "50%"))
+            return f'#[#set text(size: 12pt); {self.frame(node, ("35%", "65%"))}]\n'
         if node.has("doc-closing"):
             return self.frame(node, ("45%", "55%"))
         size = "9pt" if node.has("form-table") else "8.5pt" if node.has("annex-table") else "11pt"
