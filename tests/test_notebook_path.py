@@ -31,12 +31,16 @@ NOTEBOOK = REPO / "notebooks" / "report.ipynb"
 UNIT, PERIOD = "nguyen-luong-bang", "2025"
 
 
-def shell(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    """``command`` as a user types it in a shell standing in ``cwd`` (the shell sets $PWD)."""
+def _environment(**env: str) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if k not in (ROOT_ENV, "PWD")}
     environment["PATH"] = f"{BIN}{os.pathsep}{environment.get('PATH', '')}"
+    return {**environment, **env}
+
+
+def shell(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """``command`` as a user types it in a shell standing in ``cwd`` (the shell sets $PWD)."""
     return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={**environment, **env})
+                          env=_environment(**env))
 
 
 def papermill(out: Path, *arguments: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -102,10 +106,12 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def executed(demo):
-    """papermill run from a folder deep inside the project, with the demo's period file."""
+    """papermill run from a folder deep inside the project, with the demo's period file, by a
+    program rather than a shell (no $PWD: the kernel finds where papermill stands)."""
     out = demo.parent / "executed.ipynb"
-    done = papermill(out, "-f", f"../../params/{UNIT}/{PERIOD}.yaml", "-p", "unit", UNIT, "-p", "period", PERIOD,
-                     cwd=demo / "data" / "raw")
+    done = subprocess.run([str(BIN / "papermill"), str(NOTEBOOK), str(out), "--no-progress-bar",
+                           "-f", f"../../params/{UNIT}/{PERIOD}.yaml", "-p", "unit", UNIT, "-p", "period", PERIOD],
+                          cwd=demo / "data" / "raw", capture_output=True, text=True, timeout=600, env=_environment())
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done
 

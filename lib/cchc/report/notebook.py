@@ -7,6 +7,7 @@ reconciliation files; nothing here writes or refuses anything then."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import os
@@ -50,11 +51,16 @@ def parameters(namespace: dict[str, Any]) -> dict[str, Any]:
 
 
 def working_dirs() -> list[Path]:
-    """Where to look for the project root: the folder the user ran papermill or Jupyter in
-    ($PWD, which the kernel inherits from the shell), then the kernel's own working directory
+    """Where to look for the project root, in order: the folder the user ran papermill or
+    Jupyter in — the working directory of the kernel's parent process (Linux /proc), else $PWD,
+    which the kernel inherits from the shell — then the kernel's own working directory
     (papermill starts it in the notebook's folder unless --cwd)."""
-    found = [Path(os.environ["PWD"])] if os.environ.get("PWD") else []
-    return [*found, Path.cwd()]
+    found: list[Path] = []
+    with contextlib.suppress(OSError):
+        found.append(Path(os.readlink(f"/proc/{os.getppid()}/cwd")))
+    if os.environ.get("PWD"):
+        found.append(Path(os.environ["PWD"]))
+    return list(dict.fromkeys([*found, Path.cwd()]))
 
 
 def overrides(values: dict[str, Any]) -> dict[str, Any]:
