@@ -93,6 +93,9 @@ def test_missing_parameter_file_names_the_absolute_folder_searched(tmp_path):
     done = run_cli("run", "--unit", "xa-thu", "--period", "2025-08", "--root", str(root))
     assert done.returncode == 1
     assert "params/xa-thu/2025-08.yaml" in done.stderr and str(root.resolve()) in done.stderr
+    shutil.rmtree(root / "data")
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 1 and str((root / "data/raw/xa-thu/2025-07").resolve()) in done.stderr
 
 
 # -- slow: papermill and nbconvert on the demo commune ----------------------------------------------

@@ -64,7 +64,7 @@ def list_raw_files(layout: Layout, params: Params) -> tuple[list[Path], list[str
     ``ignore`` stops the ingest, named: nothing in the raw folder is silently left out."""
     folder = layout.raw_dir
     if not folder.is_dir():
-        raise CchcError("missing_raw_dir", folder=layout.shown(folder))
+        raise CchcError("missing_raw_dir", folder=folder)  # absolute: where it was looked for
     chosen, ignored, unknown = [], [], []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder)
@@ -82,7 +82,7 @@ def list_raw_files(layout: Layout, params: Params) -> tuple[list[Path], list[str
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     for name in params.sources:
         if name not in present:
-            raise CchcError("unknown_source_file", name=name, folder=layout.shown(folder))
+            raise CchcError("unknown_source_file", name=name, folder=folder)
     return chosen, ignored
 
 
@@ -150,7 +150,7 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
     for kind, spec in sorted(specs.items()):
         if spec.required and not any(p.kind == kind for p in parsed):
             raise CchcError("missing_source", label=spec.label,
-                            folder=layout.shown(folder),
+                            folder=folder,
                             key=spec.columns[spec.key].header)
 
     from cchc.ingest.combine import combine  # noqa: PLC0415 (pandas: off the path of a cached ingest)
