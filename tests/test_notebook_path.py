@@ -4,6 +4,7 @@ the publication policy of `cchc run`, nbconvert to the official HTML/PDF/Word, i
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -19,10 +20,10 @@ import pytest
 
 from cchc.checks.base import Check
 from cchc.compute import compute
-from cchc.config.params import ParamsFile
+from cchc.config.params import ParamsFile, load_params
 from cchc.core.errors import CchcError
 from cchc.core.layout import ROOT_ENV, Layout, find_root
-from cchc.report.notebook import enforce_policy, known_parameters
+from cchc.report.notebook import enforce_policy, known_parameters, overrides, parameters
 
 from conftest import REPO, make_root, run_cli
 
@@ -78,6 +79,21 @@ def test_help_notebook_lists_every_parameter_with_its_meaning():
     assert set(ParamsFile.model_fields) <= set(listed)  # every period parameter can be given
     for name, block in listed.items():  # each with its meaning, after "(default …)"
         assert block.split(")", 1)[1].strip(), name
+
+
+def test_given_values_override_the_files_and_are_validated_as_they_are(tmp_path):
+    root = make_root(tmp_path, params='unit_name: "Xã Thử"\ncutoff: 2025-07-20\n', with_data=False)
+    values = parameters({"unit": "xa-thu", "period": 2025, "cutoff": "2025-07-25", "targets": None,
+                         "display": print, "In": [], "_": None})  # names Jupyter and the load cell add
+    assert values["cutoff"] == "2025-07-25" and overrides(values) == {"cutoff": "2025-07-25"}
+    params = load_params(root, "xa-thu", "2025-07", overrides(values))
+    assert params.window.cutoff == dt.date(2025, 7, 25) and params.unit_name == "Xã Thử"
+    with pytest.raises(CchcError) as refused:
+        load_params(root, "xa-thu", "2025-07", {"start": "2025-02-30"})
+    assert "'start'" in str(refused.value) and "2025-02-30" in str(refused.value)
+    with pytest.raises(CchcError) as refused:
+        parameters({"unit": "xa-thu", "perod": "2025-Q3"})
+    assert "'perod'" in str(refused.value) and "'period'" in str(refused.value)
 
 
 def test_impossible_date_is_an_input_error_naming_file_key_and_value(tmp_path):
