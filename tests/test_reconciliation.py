@@ -88,21 +88,24 @@ def test_reference_contradictions_are_reported_with_both_numbers(demo_root, tmp_
 
 def test_allow_failed_checks_publishes_with_a_banner_on_every_page(demo_root, tmp_path):
     root = _copy(demo_root, tmp_path)
-    investment = root / "data/raw/nguyen-luong-bang/2025/giai-ngan-von-dau-tu-cong-2025-11.csv"
-    text = investment.read_text(encoding="utf-8-sig")
-    assert ";8.450;8.120;330;" in text
-    investment.write_text(text.replace(";8.450;8.120;330;", ";8.450;8.120;331;"), encoding="utf-8-sig")  # 8.450 ≠ 8.120 + 331
+    import openpyxl
+
+    workbook = root / "data/raw/nguyen-luong-bang/2025/so-lieu-nhap-tay.xlsx"
+    book = openpyxl.load_workbook(workbook)
+    heads = next(row for row in book["Bổ nhiệm"].iter_rows() if row[1].value == "appointments.heads")
+    heads[4].value = 40  # "trong đó: cấp trưởng" 40 of 9 appointed: a breakdown larger than its whole
+    book.save(workbook)
     done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root))
     assert done.returncode == 1 and "lỗi" in done.stderr and "--allow-failed-checks" in done.stderr
     assert not (root / "outputs/nguyen-luong-bang/2025").exists()  # nothing published
     failed = json.loads((root / "outputs/nguyen-luong-bang/2025.failed/reconciliation.json").read_text(encoding="utf-8"))
-    assert next(c for c in failed["checks"] if c["id"] == "identity.investment")["status"] == "lỗi"
+    assert next(c for c in failed["checks"] if c["id"].startswith("within.appointments"))["status"] == "lỗi"
     done = run_cli("run", "--unit", "nguyen-luong-bang", "--period", "2025", "--root", str(root),
                    "--allow-failed-checks")
     assert done.returncode == 0, done.stderr
     out = root / "outputs/nguyen-luong-bang/2025"
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert 'class="failed-checks-banner"' in html and "identity.investment" in html
+    assert 'class="failed-checks-banner"' in html and "within.appointments" in html
     pages = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True).stdout
     count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
     text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
