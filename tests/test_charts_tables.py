@@ -211,11 +211,12 @@ def test_xlsx_formats_heights_attached_line_and_signature(demo):
     _, out, figures, document = demo
     with zipfile.ZipFile(out / "phu-luc.xlsx") as archive:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
-    codes = [f.get("formatCode") for f in styles.iter(NS + "numFmt")]
-    assert codes
-    for code in codes:  # "#,##0.##" showed 220 as "220,": no optional decimals, no trailing separator
-        assert not re.search(r"[.,]#|[.,]$|[.,]%", code), code
     book = openpyxl.load_workbook(out / "phu-luc.xlsx")
+    codes = {f.get("formatCode") for f in styles.iter(NS + "numFmt")}
+    codes |= {cell.number_format for ws in book.worksheets for row in ws.iter_rows() for cell in row}
+    assert {"#,##0", "0.00%"} <= codes
+    for code in codes:  # "#,##0.##" showed 220 as "220,": no optional decimals, no trailing separator
+        assert not re.search(r"\.#*(?:$|%|;)", code), code  # "." is the decimal point in a code
     forms = tthc_forms(figures, document) + indicator_forms(figures, document)
     style = load_yaml("forms/xlsx-style.yaml")
     for form, ws in zip(forms, book.worksheets, strict=True):
