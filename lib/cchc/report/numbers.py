@@ -50,14 +50,13 @@ class Numbers:
     def n(self, figure_id: str) -> Markup:
         return self.link(figure_id, self.text(self.figures[figure_id]))
 
-    def rate(self, figure_id: str, inner: bool = False) -> Markup:
-        """'97,76% (6.553/6.703)': a percentage always with the counts it comes from; inside a
-        parenthesis of the text (``inner``) '78,47%, 5.513/7.026' (data/report/wording.yaml)."""
+    def rate(self, figure_id: str) -> Markup:
+        """'97,76% (6.553/6.703)': a percentage always with the counts it comes from (inside a
+        parenthesis of the text the section view rewrites it: report/wording.py)."""
         figure = self.figures[figure_id]
         if figure.value is None:
             return self.link(figure_id, self.labels["not_available"])
-        form = self.wording["rate"]["in_parentheses" if inner else "with_counts"]
-        shown = form.format(pct=fmt.percent(figure.value), num=_amount(figure.numerator),
+        shown = self.wording["rate"]["with_counts"].format(pct=fmt.percent(figure.value), num=_amount(figure.numerator),
                             den=_amount(figure.denominator))
         return self.link(figure_id, shown)
 
