@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_pdf.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf data/processed outputs

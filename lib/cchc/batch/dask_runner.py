@@ -31,7 +31,7 @@ def run_dask(address: str, root: Path, units: list[str], period: str, force: boo
         futures = {client.submit(worker.produce, str(root), unit, period, force, pure=False, retries=0,
                                  priority=len(order) - rank, key=f"cchc-batch-{period}-{unit}-{token}"): unit
                    for rank, unit in enumerate(order)}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             unit = futures[future]
             try:
                 outcome = future.result()

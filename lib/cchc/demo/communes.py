@@ -69,12 +69,13 @@ def city_dir(root: Path) -> Path:
     return Layout(root, data()["city"]["id"]).params_dir
 
 
-def plan_communes(n: int, seed: int = DEFAULT_SEED) -> list[Commune]:
-    """The ``n`` communes of ``seed``: names in the list's order, sizes and seeds drawn."""
+def plan_communes(n: int, seed: int = DEFAULT_SEED, per_year: int | None = None) -> list[Commune]:
+    """The ``n`` communes of ``seed``: names in the list's order, sizes and seeds drawn (every
+    commune of ``per_year`` dossiers a year when given: a benchmark's communes of one kind)."""
     spec = data()
     rng = random.Random(seed)
     low, high = math.log(spec["sizes"]["smallest"]), math.log(spec["sizes"]["largest"])
-    names, seen, out = spec["names"], {}, []
+    names, seen, out, size = spec["names"], {}, [], per_year
     for index in range(n):
         kind, name = names[index % len(names)]
         if index >= len(names):
@@ -83,8 +84,8 @@ def plan_communes(n: int, seed: int = DEFAULT_SEED) -> list[Commune]:
         seen[unit] = seen.get(unit, 0) + 1
         if seen[unit] > 1:
             unit = f"{unit}-{seen[unit]}"
-        per_year = round(math.exp(rng.uniform(low, high)), -1)
-        out.append(Commune(unit, f"{spec['kinds'][kind]} {name}", int(per_year), rng.randrange(2**31)))
+        drawn = round(math.exp(rng.uniform(low, high)), -1)
+        out.append(Commune(unit, f"{spec['kinds'][kind]} {name}", int(size or drawn), rng.randrange(2**31)))
     return out
 
 
@@ -123,9 +124,9 @@ def write_city(root: Path, communes: list[Commune]) -> Path:
     return path
 
 
-def generate_communes(root: Path, n: int, seed: int = DEFAULT_SEED) -> list[Path]:
+def generate_communes(root: Path, n: int, seed: int = DEFAULT_SEED, per_year: int | None = None) -> list[Path]:
     """Write the ``n`` communes of ``seed`` and the city file under ``root``; return the paths."""
-    communes = plan_communes(n, seed)
+    communes = plan_communes(n, seed, per_year)
     paths: list[Path] = []
     for commune in communes:
         paths += write_params(root, commune)
