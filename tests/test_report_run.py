@@ -78,12 +78,12 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     assert '<td class="text">=HYPERLINK("x")</td>' in html  # shown as text
 
 
-def _run_with_tthc_cell(ran, source: str, *options: str):
-    """`cchc run` with the analyst's copy of the notebook whose TTHC cell is ``source``; returns
+def _run_with_part2_cell(ran, source: str, *options: str):
+    """`cchc run` with the analyst's copy of the notebook whose part II cell is ``source``; returns
     the finished command and the outputs as they were before it."""
     before = {p.name: p.read_bytes() for p in (ran / OUT).iterdir()}
     notebook = nbformat.read(REPO / "notebooks/report.ipynb", as_version=4)
-    next(c for c in notebook.cells if c.get("id") == "section-tthc").source = source
+    next(c for c in notebook.cells if c.get("id") == "part-2").source = source
     (ran / "notebooks").mkdir(exist_ok=True)
     nbformat.write(notebook, ran / "notebooks/report.ipynb")
     try:
@@ -94,21 +94,21 @@ def _run_with_tthc_cell(ran, source: str, *options: str):
 
 
 def test_failing_cell_exits_non_zero_names_it_and_keeps_previous_outputs(ran):
-    done, before = _run_with_tthc_cell(ran, 'raise RuntimeError("hỏng có chủ ý")')
+    done, before = _run_with_part2_cell(ran, 'raise RuntimeError("hỏng có chủ ý")')
     assert done.returncode == 1
-    assert "'section-tthc'" in done.stderr and "RuntimeError" in done.stderr and "hỏng có chủ ý" in done.stderr
+    assert "'part-2'" in done.stderr and "RuntimeError" in done.stderr and "hỏng có chủ ý" in done.stderr
     assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
     kept = ran / "outputs/xa-thu/2025-07.failed/report.ipynb"
     assert kept.is_file() and "hỏng có chủ ý" in kept.read_text(encoding="utf-8")
 
 
 def test_a_cell_over_the_time_limit_stops_the_run_with_its_name_instead_of_hanging(ran):
-    done, before = _run_with_tthc_cell(ran, "import time\ntime.sleep(120)", "--cell-timeout", "3")
+    done, before = _run_with_part2_cell(ran, "import time\ntime.sleep(120)", "--cell-timeout", "3")
     assert done.returncode == 1, done.stderr
-    assert "'section-tthc'" in done.stderr and "3 giây" in done.stderr and "--cell-timeout" in done.stderr
+    assert "'part-2'" in done.stderr and "3 giây" in done.stderr and "--cell-timeout" in done.stderr
     assert {p.name: p.read_bytes() for p in (ran / OUT).iterdir()} == before
     kept = nbformat.read(ran / "outputs/xa-thu/2025-07.failed/report.ipynb", as_version=4)
-    stopped = next(c for c in kept.cells if c.get("id") == "section-tthc")
+    stopped = next(c for c in kept.cells if c.get("id") == "part-2")
     assert stopped.metadata.papermill["status"] == "failed"
 
 
@@ -178,7 +178,8 @@ def test_rerun_gives_byte_identical_outputs(tmp_path):
 
     root = make_root(tmp_path)
     names = ("figures.json", "report.html", "report.pdf", "report.docx", "phu-luc.xlsx", "ingest-report.json",
-             "reconciliation.json", "reconciliation.html")
+             "reconciliation.json", "reconciliation.html", "kiem-tra.html", "kiem-tra.pdf")
+    # kiem-tra.*: the second run compares with the first as published (the same figures): same bytes
 
     def run_and_hash():
         done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root), "--force")
