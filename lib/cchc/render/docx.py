@@ -277,6 +277,7 @@ class _Writer:
         for index, td in enumerate(cells):
             cell = table.rows[0].cells[index]
             cell.width = Mm(TEXT_WIDTH_MM * widths[index])
+            table.columns[index].width = cell.width  # the grid too: LibreOffice lays out by it
             cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
             for div in td.elements("div"):
                 if div.has("rule"):
