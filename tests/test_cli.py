@@ -58,7 +58,10 @@ def test_targets_in_figures_json(tmp_path):
 def test_help_documents_every_option():
     done = run_cli("run", "--help")
     assert done.returncode == 0
-    for option in ("--unit", "--period", "--root", "--force"):
+    for option in ("--unit", "--period", "--root", "--force", "--quiet", "--log-format"):
+        assert option in done.stdout
+    done = run_cli("explain", "--help")
+    for option in ("OUTPUT_DIR", "--only", "--unit", "--period", "--root", "--csv"):
         assert option in done.stdout
 
 
@@ -156,6 +159,10 @@ def test_explain_command_lists_the_rows_and_writes_csv(messy_root, tmp_path):
     assert "HS001" in text and "Nguyễn Văn An" not in text
     unknown = run_cli("explain", "tthc.khong.co", *args)
     assert unknown.returncode == 1 and "tthc.khong.co" in unknown.stderr
+    close = run_cli("explain", "tthc.rate.onlin", *args)
+    assert close.returncode == 1 and "Có phải ý bạn là: tthc.rate.online" in close.stderr
+    nowhere = run_cli("explain", "tthc.rate.online", "--root", str(messy_root))
+    assert nowhere.returncode == 1 and "OUTPUT_DIR" in nowhere.stderr and "Traceback" not in nowhere.stderr
 
 
 @pytest.mark.slow

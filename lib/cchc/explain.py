@@ -23,6 +23,7 @@ Vietnamese (headers, roles, category labels, dates as 09/12/2025).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -43,7 +44,7 @@ from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.hashing import sha256_file
-from cchc.core.layout import MANIFEST, Layout, root_of_outputs
+from cchc.core.layout import FIGURES, MANIFEST, Layout, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.figures import section_of
 from cchc.figures.provenance import ROWS, SUM, Selection
@@ -214,11 +215,17 @@ def explain(root: Path, unit: str, period: str, figure_id: str, only: str | None
 def _figure(figures, figure_id: str) -> Figure:
     if figure_id in figures:
         return figures[figure_id]
-    ids = [figure.id for figure in figures]
+    _figure_id(figure_id, [figure.id for figure in figures])
+    raise AssertionError(figure_id)
+
+
+def _figure_id(figure_id: str, ids: list[str]) -> None:
+    """Nothing when ``figure_id`` is one of ``ids``; else an error naming the closest ids."""
+    if figure_id in ids:
+        return
     close = difflib.get_close_matches(figure_id, ids, n=3, cutoff=0.6)
-    if close:
-        raise ExplainError("unknown_figure_close", figure=figure_id, close=", ".join(close))
-    raise ExplainError("unknown_figure", figure=figure_id)
+    hint = say("did_you_mean", close=", ".join(close)) if close else ""
+    raise ExplainError("unknown_figure", figure=figure_id, hint=hint)
 
 
 def keep_only(explanation: Explanation, only: str | None) -> Explanation:
@@ -251,6 +258,9 @@ def explain_published(output_dir: Path, figure_id: str, root: Path | None = None
         raise ExplainError("no_manifest", file=path.as_posix()) from None
     root = (Path(root) if root is not None else root_of_outputs(output_dir)).resolve()
     unit, period = manifest["unit"], manifest["period"]
+    with contextlib.suppress(OSError, ValueError, KeyError):  # an unknown id: said before any ingest
+        published = json.loads((output_dir / FIGURES).read_text(encoding="utf-8"))["figures"]
+        _figure_id(figure_id, list(published))
     differ = []
     for name, digest in sorted((manifest.get("raw_files") or {}).items()):
         there = root / name
