@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cchc.core.atomic import write_bytes
@@ -38,6 +39,12 @@ RATE_FORMAT = "0.00%"
 WHOLE_RATE_FORMAT = "0%"
 MM = 1 / 25.4
 SIGNING_ROWS = 4   # empty rows left for the signatures
+A4_LONG_MM, A4_SHORT_MM = 297, 210
+PT_PER_MM = 72 / 25.4
+WIDTH_UNIT_PT = 6.1   # a column width unit (a digit of the 12 pt body font) in points, as LibreOffice prints
+# The page's height is an estimate: the end is kept with the last data row if they would part
+# on a page a little shorter, as long or a little longer than estimated.
+PAGE_FACTORS = (0.98, 1.0, 1.02)
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -282,6 +289,9 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | fl
 
     if form.frame is not None:
         row = _signature(ws, row + 1, form, style)
+    last_data_row = last_table_row - (1 if form.total is not None else 0)
+    if last_data_row > first_data_row:
+        _keep_end_together(ws, widths, style, range(header_top, numbering_row + 1), last_data_row, row - 1)
 
     # Sheet view and print setup
     ws.freeze_panes = f"A{first_data_row}"
@@ -323,6 +333,33 @@ def _total_formulas(ws: Worksheet, row: int, form: Form, first: int) -> dict[str
         ws.cell(row=row, column=c).value = f"=SUM({letter}{first}:{letter}{row - 1})"
         cached[f"{letter}{row}"] = total.value
     return cached
+
+
+def _keep_end_together(ws: Worksheet, widths: list[float], style: _Style, titles: range, last_data: int,
+                       end: int) -> None:
+    """No page holds the repeated header with only the end of the sheet (the total row, the
+    notes, the signature block): when the pages, as estimated from the row heights, the paper
+    and the fit-to-width scale, could leave that end without a data row, a manual break before
+    the last data row moves it with them. A break one row early costs little; a header page
+    holding only a signature is what the reader must not get."""
+    margins = style.data["margins_mm"]
+    width_pt = (A4_LONG_MM - margins["left"] - margins["right"]) * PT_PER_MM
+    height_pt = (A4_SHORT_MM - margins["top"] - margins["bottom"]) * PT_PER_MM
+    scale = min(1.0, width_pt / (sum(widths) * WIDTH_UNIT_PT))
+    heights = {r: ws.row_dimensions[r].height or _line_height(style.body_size) for r in range(1, end + 1)}
+    titles_height = sum(heights[r] for r in titles)
+
+    def apart(room: float) -> bool:
+        page, used, page_of = 1, 0.0, {}
+        for r in range(1, end + 1):
+            if used + heights[r] > room and used > (titles_height if page > 1 else 0.0):
+                page, used = page + 1, titles_height
+            used += heights[r]
+            page_of[r] = page
+        return page_of[end] != page_of[last_data]
+
+    if any(apart(height_pt * factor / scale) for factor in PAGE_FACTORS):
+        ws.row_breaks.append(Break(id=last_data - 1))
 
 
 def _signature(ws: Worksheet, row: int, form: Form, style: _Style) -> int:
