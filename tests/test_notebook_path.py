@@ -24,6 +24,7 @@ from cchc.config.params import ParamsFile, load_params
 from cchc.core.errors import CchcError
 from cchc.core.layout import ROOT_ENV, Layout, find_root
 from cchc.report.notebook import enforce_policy, known_parameters, overrides, parameters
+from cchc.report.view import Report
 
 from conftest import REPO, make_root, run_cli
 
@@ -148,6 +149,10 @@ def test_papermill_from_inside_the_project_with_the_period_file(demo, executed):
     folder = demo / "outputs" / UNIT / f"{PERIOD}.notebook"  # the policy's files, apart from outputs/U/P
     checks = json.loads((folder / "reconciliation.json").read_text(encoding="utf-8"))
     assert checks["checks"] and all(c["status"] in checks["summary"] for c in checks["checks"])
+    failed = [c["id"] for c in checks["checks"] if c["status"] == "lỗi"]  # allowed: the page says so
+    load = next(c for c in nb.cells if c.get("id") == "load")
+    shown = "".join(o.get("data", {}).get("text/html", "") for o in load.outputs)
+    assert ("failed-checks-banner" in shown) == bool(failed) and all(i in shown for i in failed[:8])
     assert (folder / "reconciliation.html").is_file() and not (demo / "outputs" / UNIT / PERIOD).exists()
 
 
@@ -182,6 +187,10 @@ def test_notebook_policy_refuses_a_failed_check_and_writes_the_reconciliation_fi
     assert written["summary"]["lỗi"] == len(computed.failed_checks) >= 1
     assert "identity.test" in (tmp_path / "rec" / "reconciliation.html").read_text(encoding="utf-8")
     assert enforce_policy(computed, tmp_path / "ok", allow_failed_checks=True) == tmp_path / "ok"
+    report = Report.from_computed(computed)
+    assert report.banner() == ""  # under cchc run: the run passes its own banner
+    report.allowed_failures = tuple(c.id for c in computed.failed_checks)
+    assert "failed-checks-banner" in report.banner() and "identity.test" in report.banner()
 
 
 @pytest.mark.slow

@@ -21,21 +21,14 @@ from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
-from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.core.resources import DATA_DIR
 from cchc.render import docx, pdf
 from cchc.render.blocks import parse
+from cchc.report.notebook import banner_text  # noqa: F401 (the exporters' banner, as cchc run passes it)
 from cchc.report.style import stylesheet
 
 REMOVE_TAGS = {"parameters", "injected-parameters", "jupyter-only"}
 TEMPLATE_DIR = DATA_DIR / "nbconvert"
-
-
-def banner_text(failed: list[str] | None) -> str | None:
-    """The line every page carries when a run published despite failed checks."""
-    if not failed:
-        return None
-    return load_yaml("report/labels.yaml")["banner"].format(
-        count=len(failed), ids=", ".join(failed[:8]) + (" …" if len(failed) > 8 else ""))
 
 
 def title_of(html: str) -> str:

@@ -21,11 +21,20 @@ from cchc.config.params import ParamsFile
 from cchc.core import layout as names
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
+from cchc.core.resources import load_yaml
 
 # What the run needs besides the period parameters (ParamsFile's fields, None: from the files).
 RUN_PARAMETERS = ("unit", "period", "root", "figures_file", "allow_failed_checks", "output_dir")
 _VALUES = (type(None), str, int, float, bool, list, dict, dt.date)  # what papermill can inject
 _IPYTHON = {"In", "Out", "exit", "quit", "get_ipython"}
+
+
+def banner_text(failed: list[str] | None) -> str | None:
+    """The line every page carries when a run published despite failed checks."""
+    if not failed:
+        return None
+    return load_yaml("report/labels.yaml")["banner"].format(
+        count=len(failed), ids=", ".join(failed[:8]) + (" …" if len(failed) > 8 else ""))
 
 
 def known_parameters() -> tuple[str, ...]:

@@ -45,6 +45,10 @@ def _environment() -> jinja2.Environment:
 
 
 class Report:
+    # Failed checks the notebook run by hand went on despite (allow_failed_checks): its banner.
+    # Under `cchc run` none: the run passes its banner to the exporters itself.
+    allowed_failures: tuple[str, ...] = ()
+
     def __init__(self, params: Params, figures: FigureSet, root: Path = Path("."),
                  checks: list[dict[str, Any]] | None = None) -> None:
         self.root = root
@@ -76,7 +80,9 @@ class Report:
             layout = Layout(root, unit, period)
             computed = compute(layout, load_params(root, unit, period, overrides))
             notebook.enforce_policy(computed, output_dir and starts[0] / output_dir, allow_failed_checks)
-            return cls.from_computed(computed)
+            report = cls.from_computed(computed)
+            report.allowed_failures = tuple(check.id for check in computed.failed_checks)
+            return report
         params = load_params(root, unit, period, overrides)
         figures_path = starts[0] / figures_file
         if not figures_path.is_file():
@@ -98,6 +104,12 @@ class Report:
                    [check.to_json() for check in computed.checks])
 
     # -- pieces the notebook displays, in order --
+    def banner(self) -> Html:
+        """The line every page carries when the notebook ran despite failed checks, as the
+        page of `cchc run --allow-failed-checks` does; nothing otherwise."""
+        text = notebook.banner_text(list(self.allowed_failures))
+        return Html(f"<div class='failed-checks-banner' role='alert'>{escape(text)}</div>" if text else "")
+
     def style(self) -> Html:
         return Html(f"<style>{stylesheet()}</style>")
 
