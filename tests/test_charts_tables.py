@@ -278,3 +278,23 @@ def test_pdf_charts_numbered_with_source_and_partial_month(demo, tmp_path):
         if "Tổng cộng" in page and "STT" in page:
             flat = " ".join(page.split())
             assert any(name in flat for name in names), page[:400]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_xlsx_printed_by_libreoffice_has_no_page_with_only_header_and_signature(demo, tmp_path):
+    """The workbook as a real client prints it: every page with a signature block (or a total
+    row) also holds a data row of its form."""
+    _, out, _, _ = demo
+    shutil.copy(out / "phu-luc.xlsx", tmp_path / "phu-luc.xlsx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(tmp_path / "phu-luc.xlsx")], capture_output=True, timeout=300)
+    printed = tmp_path / "phu-luc.pdf"
+    assert printed.is_file()
+    pages = [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(printed), "-"],
+                            capture_output=True, text=True).stdout for n in range(1, len(_pages(printed.read_bytes(),
+                                                                                                  tmp_path)) + 1)]
+    ends = [page for page in pages if "Người lập biểu" in page or "Tổng cộng" in page]
+    assert len([p for p in pages if "Người lập biểu" in p]) == len(_sheets(out / "phu-luc.xlsx"))
+    for page in ends:
+        assert re.search(r"^\s*\d+\s+\S", page, re.M), page[:500]
