@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any, TextIO
 
@@ -140,8 +141,10 @@ class RunLog:
         """``done`` of ``total`` items of ``step`` (a file read): a line, or the display moved on."""
         text = words()["progress"].format(step=step_label(step), done=done, total=total, item=item)
         if self.tty:
-            if self._task is not None:
-                self._bar.update(self._task, total=total, completed=done, description=text)
+            if self._task is not None:  # the file's name only: the display keeps to one line
+                short = words()["progress"].format(step=step_label(step), done=done, total=total,
+                                                   item=item.rsplit("/", 1)[-1])
+                self._bar.update(self._task, total=total, completed=done, description=short)
             return
         self.emit(text, INFO, step)
 
@@ -182,8 +185,12 @@ class LoggedStopwatch(Stopwatch):
 
     @contextlib.contextmanager
     def phase(self, name: str) -> Iterator[None]:
-        with self.log.showing(name), super().phase(name):
-            yield
+        start = time.perf_counter()
+        try:
+            with self.log.showing(name):  # the display gone before the step's line is written
+                yield
+        finally:
+            self.add(name, time.perf_counter() - start)
 
     def add(self, name: str, seconds: float) -> None:
         super().add(name, seconds)
