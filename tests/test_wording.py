@@ -3,14 +3,21 @@ applied where figures become text (core/fmt.py, report/numbers.py, report/prose.
 section view)."""
 
 import re
+import shutil
 
 import pytest
 
+from cchc.compute import compute
 from cchc.core import fmt
+from cchc.core.layout import Layout
 from cchc.figures.registry import FigureSet, count, rate
 from cchc.report import wording
 from cchc.report.numbers import Numbers
+from cchc.report.outline import parts
 from cchc.report.prose import ProseText, render_prose
+from cchc.report.view import Report
+
+from conftest import REPO, run_cli
 
 TAG = re.compile(r"<[^>]+>")
 BLOCK = re.compile(r"</?(?:p|li|ul)\b[^>]*>")
@@ -114,3 +121,28 @@ def test_rules_are_data():
     data = wording.rules()
     assert {"rate", "zero", "phrases", "dates", "number_words", "citations"} <= set(data)
     assert data["dates"]["style"] == "dd/mm/yyyy" and fmt.DATE == "%d/%m/%Y"
+
+
+@pytest.fixture(scope="module")
+def demo_text(tmp_path_factory):
+    """The text of the demo report's parts I–IV as the section view renders them (no notebook)."""
+    root = tmp_path_factory.mktemp("wording")
+    shutil.copytree(REPO / "params", root / "params")
+    assert run_cli("demo", "--root", str(root)).returncode == 0
+    report = Report.from_computed(compute(Layout(root, "nguyen-luong-bang", "2025")))
+    return shown("".join(str(report.part(n)) for n in range(1, len(parts(report.headings)) + 1)))
+
+
+@pytest.mark.slow
+def test_the_demo_report_reads_as_an_official_writes_it(demo_text):
+    assert not re.search(r"\([^()]*\(", demo_text)  # one level of parentheses
+    assert not re.search(r"\d,00%", demo_text)  # no 100,00%
+    assert "100% (378/378)" in demo_text or "100%, 378/378" in demo_text
+    assert not re.search(r"(?<![\d/])\d{1,2}/\d/20\d\d|(?<![\d/])\d/\d{1,2}/20\d\d", demo_text)  # dd/mm/yyyy
+    assert "ngày 06/08/2025" in demo_text and "06/8/2025" not in demo_text
+    assert "không có đơn khiếu nại, tố cáo" in demo_text and "khiếu nại 0 đơn" not in demo_text
+    assert "đã giải quyết 29/31 đơn, đạt 93,55%" in demo_text
+    assert " 0 văn bản" not in demo_text and " 0 đơn vị" not in demo_text
+    assert "9 xã" in demo_text and "chín xã" not in demo_text
+    assert demo_text.count("Kế hoạch số 20/KH-UBND") == 1  # cited by the prose, not listed again
+    assert demo_text.count("Kế hoạch số 64/KH-UBND") == 1
