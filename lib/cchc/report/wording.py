@@ -4,6 +4,7 @@ data/report/wording.yaml (docs/wording.md)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import Any
@@ -97,14 +98,15 @@ def one_level_of_parentheses(html: str) -> str:
     """A rate shown as '78,47% (5.513/7.026)' where the text already opened a parenthesis (in the
     same paragraph, list item or cell) reads '78,47%, 5.513/7.026' (wording.yaml ``rate``)."""
     shown, inner = _rate_shown(), rules()["rate"]["in_parentheses"]
+    blocks = [m.end() for m in _BLOCK_START.finditer(html)]
 
     def replace(match: re.Match) -> str:
         rate = shown.fullmatch(match.group(3))
         if rate is None:
             return match.group()
-        before = html[:match.start()]
-        block = max((m.end() for m in _BLOCK_START.finditer(before)), default=0)
-        if parenthesis_depth(_TAG.sub("", before[block:])) == 0:
+        at = bisect.bisect_right(blocks, match.start())
+        block = blocks[at - 1] if at else 0
+        if parenthesis_depth(_TAG.sub("", html[block:match.start()])) == 0:
             return match.group()
         return match.group(1) + inner.format(**rate.groupdict()) + match.group(4)
 
