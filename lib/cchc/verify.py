@@ -125,10 +125,11 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
         # state of this process — kernels, sockets, caches — can leak into it). Checks that
         # failed at publication fail again; --allow-failed-checks lets the outputs be compared.
         done = subprocess.run([sys.executable, "-m", "cchc", "run", "--unit", unit, "--period", period,
-                               "--root", str(workspace), "--force", "--allow-failed-checks"],
+                               "--root", str(workspace), "--force", "--allow-failed-checks", "--quiet",
+                               "--log-format", "json"],
                               capture_output=True, text=True, cwd=workspace)
         if done.returncode != 0:  # a failed re-run is a verdict, not a crash
-            reason = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+            reason = _failure(done)
             reason = reason.replace(str(workspace), words.get("temp_dir", "<thư mục tạm>"))
             verdict.errors.append(words["run_failed"].format(reason=reason))
             return _finish(verdict)
@@ -140,6 +141,18 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
 
 
 # --- steps ---------------------------------------------------------------------------------
+
+def _failure(done: subprocess.CompletedProcess) -> str:
+    """Why the re-run failed: its first error (its JSON log), else the last line it wrote."""
+    for line in done.stdout.splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("level") == "error":
+            return str(record.get("message"))
+    return (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+
 
 def _read_json(path: Path, verdict: Verdict, words: dict, missing: str, unreadable: str) -> Any:
     shown = path.as_posix()
