@@ -317,6 +317,7 @@ class _Writer:
         if node.has("doc-header"):
             return self.frame(node, (0.40, 0.60))
         if node.has("form-signature"):  # under an appendix form, never split across pages
+            _keep_with_form(self.document)
             self.frame(node, (0.35, 0.65))
             return _row_flag(self.document.tables[-1].rows[0], "w:cantSplit")
         if node.has("doc-closing"):
@@ -399,6 +400,14 @@ def _widths(node: Node, count: int) -> list[float]:
         shares = [1.0] * count
     total = sum(shares)
     return [TEXT_WIDTH_MM * share / total for share in shares]
+
+
+def _keep_with_form(document) -> None:
+    """The form's last row and its caption stay on the page of the signature block below."""
+    last = document.tables[-1] if document.tables else None
+    for paragraph in [p for cell in (last.rows[-1].cells if last is not None else []) for p in cell.paragraphs] + \
+            document.paragraphs[-1:]:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def _row_flag(row, tag: str) -> None:
