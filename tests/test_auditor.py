@@ -52,7 +52,7 @@ def test_manifest_records_the_prose_files_and_the_notebook(published):
 def test_verify_of_a_copied_outputs_folder_names_the_root_and_suggests_root(published, tmp_path):
     elsewhere = tmp_path / "ban-sao" / UNIT / PERIOD  # copied: the folder above ban-sao/ is no project
     shutil.copytree(published / OUT, elsewhere)
-    done = run_cli("verify", str(elsewhere))
+    done = run_cli("verify", str(elsewhere), cwd=tmp_path)  # no params/ above the copy nor the working folder
     assert done.returncode == 1 and "Traceback" not in done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("KHÔNG ĐẠT")

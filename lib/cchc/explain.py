@@ -44,7 +44,7 @@ from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.hashing import sha256_file
-from cchc.core.layout import FIGURES, MANIFEST, Layout, root_of_outputs
+from cchc.core.layout import FIGURES, MANIFEST, Layout, find_root, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.figures import section_of
 from cchc.figures.provenance import ROWS, SUM, Selection
@@ -244,6 +244,15 @@ def keep_only(explanation: Explanation, only: str | None) -> Explanation:
     return explanation
 
 
+def outputs_root(output_dir: Path) -> Path:
+    """The project root of an outputs folder (as cchc.verify finds it): core.layout.find_root
+    from the outputs folder then the working directory, else the folder above outputs/."""
+    try:
+        return find_root(None, starts=[output_dir, Path.cwd()])
+    except CchcError:
+        return root_of_outputs(output_dir)
+
+
 def explain_published(output_dir: Path, figure_id: str, root: Path | None = None,
                       only: str | None = None) -> Explanation:
     """A published figure explained from its outputs folder: the unit, period and parameters of
@@ -256,7 +265,7 @@ def explain_published(output_dir: Path, figure_id: str, root: Path | None = None
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise ExplainError("no_manifest", file=path.as_posix()) from None
-    root = (Path(root) if root is not None else root_of_outputs(output_dir)).resolve()
+    root = Path(root).resolve() if root is not None else outputs_root(output_dir)
     unit, period = manifest["unit"], manifest["period"]
     with contextlib.suppress(OSError, ValueError, KeyError):  # an unknown id: said before any ingest
         published = json.loads((output_dir / FIGURES).read_text(encoding="utf-8"))["figures"]

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from cchc.core import jsontext
+from cchc.core.errors import CchcError
 from cchc.core.hashing import sha256_file as sha256
-from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, root_of_outputs
+from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, find_root, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.render.manifest import notebook_file, prose_files
 from cchc.report.previous import previous, year_before
@@ -93,7 +94,7 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
     the data: a missing manifest or a failing re-run is a failed verdict with its message."""
     output_dir = Path(output_dir)
     resolved = output_dir.resolve()
-    root = (Path(root) if root is not None else root_of_outputs(output_dir)).resolve()
+    root = Path(root).resolve() if root is not None else outputs_root(output_dir)
     verdict = Verdict(output_dir=output_dir.as_posix(), root=root.as_posix())
     words = load_yaml("verify.yaml")
 
@@ -141,6 +142,16 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
 
 
 # --- steps ---------------------------------------------------------------------------------
+
+def outputs_root(output_dir: Path) -> Path:
+    """The project root of an outputs folder, found as the notebook finds it (core.layout.find_root:
+    $CCHC_ROOT, else the nearest folder holding params/ above the outputs folder, then above the
+    working directory), else the folder above outputs/."""
+    try:
+        return find_root(None, starts=[output_dir, Path.cwd()])
+    except CchcError:
+        return root_of_outputs(output_dir)
+
 
 def _failure(done: subprocess.CompletedProcess) -> str:
     """Why the re-run failed: its first error (its JSON log), else the last line it wrote."""
