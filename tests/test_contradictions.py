@@ -4,6 +4,7 @@ kind caught by a reconciliation check that fails on a commune where the contradi
 import copy
 import shutil
 
+import openpyxl
 import pytest
 
 from cchc.checks import Context
@@ -137,3 +138,20 @@ def test_budget_rows_of_form_6_state_their_own_window(demo):
     notes = {row[1].value: row[4].value for row in form.rows}
     assert "số liệu từ 01/01/2025 đến 04/12/2025" in notes["Thu ngân sách lũy kế"]
     assert notes["Vốn đầu tư công đã được cấp"] == "số liệu đến 19/11/2025"  # no window of its own
+
+
+def test_a_budget_export_dated_after_the_cutoff_fails_the_window_check(demo, tmp_path):
+    """A commune whose budget report runs to 20/12 under a period line ending 09/12."""
+    root = tmp_path / "r"
+    shutil.copytree(demo.layout.root / "params", root / "params")
+    shutil.copytree(demo.layout.root / "data" / "raw", root / "data" / "raw")
+    path = root / "data/raw/nguyen-luong-bang/2025/bao-cao-thu-chi-ngan-sach-2025.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet["A3"].value == "(Luỹ kế từ 01/01/2025 đến 04/12/2025)"
+    sheet["A3"] = "(Luỹ kế từ 01/01/2025 đến 20/12/2025)"
+    book.save(path)
+    computed = compute(Layout(root, UNIT, PERIOD))
+    check = next(c for c in computed.checks if c.id == "window.covers")
+    assert check.status == "error" and "finance.revenue.to_date" in check.figures
+    assert {d["as_of"] for d in check.details} == {"20/12/2025"}
