@@ -298,3 +298,29 @@ def test_xlsx_printed_by_libreoffice_has_no_page_with_only_header_and_signature(
     assert len([p for p in pages if "Người lập biểu" in p]) == len(_sheets(out / "phu-luc.xlsx"))
     for page in ends:
         assert re.search(r"^\s*\d+\s+\S", page, re.M), page[:500]
+
+
+def test_word_keeps_an_appendix_form_end_with_its_signature_block():
+    from markupsafe import Markup
+
+    from cchc.forms.html import render_form
+    from cchc.forms.model import Cell, Column, Form, FormFrame
+
+    frame = FormFrame(attached="(Kèm theo Báo cáo số 12/BC-UBND ngày 09/12/2025 của UBND xã Thử)",
+                      date_line="Thử, ngày 09 tháng 12 năm 2025", left=("Người lập biểu", "(Ký, ghi rõ họ tên)"),
+                      right=("Thủ trưởng đơn vị", "(Ký, ghi rõ họ tên, đóng dấu)"))
+    form = Form(id="t", code="Biểu mẫu T", title="THỬ", sheet="T", lines=[], unit_of_measure="",
+                columns=[Column("STT", "#", width=5), Column("Nội dung", "@label", width=40), Column("Số", "n")],
+                rows=[[Cell(i, kind="index"), Cell(f"Dòng {i}", kind="text"), Cell(i)] for i in range(1, 6)],
+                frame=frame)
+    html = f"<html><body><main>{render_form(form, 'Thử', lambda _id, text: Markup(text))}</main></body></html>"
+    assert "(Kèm theo Báo cáo số 12/BC-UBND" in html
+    document = python_docx.Document(io.BytesIO(docx.docx(html)))
+    table, signature = document.tables
+    assert all(p.paragraph_format.keep_with_next for c in table.rows[-1].cells for p in c.paragraphs)
+    caption = next(p for p in document.paragraphs if p.text == "Thử")
+    assert caption.paragraph_format.keep_with_next
+    assert signature.rows[0]._tr.trPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
+    texts = [c.text for c in signature.rows[0].cells]
+    assert "Người lập biểu" in texts[0] and "Thủ trưởng đơn vị" in texts[1] and "(Ký, ghi rõ họ tên" in texts[0]
