@@ -155,3 +155,19 @@ def test_a_budget_export_dated_after_the_cutoff_fails_the_window_check(demo, tmp
     check = next(c for c in computed.checks if c.id == "window.covers")
     assert check.status == "error" and "finance.revenue.to_date" in check.figures
     assert {d["as_of"] for d in check.details} == {"20/12/2025"}
+
+
+def test_heads_and_deputies_over_the_people_appointed_fail_within_whole(demo, tmp_path):
+    """A commune whose manual workbook lists 4 heads and 5 deputies for 1 person appointed."""
+    root = tmp_path / "r"
+    shutil.copytree(demo.layout.root / "params", root / "params")
+    shutil.copytree(demo.layout.root / "data" / "raw", root / "data" / "raw")
+    path = root / "data/raw/nguyen-luong-bang/2025/so-lieu-nhap-tay.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Bổ nhiệm"]
+    assert (sheet["B8"].value, sheet["E8"].value) == ("appointments.officials", 8)
+    assert sheet["C10"].value.startswith("Số người được bổ nhiệm là cấp trưởng")  # not "Trong đó" under row 2
+    sheet["E8"] = 0
+    book.save(path)
+    check = next(c for c in compute(Layout(root, UNIT, PERIOD)).checks if c.id == "within.appointments")
+    assert (check.status, check.expected, check.actual) == ("error", 1, 9)
