@@ -103,6 +103,8 @@ def test_a_body_date_that_disagrees_with_the_forms_as_of_is_an_error(demo, tmp_p
     prose.write_text("Đến ngày 04/12/2025, UBND xã đã ban hành {{ documents.legal.issued }} văn bản.\n",
                      encoding="utf-8")
     assert run("as_of.body_forms", demo, root=root)[0].status == "pass"
+    prose.write_text("Đến ngày 31/02/2025 có {{ documents.legal.issued }} văn bản.\n", encoding="utf-8")
+    assert run("as_of.body_forms", demo, root=root)[0].status == "pass"  # no date: nothing stated
 
 
 def test_a_zero_the_text_words_as_none_against_a_non_zero_form_row_is_an_error(demo):

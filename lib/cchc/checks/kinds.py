@@ -263,6 +263,14 @@ _TEMPLATE_BLOCKS = re.compile(r"<(?:p|li)\b|</(?:p|li)>|\{#.*?#\}", re.S)
 _PROSE_BLOCKS = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[-+][ \t])|<!--.*?-->", re.S)
 
 
+def _typed_date(text: str) -> str | None:
+    """'9/12/2025' -> '09/12/2025'; None when it is no date (31/02/2025)."""
+    try:
+        return fmt.date(dt.datetime.strptime(text, "%d/%m/%Y"))
+    except ValueError:
+        return None
+
+
 def _stated_dates(text: str, figure_pattern: re.Pattern, ctx: Context, as_of) -> list[dict[str, str]]:
     """(figure, the date its paragraph states for it, its as-of) wherever they differ."""
     out = []
@@ -273,7 +281,7 @@ def _stated_dates(text: str, figure_pattern: re.Pattern, ctx: Context, as_of) ->
         if kind == "date":
             cutoff, figure, typed = match.groups()
             stated = (fmt.date(ctx.params.window.cutoff) if cutoff else as_of(figure) if figure
-                      else fmt.date(dt.datetime.strptime(typed, "%d/%m/%Y")))
+                      else _typed_date(typed))
         elif stated and match.group(1) in ctx.figures and stated != as_of(match.group(1)):
             out.append({"figure": match.group(1), "stated": stated, "as_of": as_of(match.group(1))})
     return out
