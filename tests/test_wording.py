@@ -92,6 +92,13 @@ def test_zero_parts_of_a_breakdown_are_worded_together(figures):
         "khiếu nại 2 đơn, kiến nghị, phản ánh 31 đơn; không có đơn tố cáo"
 
 
+def test_a_phrase_for_a_single_zero_figure(figures):
+    figures.add(count("citizens.petitions.pending", 2, meta("Số đơn chưa giải quyết", "đơn"), []))
+    assert shown(Numbers(figures).phrase("petitions_pending")) == "chưa giải quyết 2 đơn"
+    figures["citizens.petitions.pending"].value = 0
+    assert shown(Numbers(figures).phrase("petitions_pending")) == "không còn đơn chưa giải quyết"
+
+
 def test_typed_dates_take_one_style_dd_mm_yyyy(figures):
     text = prose("Kế hoạch số 20/KH-UBND ngày 06/8/2025; từ ngày 1/7/2025 đến ngày 09/12/2025; "
                  "ngày 13/10; tháng 12/2025.", figures)
