@@ -85,12 +85,15 @@ def test_every_line_has_a_timestamp_and_the_unit_and_period_in_order(text_run):
 
 
 @pytest.mark.slow
-def test_the_last_line_sums_up_and_names_the_failed_checks(text_run):
+def test_the_last_line_sums_up_and_names_the_failed_checks(root, text_run):
     last = STAMP.match(text_run[-1]).group(2)
     assert last.startswith("Tổng kết: 1 báo cáo (outputs/xa-thu/2025-07)"), last
     assert f"1 kiểm tra lỗi vẫn công bố: {FAILED}" in last
-    missing, total = map(int, re.search(r"(\d+)/(\d+) mục chưa có lời văn", last).groups())
+    missing, total, notes = map(int, re.search(r"(\d+)/(\d+) mục chưa có lời văn \(hiện câu trung tính; (\d+) mục "
+                                               r"chỉ có ghi chú", last).groups())
     assert missing == total - 1 and total > 10, last  # one section has its prose
+    html = (root / "outputs" / UNIT / PERIOD / "report.html").read_text(encoding="utf-8")
+    assert 0 < notes == html.count('<p class="no-prose">') <= missing
     warnings = int(re.search(r"(\d+) cảnh báo", last).group(1))
     assert warnings >= 2  # the failed check published, the report without prose
     assert any("Công bố dù có kiểm tra đối chiếu lỗi" in line and FAILED in line

@@ -166,7 +166,7 @@ def _summary(runlog: log.RunLog, result, root: Path) -> None:
               if result.failed_checks else words["no_failed"])
     runlog.emit(words["summary"].format(
         reports=words["reports"].format(count=1, folder=_shown(result.output_dir, root)), warnings=runlog.warnings,
-        failed=failed, placeholders=words["placeholders"].format(count=missing, total=total),
+        failed=failed, placeholders=words["placeholders"].format(count=missing, total=total, notes=result.notes),
         seconds=fmt.plain(round(result.seconds, 1))), seconds=result.seconds, final=True)
 
 

@@ -7,12 +7,13 @@ papermill (about 1 s, hence the two marked imports in ``run``), ingests and comp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cchc.config.params import Params, load_params
 from cchc.core import atomic, log
-from cchc.core.layout import Layout
+from cchc.core.layout import HTML, Layout
 from cchc.ingest.run import IngestResult, list_raw_files, period_lock, writing
 from cchc.render.kernel import start_kernel, stop_kernel
 from cchc.render.manifest import now
@@ -28,6 +29,7 @@ class RunResult:
     failed_checks: list[str] = field(default_factory=list)   # published anyway (allow_failed_checks)
     warning_checks: list[str] = field(default_factory=list)
     unfilled: tuple[int, int] = (0, 0)                       # sections without the analyst's prose, of all
+    notes: int = 0                                           # of which show only the "no prose" note
     seconds: float = 0.0
 
 
@@ -44,6 +46,14 @@ def unfilled_sections(layout: Layout) -> tuple[int, int]:
         prose = load_prose(layout.root, layout.unit, layout.period, section)
         missing += prose is None or not prose.text.strip()
     return missing, len(leaves)
+
+
+NO_PROSE_NOTE = re.compile(r"""<p class=["']no-prose["']""")  # report.view.Report._prose_or_note
+
+
+def no_prose_notes(html: Path) -> int:
+    """Sections of the written report that show only the "no prose" note (nothing to say)."""
+    return len(NO_PROSE_NOTE.findall(html.read_text(encoding="utf-8"))) if html.is_file() else 0
 
 
 def run(root: Path, unit: str, period: str, force: bool = False, documents: bool = True,
@@ -87,6 +97,7 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
                              failed_checks=[c.id for c in computed.failed_checks],
                              warning_checks=[c.id for c in computed.checks if c.status == WARNING],
                              unfilled=unfilled_sections(layout) if documents else (0, 0),
+                             notes=no_prose_notes(target / HTML),
                              seconds=clock.report()["total"])
         finally:
             if own and worker is not None:

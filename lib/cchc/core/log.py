@@ -65,6 +65,7 @@ class RunLog:
         self._task = None
         self._timer: threading.Timer | None = None
         self._bar = None
+        self._token: object | None = None
 
     # -- lines --
     def emit(self, message: str, level: str = INFO, step: str | None = None, seconds: float | None = None,
@@ -117,9 +118,11 @@ class RunLog:
                             TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
         task = progress.add_task(step_label(step), total=None)
 
+        token = self._token = object()  # this step's: a late timer of an earlier step starts nothing
+
         def start() -> None:
             with self._lock:
-                if self._task is task:
+                if self._token is token:
                     progress.start()
                     self._progress = progress
 
@@ -132,7 +135,7 @@ class RunLog:
         finally:
             self._timer.cancel()
             with self._lock:
-                self._task = None
+                self._task = self._token = None
                 if self._progress is not None:
                     self._progress.stop()
                     self._progress = None
