@@ -25,6 +25,7 @@ from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
 from cchc.report import notebook, wording
 from cchc.report.charts import chart_figure
+from cchc.report.comparison import render as render_comparison
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline, parts
 from cchc.report.prose import load_prose, render_prose, section_prose
@@ -145,11 +146,16 @@ class Report:
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
             as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
-            facts=self._facts, prose_or_facts=self._prose_or_facts,
+            facts=self._facts, prose_or_facts=self._prose_or_facts, comparison=self.comparison,
             children=self.headings[section_id].children, **self._context(section_id))
         body = wording.one_level_of_parentheses(body)
         attached = self._form_attached(section_id)
         return Html(f"<section id='sec-{escape(section_id)}'>{self._heading(section_id)}{body}{attached}</section>")
+
+    def comparison(self) -> Markup:
+        """The key figures beside the published previous period's (and the year before's), with
+        the change (cchc.report.comparison); nothing when no earlier report was published."""
+        return render_comparison(self.figures, self.layout, self.numbers)
 
     def _form_attached(self, section_id: str) -> Markup:
         """'(Có Phụ lục III, biểu mẫu N gửi kèm theo)' after a section whose outline entry names a form."""
