@@ -131,3 +131,12 @@ def test_quiet_prints_only_the_error_and_the_last_line(root):
     assert len(lines) == 2, lines
     assert STAMP.match(lines[0].replace("2025-08", "2025-07")) and "Lỗi: " in lines[0]
     assert "Tổng kết: không ghi báo cáo nào" in lines[1]
+
+
+@pytest.mark.slow
+def test_quiet_ingest_prints_its_last_line_only(root):
+    done = cchc_merged("ingest", "--unit", UNIT, "--period", PERIOD, "--root", str(root), "--quiet", "--force")
+    assert done.returncode == 0, done.stdout
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1 and STAMP.match(lines[0]), lines
+    assert "Đã đọc 3 tệp" in lines[0]  # the quarantine warning (3 rows) is left out

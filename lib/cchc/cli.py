@@ -177,9 +177,9 @@ def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int
         with log.activated(runlog), runlog.showing("ingest"):
             result = ingest(root, load_params(root, args.unit, args.period), force=args.force,
                             wait=not args.no_wait)
-        runlog.info(_ingest_summary(result, root), "ingest")
         for note in _warnings(result.report):
             runlog.warning(note, "ingest")
+        runlog.emit(_ingest_summary(result, root), step="ingest", final=True)  # the last line, also --quiet
         return 0
     if args.command == "run":
         from cchc.pipeline import run  # noqa: PLC0415 (see the docstring)
