@@ -56,3 +56,11 @@ def test_a_year_period_compares_once(tmp_path):
     publish(tmp_path, "xa", "2024", figures(100, (90, 100)))
     rows = table_rows(str(render(figures(100, (90, 100)), Layout(tmp_path, "xa", "2025"))))
     assert rows["Tổng số hồ sơ tiếp nhận"] == ["100", "100", "0 (0%)"]
+
+
+def test_a_figure_no_earlier_report_has_is_left_out(tmp_path):
+    earlier = FigureSet()
+    earlier.add(count("tthc.received.total", 80, META, []))
+    publish(tmp_path, "xa", "2025-H1", earlier)
+    rows = table_rows(str(render(figures(100, (95, 100)), Layout(tmp_path, "xa", "2025-H2"))))
+    assert list(rows) == ["Tổng số hồ sơ tiếp nhận"]

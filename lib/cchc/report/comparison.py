@@ -85,6 +85,8 @@ def render(figures: FigureSet, layout: Layout, numbers: Numbers | None = None) -
         if figure_id not in figures:
             continue
         now = figures[figure_id]
+        if not any(figure_id in item.published.figures for item in found):
+            continue  # no earlier report has it: nothing to compare
         cells = []
         for item in found:
             then = item.published.figures[figure_id] if figure_id in item.published.figures else None
@@ -98,12 +100,13 @@ def render(figures: FigureSet, layout: Layout, numbers: Numbers | None = None) -
         return Markup("")
     periods = text["joiner"].join(text[f"period_{item.kind}"].format(period=item.published.period) for item in found)
     columns = [{"title": text["columns"][item.kind].format(period=item.published.period)} for item in found]
-    files = "; ".join(f"{item.published.shown} (SHA-256 {item.published.sha256})" for item in found)
+    files = "; ".join(text["source_file"].format(file=item.published.shown, sha256=item.published.sha256)
+                      for item in found)
     first = 34
     return Markup(_template().render(
         text=text, intro=text["intro"].format(periods=periods), columns=columns, rows=rows,
         period=layout.period, first=first, other=(100 - first) / (1 + 2 * len(found)),
-        note=text["sources_note"].format(files=files)))
+        caption=text["caption_sources"].format(caption=text["caption"], files=files)))
 
 
 __all__ = ["Earlier", "change", "earlier", "points", "render"]
