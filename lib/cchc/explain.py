@@ -263,7 +263,9 @@ def explain_published(output_dir: Path, figure_id: str, root: Path | None = None
     path = output_dir / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not all(key in manifest for key in ("unit", "period", "parameters", "raw_files")):
+            raise ValueError(path)
+    except (OSError, ValueError, TypeError):
         raise ExplainError("no_manifest", file=path.as_posix()) from None
     root = Path(root).resolve() if root is not None else outputs_root(output_dir)
     unit, period = manifest["unit"], manifest["period"]
