@@ -277,8 +277,9 @@ def main(argv: list[str] | None = None) -> int:
             runlog.error(message("error_prefix") + str(exc))
             for note in getattr(exc, "__notes__", ()):
                 runlog.error(note)
+            seconds = time.perf_counter() - started
             runlog.emit(log.words()["summary_failed_run"].format(
-                warnings=runlog.warnings, seconds=fmt.plain(round(time.perf_counter() - started, 1))), log.ERROR,
+                warnings=runlog.warnings, seconds=fmt.plain(round(seconds, 1))), log.ERROR, seconds=seconds,
                 final=True)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
