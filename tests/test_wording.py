@@ -108,9 +108,11 @@ def test_typed_dates_take_one_style_dd_mm_yyyy(figures):
 
 def test_counts_in_words_read_as_digits_terms_stay_words(figures):
     text = prose("Thành phố yêu cầu chín xã; gồm một Phó Giám đốc Trung tâm và năm chuyên viên; "
-                 "thực hiện cơ chế một cửa; chính quyền địa phương hai cấp; năm 2025; một số hồ sơ.", figures)
+                 "do một Phó Chủ tịch kiêm nhiệm; thực hiện cơ chế một cửa; chính quyền địa phương hai cấp; "
+                 "năm 2025; trong năm người dân; một số hồ sơ.", figures)
     assert shown(text) == ("Thành phố yêu cầu 9 xã; gồm 1 Phó Giám đốc Trung tâm và 5 chuyên viên; "
-                           "thực hiện cơ chế một cửa; chính quyền địa phương hai cấp; năm 2025; một số hồ sơ.")
+                           "do một Phó Chủ tịch kiêm nhiệm; thực hiện cơ chế một cửa; chính quyền địa phương hai cấp; "
+                           "năm 2025; trong năm người dân; một số hồ sơ.")
 
 
 def test_a_document_is_cited_once():

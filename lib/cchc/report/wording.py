@@ -24,14 +24,20 @@ def _date_pattern() -> re.Pattern:
     return re.compile(rules()["dates"]["pattern"])
 
 
+def _before(words: list[str], nouns: list[str]) -> re.Pattern:
+    """One of ``words`` (group 1) and its space, when one of ``nouns`` follows."""
+    nouns = sorted(nouns, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")\s+(?=(?:"
+                      + "|".join(map(re.escape, nouns)) + r")(?!\w))", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
-def _number_word_pattern() -> tuple[re.Pattern, dict[str, int]]:
+def _number_word_patterns() -> tuple[tuple[re.Pattern, dict[str, int]], ...]:
     data = rules()["number_words"]
     words = {word.lower(): value for word, value in data["words"].items()}
-    nouns = sorted(data["nouns"], key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")\s+(?=(?:"
-                         + "|".join(map(re.escape, nouns)) + r")(?!\w))", re.IGNORECASE)
-    return pattern, words
+    one = data["one"]
+    return ((_before(list(words), data["nouns"]), words),
+            (_before([one["word"]], one["nouns"]), {one["word"].lower(): 1}))
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,8 +52,9 @@ def dates(text: str) -> str:
 
 def number_words(text: str) -> str:
     """A count in words before a counted noun as digits: 'chín xã' -> '9 xã'."""
-    pattern, words = _number_word_pattern()
-    return pattern.sub(lambda m: f"{words[m.group(1).lower()]} ", text)
+    for pattern, words in _number_word_patterns():
+        text = pattern.sub(lambda m, words=words: f"{words[m.group(1).lower()]} ", text)
+    return text
 
 
 def typed(text: str) -> str:
