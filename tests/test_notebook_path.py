@@ -92,9 +92,12 @@ def test_given_values_override_the_files_and_are_validated_as_they_are(tmp_path)
     with pytest.raises(CchcError) as refused:
         load_params(root, "xa-thu", "2025-07", {"start": "2025-02-30"})
     assert "'start'" in str(refused.value) and "2025-02-30" in str(refused.value)
+    injected = '# Parameters\nunit = "xa-thu"\nperod = "2025-Q3"\n'  # the cell papermill injects
     with pytest.raises(CchcError) as refused:
-        parameters({"unit": "xa-thu", "perod": "2025-Q3"})
+        parameters({"unit": "xa-thu", "perod": "2025-Q3", "In": ["", "unit = None", injected]})
     assert "'perod'" in str(refused.value) and "'period'" in str(refused.value)
+    # a variable an analyst defines by hand in Jupyter is not a parameter
+    assert parameters({"unit": "xa-thu", "x": 5, "In": ["", "unit = None", "x = 5"]})["unit"] == "xa-thu"
 
 
 def test_impossible_date_is_an_input_error_naming_file_key_and_value(tmp_path):

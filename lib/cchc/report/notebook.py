@@ -7,8 +7,8 @@ reconciliation files; nothing here writes or refuses anything then."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
-import datetime as dt
 import difflib
 import os
 from pathlib import Path
@@ -25,8 +25,7 @@ from cchc.core.resources import load_yaml
 
 # What the run needs besides the period parameters (ParamsFile's fields, None: from the files).
 RUN_PARAMETERS = ("unit", "period", "root", "figures_file", "allow_failed_checks", "output_dir")
-_VALUES = (type(None), str, int, float, bool, list, dict, dt.date)  # what papermill can inject
-_IPYTHON = {"In", "Out", "exit", "quit", "get_ipython"}
+INJECTED_HEADER = "# Parameters"  # the first line of the cell papermill injects
 
 
 def banner_text(failed: list[str] | None) -> str | None:
@@ -43,20 +42,34 @@ def known_parameters() -> tuple[str, ...]:
 
 
 def parameters(namespace: dict[str, Any]) -> dict[str, Any]:
-    """The notebook's parameters from its namespace (``globals()`` of the kernel). A value
-    assigned to a name the parameters cell does not declare (papermill only warns: ``-p perod
-    2025-Q3``) is refused, naming the closest known name."""
+    """The notebook's parameters from its namespace (``globals()`` of the kernel). A name that
+    papermill injected (its "# Parameters" cell, which IPython keeps in ``In``) and the
+    parameters cell does not declare (papermill only warns: ``-p perod 2025-Q3``) is refused,
+    naming the closest known name. Variables an analyst defines by hand in Jupyter are not
+    parameters and are left alone."""
     known = known_parameters()
-    shell = namespace.get("get_ipython")
-    hidden = set(shell().user_ns_hidden) if callable(shell) else _IPYTHON
-    for name, value in namespace.items():
-        if (name.startswith("_") or name in hidden or name in known or value is None  # None: from the files
-                or not isinstance(value, _VALUES)):
+    for name in injected_names(namespace):
+        if name in known or name.startswith("_"):
             continue
         closest = difflib.get_close_matches(name, known, n=1)
         raise CchcError("notebook_unknown_parameter", name=name, known=", ".join(known),
                         closest=message("notebook_unknown_closest", name=closest[0]) if closest else "")
     return {name: namespace.get(name) for name in known}
+
+
+def injected_names(namespace: dict[str, Any]) -> list[str]:
+    """The names assigned by the last cell papermill injected, read from IPython's input
+    history (``In``); none when the notebook runs without injected parameters."""
+    history = namespace.get("In")
+    if not isinstance(history, list):
+        return []
+    for source in reversed(history):
+        if isinstance(source, str) and source.lstrip().startswith(INJECTED_HEADER):
+            with contextlib.suppress(SyntaxError):
+                tree = ast.parse(source)
+                return [target.id for node in tree.body if isinstance(node, ast.Assign)
+                        for target in node.targets if isinstance(target, ast.Name)]
+    return []
 
 
 def working_dirs() -> list[Path]:
