@@ -12,7 +12,7 @@ import pytest
 
 from cchc.checks import PASS, WARNING, Check
 from cchc.core.hashing import sha256_file
-from cchc.core.layout import AUDIT_HTML, AUDIT_PDF, Layout
+from cchc.core.layout import AUDIT_HTML, AUDIT_PDF, REPLACED_FIGURES, Layout
 from cchc.figures.registry import Figure, FigureSet
 from cchc.render.blocks import parse
 from cchc.report.previous import Published, previous, published, year_before, year_before_period
@@ -132,6 +132,12 @@ def test_signed_documents_hold_no_audit_material(demo):
             assert word not in text, (name, word)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'data-fig="tthc.rate.online_payment"' in html  # the hover provenance stays
+    # every number links to its row among the companion's sources, and that row exists
+    targets = set(re.findall(r'href="kiem-tra\.html#(fig-[^"]+)"', html))
+    companion = (out / "kiem-tra.html").read_text(encoding="utf-8")
+    assert "fig-tthc.rate.online_payment" in targets
+    assert targets <= set(re.findall(r'id="(fig-[^"]+)"', companion))
+    assert 'href="#fig-' not in html  # no link into an annex the signed document no longer has
 
 
 @pytest.mark.slow
@@ -210,6 +216,13 @@ def test_review_sheet_lists_a_corrected_rerun_and_the_previous_period(tmp_path):
     assert received[1:4] == ["4", "3", "+1 (+33,33%)"]
     assert received[4] == f"outputs/xa-thu/2025-06/figures.json, sha256 {first_hash}"
     assert "Bảng rà soát trước khi ký" in done.stderr
+    # the figures.json the re-run replaced is kept (in the manifest), so the auditor re-runs the same review
+    kept = root / "outputs/xa-thu/2025-06" / REPLACED_FIGURES
+    assert sha256_file(kept) == first_hash
+    june_manifest = json.loads((root / "outputs/xa-thu/2025-06/manifest.json").read_text(encoding="utf-8"))
+    assert june_manifest["outputs"][REPLACED_FIGURES] == first_hash
+    verified = run_cli("verify", str(root / "outputs/xa-thu/2025-06"), "--root", str(root))
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
     assert done.returncode == 0, done.stderr
     rows = _review_rows(root / "outputs/xa-thu/2025-07")

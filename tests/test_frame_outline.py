@@ -19,10 +19,11 @@ from cchc.report.view import Report
 from conftest import REPO, make_root, run_cli
 
 NBSP = "\u00a0"
-# The reference report's frame (bao-cao-cchc-2025-nguyen-luong-bang.txt), its typos fixed.
+# The reference report's frame (bao-cao-cchc-2025-nguyen-luong-bang.txt), its typos fixed and its
+# dates in the report's one date style (docs/wording.md: the parameters type "26/7/2025").
 SUBJECT = ["Kết quả thực hiện nhiệm vụ Cải cách hành chính năm 2025,",
            "phương hướng, nhiệm vụ công tác CCHC trọng tâm"]
-BASIS = ["Căn cứ Quyết định số 3041/SNV-CCHC ngày 26/7/2025 của Sở Nội vụ về việc ban hành Kế hoạch Cải cách "
+BASIS = ["Căn cứ Quyết định số 3041/SNV-CCHC ngày 26/07/2025 của Sở Nội vụ về việc ban hành Kế hoạch Cải cách "
          "hành chính nhà nước thành phố Hải Phòng 6 tháng cuối năm 2025;",
          "Thực hiện Công văn số 2237/UBND-NVKTGS ngày 27 tháng 8 năm 2025 của Ủy ban nhân dân thành phố Hải Phòng "
          "về việc thực hiện chế độ báo cáo Cải cách hành chính (CCHC) định kỳ;"]

@@ -85,7 +85,7 @@ def test_numbers_in_vietnamese_format_with_their_counts():
 
 def test_every_number_links_its_figure_with_definition_and_fraction():
     html = str(_numbers().rate("tthc.rate.direct"))
-    assert 'data-fig="tthc.rate.direct"' in html and 'href="#fig-tthc.rate.direct"' in html
+    assert 'data-fig="tthc.rate.direct"' in html and 'href="kiem-tra.html#fig-tthc.rate.direct"' in html
     assert "trực tiếp / tổng" in html and "1.475/7.026" in html
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from cchc.core import jsontext
 from cchc.core.errors import CchcError
 from cchc.core.hashing import sha256_file as sha256
-from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout, find_root, root_of_outputs
+from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, REPLACED_FIGURES, Layout, find_root, root_of_outputs
 from cchc.core.resources import load_yaml
 from cchc.render.manifest import notebook_file, prose_files
 from cchc.report.previous import previous, year_before
@@ -122,6 +122,11 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="cchc-verify-") as temp:
         workspace = Path(temp).resolve()
         _copy_inputs(root, workspace, unit, period)
+        replaced = resolved / REPLACED_FIGURES  # the report this run replaced: its review sheet compared with it
+        if replaced.is_file():
+            target = Layout(workspace, unit, period).outputs_dir / FIGURES
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(replaced, target)
         # The re-run is the real command in a fresh process, as the scheduler runs it (and no
         # state of this process — kernels, sockets, caches — can leak into it). Checks that
         # failed at publication fail again; --allow-failed-checks lets the outputs be compared.

@@ -32,6 +32,9 @@ BATCH_SUMMARY = "batch-{period}.{extension}"
 # The companion document for the signer and the auditor (review sheet, checks, sources); not sent.
 AUDIT_HTML = "kiem-tra.html"
 AUDIT_PDF = "kiem-tra.pdf"
+# The figures.json a run replaced, kept beside the new one when any figure changed (the review
+# sheet lists the changes; `cchc verify` puts it back in place to re-run the same review).
+REPLACED_FIGURES = "figures.replaced.json"
 
 # The report notebook shipped inside the package (package data), used unless the root has
 # its own copy in notebooks/.

@@ -123,16 +123,25 @@ def render_documents(computed: Computed, staging: Path, kernel=None, worker=None
         with clock.phase("xlsx"):
             write_appendix(computed, staging / names.XLSX)
         with clock.phase("audit"):
-            audit.write(computed, staging, audit.build_review(computed, before))
+            write_audit(computed, staging, before)
         seconds = exported.result()
     else:
         seconds = export(*arguments)
         with clock.phase("xlsx"):
             write_appendix(computed, staging / names.XLSX)
         with clock.phase("audit"):
-            audit.write(computed, staging, audit.build_review(computed, before))
+            write_audit(computed, staging, before)
     for name, value in seconds.items():
         clock.add(name, value)
+
+
+def write_audit(computed: Computed, staging: Path, before) -> None:
+    """The companion document; when figures changed since this period was published before,
+    that figures.json is kept beside the new one so the review sheet can be re-run by verify."""
+    review = audit.build_review(computed, before)
+    audit.write(computed, staging, review)
+    if review.republished:
+        shutil.copyfile(before.path, staging / names.REPLACED_FIGURES)
 
 
 def write_appendix(computed: Computed, xlsx: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from cchc.core import fmt
+from cchc.core.layout import AUDIT_HTML
 from cchc.core.resources import load_yaml
 from cchc.figures.registry import Figure, FigureSet, assessment_label
 
@@ -29,14 +30,12 @@ class Numbers:
         return "\n".join(parts)
 
     def link(self, figure_id: str, text: str) -> Markup:
-        """The number, linked to its row in the annex "Nguồn số liệu" (breakdown figures, which
-        the annex leaves to figures.json, are not links); hovering shows the figure."""
+        """The number, linked to its row in the companion document's sources of every figure
+        (kiem-tra.html, beside the report); hovering shows the figure. The signed document
+        carries no audit annex: the PDF and Word writers keep only the text of such a link."""
         figure = self.figures[figure_id]
-        if figure.extra.get("breakdown"):
-            return Markup('<span class="fig" data-fig="{}" title="{}">{}</span>').format(
-                figure_id, self._tooltip(figure), text)
-        return Markup('<a class="fig" href="#fig-{}" data-fig="{}" title="{}">{}</a>').format(
-            figure_id, figure_id, self._tooltip(figure), text)
+        return Markup('<a class="fig" href="{}#fig-{}" data-fig="{}" title="{}">{}</a>').format(
+            AUDIT_HTML, figure_id, figure_id, self._tooltip(figure), text)
 
     def text(self, figure: Figure) -> str:
         if figure.value is None:

@@ -116,7 +116,7 @@ class Report:
 
     def header(self) -> Html:
         frame = _environment().get_template("frame.html.j2").module
-        return Html(frame.header(self.document))
+        return Html(wording.dates(str(frame.header(self.document))))  # basis lines typed in the parameters
 
     def heading(self, section_id: str) -> Html:
         return Html(self._heading(section_id))
@@ -169,7 +169,7 @@ class Report:
         if left_out:
             raise CchcError("notebook_part_left_out", parts=", ".join(f"{p.number} {p.title}" for p in left_out))
         frame = _environment().get_template("frame.html.j2").module
-        return Html(frame.closing(self.document, self.document.closing))
+        return Html(wording.dates(str(frame.closing(self.document, self.document.closing))))
 
     def appendix(self) -> Html:
         """Appendix forms (biểu mẫu) 1–7 after the signature, from a new page."""
