@@ -1,6 +1,11 @@
 """The batch on this machine: worker processes (spawned, so that nothing of the caller's state is
 copied), each serving reports from one queue until it is empty; the largest units go first so
-that the workers end together. A worker that dies fails the unit it had; the others go on."""
+that the workers end together. A worker that dies fails the unit it had; the others go on.
+
+A worker process serves at most ``REPORTS_PER_PROCESS`` reports, then ends and a fresh one takes
+its place: the memory a process keeps from report to report (about 100 MB a report in the
+worker and in its export worker, measured in benchmarks/results/batch.md) is given back, for
+one start (imports, kernel, export worker: a few seconds) every so many reports."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from cchc.batch.units import raw_size
 from cchc.batch.worker import FAILED, Outcome
 
 POLL_S = 1.0
+REPORTS_PER_PROCESS = 10
 
 
 def default_workers() -> int:
@@ -25,22 +31,23 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _serve(root: str, tasks, results) -> None:
+def _serve(root: str, tasks, results, recycle: int) -> None:
     try:
         worker.start(root)
-        while True:
+        for _ in range(recycle):
             item = tasks.get()
             if item is None:
                 return
             unit, period, force = item
             results.put(("start", unit, os.getpid()))
             results.put(("end", worker.produce(root, unit, period, force), os.getpid()))
+        results.put(("recycled", None, os.getpid()))  # the main process starts a fresh worker
     finally:
         worker.close_all()
 
 
 def run_local(root: Path, units: list[str], period: str, force: bool, workers: int,
-              on_outcome: Callable[[Outcome], None]) -> None:
+              on_outcome: Callable[[Outcome], None], recycle: int = REPORTS_PER_PROCESS) -> None:
     """Produce every unit's report with ``workers`` processes; ``on_outcome`` is told each one."""
     order = sorted(units, key=lambda unit: (-raw_size(root, unit, period), unit))
     context = multiprocessing.get_context("spawn")
@@ -50,9 +57,13 @@ def run_local(root: Path, units: list[str], period: str, force: bool, workers: i
     count = max(1, min(workers, len(order)))
     for _ in range(count):
         tasks.put(None)
-    processes = [context.Process(target=_serve, args=(str(root), tasks, results), daemon=True) for _ in range(count)]
-    for process in processes:
+
+    def spawn():
+        process = context.Process(target=_serve, args=(str(root), tasks, results, recycle), daemon=True)
         process.start()
+        return process
+
+    processes = [spawn() for _ in range(count)]
     running: dict[int, str] = {}   # pid -> the unit it is producing
     left = set(order)
     try:
@@ -71,7 +82,9 @@ def run_local(root: Path, units: list[str], period: str, force: bool, workers: i
                         on_outcome(Outcome(unit, unit, FAILED, 0.0, reason=str(BatchError("worker_lost", reason="-"))))
                     left.clear()
                 continue
-            if kind == "start":
+            if kind == "recycled":
+                processes.append(spawn())
+            elif kind == "start":
                 running[pid] = value
             else:
                 running.pop(pid, None)
