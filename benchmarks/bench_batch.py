@@ -99,6 +99,8 @@ def inputs(root: Path, to: Path, units: list[str]) -> Path:
 
 def batch(root: Path, units: list[str], workers: int, scheduler: str | None = None,
           watch: list[int] = ()) -> dict:
+    for part in ("data/processed", "outputs"):  # cold, as the shell loop's fresh copies: nothing parsed yet
+        shutil.rmtree(root / part, ignore_errors=True)
     command = [CCHC, "batch", "--period", PERIOD, "--root", str(root), "--force", "--workers", str(workers)]
     command += [arg for unit in units for arg in ("--unit", unit)]
     if scheduler:
@@ -146,25 +148,31 @@ def dask_cluster(workers: int) -> tuple[str, list[subprocess.Popen]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--communes", type=int, nargs="+", default=[20, 50, 114])
+    parser.add_argument("--fixed", type=int, nargs="+", default=None,
+                        help="the N of the fixed-size batches (default: --communes)")
     parser.add_argument("--sample", type=int, default=5)
     parser.add_argument("--per-year", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
+    fixed_ns = args.fixed or args.communes
     most = max(args.communes)
     result: dict = {"load_before": load(), "cores": len(os.sched_getaffinity(0)), "workers": args.workers,
                     "per_year": args.per_year, "communes": args.communes}
-    fixed_units = demo(WORK / "fixed", most, args.per_year)
+    fixed_units = demo(WORK / "fixed", max(fixed_ns), args.per_year)
     mixed_units = demo(WORK / "mixed", most, None)
     one = shell_loop(WORK / "fixed", fixed_units[:1], WORK / "one")
     result["one_run"] = one
     result["shell_loop"] = shell_loop(WORK / "fixed", fixed_units[1:1 + args.sample], WORK / "loop")
     result["fixed"], result["mixed"] = [], []
-    for n in sorted(args.communes):
+    for n in sorted(fixed_ns):
         result["fixed"].append(batch(WORK / "fixed", fixed_units[:n], args.workers))
+        save(result)
+    for n in sorted(args.communes):
         result["mixed"].append(batch(WORK / "mixed", mixed_units[:n], args.workers))
+        save(result)
     if not args.no_dask:
-        n = min(args.communes)
+        n = min(fixed_ns)
         address, processes = dask_cluster(args.workers)
         try:
             on_dask = batch(WORK / "fixed", fixed_units[:n], args.workers, address, [p.pid for p in processes])
@@ -174,11 +182,17 @@ def main() -> None:
                 process.wait(timeout=60)
         local = batch(WORK / "fixed", fixed_units[:n], args.workers)
         result["dask"] = {"dask": on_dask, "local_pool": local}
+    result["one_run_end"] = shell_loop(WORK / "fixed", fixed_units[:1], WORK / "one")
+    save(result)
+    print(markdown(result))
+
+
+def save(result: dict) -> None:
+    """Write what is measured so far (a long run that is stopped keeps its first rows)."""
     result["load_after"] = load()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "batch.json").write_text(json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     (RESULTS / "batch.md").write_text(markdown(result), encoding="utf-8")
-    print(markdown(result))
 
 
 def markdown(r: dict) -> str:
@@ -186,9 +200,11 @@ def markdown(r: dict) -> str:
     lines = ["# cchc batch: benchmark", "",
              f"{r['cores']} cores, {r['workers']} pool workers; load (1, 5, 15 min) before {r['load_before']}, "
              f"after {r['load_after']}. Fixed-size communes: {r['per_year']} dossiers a year.", "",
-             f"One `cchc run` of a fixed-size commune: {one} s. Shell loop of `cchc run` on "
+             f"One `cchc run` of a fixed-size commune: {one} s at the start, "
+             f"{r.get('one_run_end', {}).get('per_report', '-')} s at the end. Shell loop of `cchc run` on "
              f"{r['shell_loop']['n']} of them: {r['shell_loop']['per_report']} s a report.", "",
-             "| communes | kind | batch wall (s) | per report (s) | / one cchc run | / shell loop | peak RSS (MB) | exit |",
+             "| communes | kind | batch wall (s) | per report (s) | / one cchc run | / shell loop "
+             "| peak RSS (MB) | exit |",
              "|---|---|---|---|---|---|---|---|"]
     for kind in ("fixed", "mixed"):
         for row in r[kind]:
@@ -199,7 +215,8 @@ def markdown(r: dict) -> str:
         d = r["dask"]
         lines += ["", "Dask (local cluster of `dask scheduler` + `dask worker` processes) against the local pool, "
                   "same communes (fixed size):", "",
-                  "| run | n | wall (s) | per report (s) | / local pool | peak RSS (MB, incl. cluster) |", "|---|---|---|---|---|---|"]
+                  "| run | n | wall (s) | per report (s) | / local pool | peak RSS (MB, incl. cluster) |",
+                  "|---|---|---|---|---|---|"]
         for name in ("dask", "local_pool"):
             row = d[name]
             lines.append(f"| {name} | {row['n']} | {row['seconds']} | {row['per_report']} | "
