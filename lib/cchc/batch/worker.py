@@ -79,7 +79,18 @@ class ReportWorker:
         if not alive:
             self._stop_kernel()
             self._kernel, self._cwd = keep(start_kernel(cwd)), cwd
+            _track_clients(self._kernel)
         return self._kernel
+
+    def _close_clients(self) -> None:
+        """Close the clients papermill opened on the kept kernel (it leaves them open when the
+        kernel is not its own: three threads and fourteen descriptors a report, else)."""
+        clients = getattr(self._kernel, "batch_clients", [])
+        while clients:
+            try:
+                clients.pop().stop_channels()
+            except Exception:  # already closed
+                pass
 
     def _reset(self) -> bool:
         """Clear the kernel for the next report; False when it does not answer."""
@@ -112,7 +123,10 @@ class ReportWorker:
                 return Outcome(unit, name, SKIPPED, time.perf_counter() - started,
                                folder=layout.shown(layout.outputs_dir))
             kernel = self._kernel_for(layout.notebook().parent)
-            result = run(layout.root, unit, period, force=force, kernel=kernel, worker=self._export_worker())
+            try:
+                result = run(layout.root, unit, period, force=force, kernel=kernel, worker=self._export_worker())
+            finally:
+                self._close_clients()
             self.reports += 1
             return Outcome(unit, name, DONE, time.perf_counter() - started, folder=layout.shown(result.output_dir))
         except CchcError as exc:
@@ -127,6 +141,19 @@ class ReportWorker:
         if self._export is not None:
             self._export.close()
             self._export = None
+
+
+def _track_clients(manager) -> None:
+    """Remember every client made on ``manager`` (ReportWorker._close_clients closes them)."""
+    manager.batch_clients = []
+    make = manager.client
+
+    def client(**kwargs):
+        made = make(**kwargs)
+        manager.batch_clients.append(made)
+        return made
+
+    manager.client = client
 
 
 _workers: dict[int, ReportWorker] = {}  # one per thread: a Dask worker may run tasks in several threads
