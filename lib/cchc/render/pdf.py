@@ -285,5 +285,23 @@ def pdf(html: str, title: str = "", banner: str | None = None) -> bytes:
         for name, data in images.items():
             (root / name).write_bytes(data)
         (root / "report.typ").write_text(source, encoding="utf-8")
-        return typst.compile(str(root / "report.typ"), root=str(root), font_paths=font_paths(),
-                             ignore_system_fonts=True)
+        try:
+            return typst.compile(str(root / "report.typ"), root=str(root), font_paths=font_paths(),
+                                 ignore_system_fonts=True)
+        finally:
+            _forget_compilations()
+
+
+# Typst memoizes its work in one cache per process (comemo) and the `typst` package evicts only
+# what went unused for 10 compilations (`comemo::evict(10)` after each; it offers no eviction of
+# its own): about 100 MB for a commune's audit PDF, so a process that writes report after report
+# (a batch worker, the export worker) grew by that much a report up to about 1 GB. Each compile
+# of an empty document is one more eviction: after EVICTIONS of them nothing of the report's
+# compilation is left. Memoized results are the same as computed ones: the PDF's bytes do not change.
+EVICTIONS = 10
+
+
+def _forget_compilations() -> None:
+    empty = typst.Compiler(ignore_system_fonts=True)
+    for _ in range(EVICTIONS):
+        empty.compile(b"")
