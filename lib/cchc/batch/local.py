@@ -3,9 +3,10 @@ copied), each serving reports from one queue until it is empty; the largest unit
 that the workers end together. A worker that dies fails the unit it had; the others go on.
 
 A worker process serves at most ``REPORTS_PER_PROCESS`` reports, then ends and a fresh one takes
-its place: the memory a process keeps from report to report (about 100 MB a report in the
-worker and in its export worker, measured in benchmarks/results/batch.md) is given back, for
-one start (imports, kernel, export worker: a few seconds) every so many reports."""
+its place: whatever memory a process keeps from report to report is given back, for one start
+(imports, kernel, export worker: a few seconds) every so many reports. (The growth measured in
+benchmarks/results/batch.md, about 100 MB a report, was Typst's memo cache; cchc.render.pdf now
+empties it after each PDF, and a worker stays near 500 MB, its export worker near 280 MB.)"""
 
 from __future__ import annotations
 
