@@ -55,7 +55,7 @@ def test_pdf_is_a4_and_its_text_has_correct_diacritics(ran):
 
 
 def test_xlsx_holds_numbers_as_numbers(ran):
-    book = openpyxl.load_workbook(ran / OUT / "phu-luc.xlsx")
+    book = openpyxl.load_workbook(ran / OUT / "phu-luc.xlsx", data_only=True)  # totals: the formulas' cached values
     assert book.sheetnames[:2] == ["06a theo lĩnh vực", "06a theo cơ quan"]
     assert all(name.startswith("Biểu mẫu ") for name in book.sheetnames[2:])
     sheet = book["06a theo lĩnh vực"]
@@ -63,6 +63,9 @@ def test_xlsx_holds_numbers_as_numbers(ran):
     total = next(r for r in rows if "Tổng cộng" in r)
     assert total[2:] == [4, 2, 2, 0, 3, 1, 1, 1, 1, 0, 1]
     assert all(isinstance(v, int) for v in total[2:])
+    formulas = openpyxl.load_workbook(ran / OUT / "phu-luc.xlsx")["06a theo lĩnh vực"]
+    total_row = next(r for r in formulas.iter_rows() if any(c.value == "Tổng cộng" for c in r))
+    assert all(str(c.value).startswith("=SUM(") for c in total_row[2:])  # a total is a formula over its column
 
 
 def test_formula_like_text_is_written_as_text(tmp_path):
