@@ -49,7 +49,9 @@ PREAMBLE = r"""
 #show heading.where(level: 2): it => heading-block([#h(10mm)#it.body])
 #show heading.where(level: 3): it => heading-block([#h(10mm)#emph(it.body)])
 #let centred(body) = block(width: 100%, { set par(first-line-indent: 0pt, justify: false); align(center, body) })
-#let rule = block(above: 3pt, below: 5pt, align(center, line(length: 30%, stroke: 0.6pt)))
+// a short centred rule under the agency's name and under the subject (NĐ 30): a block of its own,
+// clear of the descenders above it (a block's spacing counts from the text's baseline)
+#let rule = block(above: 9pt, below: 6pt, width: 100%, align(center, block(width: 30%, line(length: 100%, stroke: 0.6pt))))
 """
 
 
