@@ -51,7 +51,8 @@ PREAMBLE = r"""
 #let centred(body) = block(width: 100%, { set par(first-line-indent: 0pt, justify: false); align(center, body) })
 // a short centred rule under the agency's name and under the subject (NĐ 30): a block of its own,
 // clear of the descenders above it (a block's spacing counts from the text's baseline)
-#let rule = block(above: 9pt, below: 6pt, width: 100%, align(center, block(width: 30%, line(length: 100%, stroke: 0.6pt))))
+#let rule = block(above: 9pt, below: 6pt, width: 100%,
+  align(center, block(width: 30%, line(length: 100%, stroke: 0.6pt))))
 """
 
 
