@@ -132,3 +132,8 @@ def repo_params(tmp_path: Path) -> Path:
     root = tmp_path / "demo"
     shutil.copytree(REPO / "params", root / "params")
     return root
+
+
+def meta(label: str, unit: str = "hồ sơ") -> dict[str, str]:
+    """A figure's label, unit and definition, for figures built in a test."""
+    return {"label": label, "unit": unit, "definition": f"Định nghĩa: {label}."}

@@ -3,6 +3,7 @@ kind caught by a reconciliation check that fails on a commune where the contradi
 
 import copy
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,6 +25,14 @@ NEW_CHECKS = ("within.appointments", "within.legal_in_force", "within.autonomy",
               "within.petitions_resolved", "as_of.body_forms", "text_zero.complaints",
               "text_zero.denunciations", "window.covers")
 
+
+
+def _copy_of_demo(demo, tmp_path: Path) -> Path:
+    """A commune built in the test: the demo's parameters and raw exports in a root of its own."""
+    root = tmp_path / "r"
+    shutil.copytree(demo.layout.root / "params", root / "params")
+    shutil.copytree(demo.layout.root / "data" / "raw", root / "data" / "raw")
+    return root
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -144,9 +153,7 @@ def test_budget_rows_of_form_6_state_their_own_window(demo):
 
 def test_a_budget_export_dated_after_the_cutoff_fails_the_window_check(demo, tmp_path):
     """A commune whose budget report runs to 20/12 under a period line ending 09/12."""
-    root = tmp_path / "r"
-    shutil.copytree(demo.layout.root / "params", root / "params")
-    shutil.copytree(demo.layout.root / "data" / "raw", root / "data" / "raw")
+    root = _copy_of_demo(demo, tmp_path)
     path = root / "data/raw/nguyen-luong-bang/2025/bao-cao-thu-chi-ngan-sach-2025.xlsx"
     book = openpyxl.load_workbook(path)
     sheet = book.active
@@ -161,9 +168,7 @@ def test_a_budget_export_dated_after_the_cutoff_fails_the_window_check(demo, tmp
 
 def test_heads_and_deputies_over_the_people_appointed_fail_within_whole(demo, tmp_path):
     """A commune whose manual workbook lists 4 heads and 5 deputies for 1 person appointed."""
-    root = tmp_path / "r"
-    shutil.copytree(demo.layout.root / "params", root / "params")
-    shutil.copytree(demo.layout.root / "data" / "raw", root / "data" / "raw")
+    root = _copy_of_demo(demo, tmp_path)
     path = root / "data/raw/nguyen-luong-bang/2025/so-lieu-nhap-tay.xlsx"
     book = openpyxl.load_workbook(path)
     sheet = book["Bổ nhiệm"]

@@ -22,12 +22,10 @@ from cchc.report.prose import (
     write_starters,
 )
 
+from conftest import meta
+
 UNIT, PERIOD = "xa-a", "2025"
 FILE = f"params/{UNIT}/prose/{PERIOD}/tthc.results.md"
-
-
-def meta(label, unit="hồ sơ"):
-    return {"label": label, "unit": unit, "definition": f"Định nghĩa: {label}."}
 
 
 @pytest.fixture

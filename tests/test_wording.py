@@ -17,14 +17,10 @@ from cchc.report.outline import parts
 from cchc.report.prose import ProseText, render_prose
 from cchc.report.view import Report
 
-from conftest import REPO, run_cli
+from conftest import REPO, meta, run_cli
 
 TAG = re.compile(r"<[^>]+>")
 BLOCK = re.compile(r"</?(?:p|li|ul)\b[^>]*>")
-
-
-def meta(label, unit="hồ sơ"):
-    return {"label": label, "unit": unit, "definition": f"Định nghĩa: {label}."}
 
 
 @pytest.fixture
