@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cchc.config.sources import SourceSpec
+from cchc.core.text import match_key
 
 HEADER_SCAN_ROWS = 16  # up to 15 title rows, then the header
 
@@ -20,10 +21,24 @@ class HeaderMatch:
     personal: list[str]            # personal-data headers (dropped)
 
 
-def find_header(spec: SourceSpec, rows: list[list[Any]]) -> HeaderMatch | None:
-    """The first row among the first HEADER_SCAN_ROWS holding the key column (or an alias)."""
+def header_keys(rows: list[list[Any]]) -> list[list[str | None]]:
+    """The match key of each header-like cell of the first HEADER_SCAN_ROWS rows (None for
+    others), as SourceSpec.column_for computes it: computed once for a table, then looked up
+    in every source's aliases (classify tries each source on the same rows)."""
+    return [[match_key(cell.rstrip(" :*")) if isinstance(cell, str) and cell.strip() else None
+             for cell in row] for row in rows[:HEADER_SCAN_ROWS]]
+
+
+def find_header(spec: SourceSpec, rows: list[list[Any]], keys: list[list[str | None]] | None = None
+                ) -> HeaderMatch | None:
+    """The first row among the first HEADER_SCAN_ROWS holding the key column (or an alias).
+    ``keys``: header_keys(rows), when the caller tries several sources on the same rows."""
+    lookup = spec._lookup.get  # what column_for looks the key up in
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        mapped = [spec.column_for(cell) for cell in row]
+        if keys is None:
+            mapped = [spec.column_for(cell) for cell in row]
+        else:
+            mapped = [None if key is None else lookup(key) for key in keys[index]]
         if spec.key not in mapped:
             continue
         columns: dict[str, int] = {}

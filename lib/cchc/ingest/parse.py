@@ -10,7 +10,7 @@ import itertools
 import re
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.text import match_key
 from cchc.ingest import cells as V
-from cchc.ingest.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header
+from cchc.ingest.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, header_keys
 from cchc.ingest.privacy import mask, mask_value
 from cchc.ingest.readers import Table, read_table, read_tables
 from cchc.ingest.row_rules import apply_row_rules
@@ -67,13 +67,20 @@ class ParsedFile:
     records: dict[str, list[Any]] = field(default_factory=dict)  # canonical columns, valid rows
 
     def meta(self) -> dict[str, Any]:
-        """Everything but the records (asdict would deep-copy every parsed cell)."""
-        records, self.records = self.records, {}
-        try:
-            data = asdict(self)
-        finally:
-            self.records = records
-        data.pop("records")
+        """Everything but the records, as asdict would give it (lists and dicts copied one
+        level: asdict's deep copy of every quarantined item cost more than the parse)."""
+        data: dict[str, Any] = {}
+        for item in fields(self):
+            if item.name == "records":
+                continue
+            value = getattr(self, item.name)
+            if isinstance(value, FileAccount):
+                value = asdict(value)
+            elif isinstance(value, list):
+                value = [dict(v) if isinstance(v, dict) else v for v in value]
+            elif isinstance(value, dict):
+                value = dict(value)
+            data[item.name] = value
         return data
 
 
@@ -81,8 +88,9 @@ def classify(specs: dict[str, SourceSpec], rows: list[list[Any]], display: str
              ) -> tuple[SourceSpec, HeaderMatch]:
     """The source whose key column heads the file and which recognises most of its columns."""
     found = []
+    keys = header_keys(rows)
     for spec in specs.values():
-        match = find_header(spec, rows)
+        match = find_header(spec, rows, keys)
         if match is not None:
             found.append((len(match.columns), spec.kind, spec, match))
     if not found:
