@@ -10,6 +10,8 @@ import re
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -31,33 +33,49 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
     book.properties.modified = stamp
     buffer = io.BytesIO()
     # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(book, archive).write_data()
-    data = buffer.getvalue()
+    # Parts stored uncompressed here: they are compressed once, in the final file.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        _InMemoryWriter(book, archive).write_data()
+    with zipfile.ZipFile(buffer) as written:
+        parts = {name: written.read(name) for name in written.namelist()}
     if cached:
-        data = _with_cached_values(data, cached)
-    return deterministic_zip(data, stamp)
+        _fill_cached_values(parts, cached)
+    return _zip(parts, stamp)
 
 
-def _with_cached_values(data: bytes, cached: dict[int, dict[str, int | float]]) -> bytes:
-    """The file with ``<v>`` filled in each listed formula cell (an unlisted formula is an error)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            body = source.read(name)
-            found = _SHEET.fullmatch(name)
-            if found:
-                values = cached.get(int(found[1]), {})
+class _InMemoryWriter(ExcelWriter):
+    """openpyxl's writer with each sheet's XML built in memory: openpyxl writes a sheet to a
+    temporary file, reads it back and deletes it, a round trip through the disk per sheet."""
 
-                def fill(cell: re.Match, values: dict[str, int | float] = values, name: str = name) -> str:
-                    ref = cell[1]
-                    if ref not in values:
-                        raise ValueError(f"{name}: formula cell {ref} has no cached value")
-                    return f"{cell[0][: -len(cell[3])]}<v>{_number(values[ref])}</v>"
+    def write_worksheet(self, ws) -> None:
+        if self.workbook.write_only:
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
-                body = _FORMULA.sub(fill, body.decode("utf-8")).encode("utf-8")
-            target.writestr(source.getinfo(name), body)
-    return out.getvalue()
+
+def _fill_cached_values(parts: dict[str, bytes], cached: dict[int, dict[str, int | float]]) -> None:
+    """``<v>`` filled in each listed formula cell of the sheets (an unlisted formula is an error)."""
+    for name, body in parts.items():
+        found = _SHEET.fullmatch(name)
+        if not found:
+            continue
+        values = cached.get(int(found[1]), {})
+
+        def fill(cell: re.Match, values: dict[str, int | float] = values, name: str = name) -> str:
+            ref = cell[1]
+            if ref not in values:
+                raise ValueError(f"{name}: formula cell {ref} has no cached value")
+            return f"{cell[0][: -len(cell[3])]}<v>{_number(values[ref])}</v>"
+
+        parts[name] = _FORMULA.sub(fill, body.decode("utf-8")).encode("utf-8")
 
 
 def _number(value: int | float) -> str:
@@ -68,13 +86,18 @@ def _number(value: int | float) -> str:
 
 def deterministic_zip(data: bytes, stamp: dt.datetime = FIXED_TIME) -> bytes:
     """The same Office file (a zip) with entries sorted, dated ``stamp``, fixed attributes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return _zip({name: source.read(name) for name in source.namelist()}, stamp)
+
+
+def _zip(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
+    """A zip of ``parts`` with entries sorted by name, dated ``stamp``, fixed attributes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(source.namelist()):
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(parts):
             entry = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0
             entry.external_attr = 0
-            target.writestr(entry, source.read(name))
+            target.writestr(entry, parts[name])
     return out.getvalue()
