@@ -1,7 +1,7 @@
 """cchc batch through the real command: one failing commune among three, up-to-date outputs
-skipped, --force, a real Dask cluster (scheduler and worker processes on 127.0.0.1) whose
-reports verify and equal the local pool's and `cchc run`'s bytes; cchc demo --communes is
-deterministic for a seed."""
+skipped, --force, a worker kept or replaced, a real Dask cluster (scheduler and worker processes
+on 127.0.0.1) whose reports verify and equal the local pool's and `cchc run`'s bytes; cchc demo
+--communes is deterministic for a seed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from distributed import Client
 
+from cchc.batch.local import run_local
 from cchc.cli import main
 from cchc.core.layout import MANIFEST, NOTEBOOK, Layout
 from cchc.demo.communes import generate_communes, plan_communes
@@ -134,6 +135,22 @@ def test_dask_cluster_reports_verify_and_equal_local_and_cchc_run(batch_root, da
     assert _outputs(alone, good[0]) == _outputs(root, good[0])
     for unit in good:
         assert main(["verify", str(Layout(on_dask, unit, PERIOD).outputs_dir), "--root", str(on_dask)]) == 0
+
+
+def test_worker_reused_or_replaced_writes_the_same_bytes(batch_root, tmp_path):
+    """One worker making both reports on its kept kernel (reset between them), and workers replaced
+    after every report (memory over the limit): the same bytes as the first batch's."""
+    root, units, broken, _ = batch_root
+    good = [u for u in units if u != broken]
+    for name, limit_mb in (("kept", 100_000), ("replaced", 1)):
+        folder = _inputs(root, tmp_path / name, good)
+        outcomes = []
+        run_local(folder, good, PERIOD, force=False, workers=1, on_outcome=outcomes.append, recycle_mb=limit_mb)
+        assert [o.status for o in outcomes] == ["done", "done"], [o.reason for o in outcomes]
+        pids = {o.worker for o in outcomes}
+        assert len(pids) == (1 if name == "kept" else 2), pids
+        for unit in good:
+            assert _outputs(folder, unit) == _outputs(root, unit), (name, unit)
 
 
 def test_demo_communes_are_deterministic(tmp_path):

@@ -2,11 +2,12 @@
 copied), each serving reports from one queue until it is empty; the largest units go first so
 that the workers end together. A worker that dies fails the unit it had; the others go on.
 
-A worker process serves at most ``REPORTS_PER_PROCESS`` reports, then ends and a fresh one takes
-its place: whatever memory a process keeps from report to report is given back, for one start
-(imports, kernel, export worker: a few seconds) every so many reports. (The growth measured in
-benchmarks/results/batch.md, about 100 MB a report, was Typst's memo cache; cchc.render.pdf now
-empties it after each PDF, and a worker stays near 500 MB, its export worker near 280 MB.)"""
+A worker process whose memory (its own and its kernel's resident memory, after the report's
+garbage was given back) has grown past ``RECYCLE_MB`` ends after its report, and a fresh one takes
+its place: a leak in a library cannot exhaust the machine, and a start (imports, kernel: a few
+seconds of CPU) is paid only when needed, not every so many reports. (The growth measured in
+benchmarks/results/batch.md before, about 100 MB a report, was Typst's memo cache; cchc.render.pdf
+now empties it after each PDF, and a worker with its kernel stays near 650 MB.)"""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from cchc.batch.units import raw_size
 from cchc.batch.worker import FAILED, Outcome
 
 POLL_S = 1.0
-REPORTS_PER_PROCESS = 10
+RECYCLE_MB = 1000
 
 
 def default_workers() -> int:
@@ -32,24 +33,27 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _serve(root: str, tasks, results, recycle: int) -> None:
+def _serve(root: str, tasks, results, recycle_mb: int) -> None:
     try:
         worker.start(root)
-        for _ in range(recycle):
+        while True:
             item = tasks.get()
             if item is None:
                 return
             unit, period, force = item
             results.put(("start", unit, os.getpid()))
             results.put(("end", worker.produce(root, unit, period, force), os.getpid()))
+            if worker.memory() > recycle_mb * 2**20:
+                break
         results.put(("recycled", None, os.getpid()))  # the main process starts a fresh worker
     finally:
         worker.close_all()
 
 
 def run_local(root: Path, units: list[str], period: str, force: bool, workers: int,
-              on_outcome: Callable[[Outcome], None], recycle: int = REPORTS_PER_PROCESS) -> None:
-    """Produce every unit's report with ``workers`` processes; ``on_outcome`` is told each one."""
+              on_outcome: Callable[[Outcome], None], recycle_mb: int = RECYCLE_MB) -> None:
+    """Produce every unit's report with ``workers`` processes; ``on_outcome`` is told each one.
+    ``recycle_mb``: a worker using more memory than this after a report is replaced."""
     order = sorted(units, key=lambda unit: (-raw_size(root, unit, period), unit))
     context = multiprocessing.get_context("spawn")
     tasks, results = context.Queue(), context.Queue()
@@ -60,7 +64,7 @@ def run_local(root: Path, units: list[str], period: str, force: bool, workers: i
         tasks.put(None)
 
     def spawn():
-        process = context.Process(target=_serve, args=(str(root), tasks, results, recycle), daemon=True)
+        process = context.Process(target=_serve, args=(str(root), tasks, results, recycle_mb), daemon=True)
         process.start()
         return process
 

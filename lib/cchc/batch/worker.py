@@ -1,11 +1,15 @@
-"""One batch worker: a process (a pool's, or a Dask worker's thread) that pays the imports, the
-kernel's start and the export worker's start once, then produces report after report.
+"""One batch worker: a process (a pool's, or a Dask worker's thread) that pays the imports and the
+kernel's start once, then produces report after report.
 
-Each report is `cchc.pipeline.run` on the kept kernel and export worker. Before each report the
-kernel is reset: figures closed, the namespace cleared and the execution count back to 1 (IPython's
+Each report is `cchc.pipeline.run` on the kept kernel; the export (HTML, PDF, Word) runs in this
+process. A single `cchc run` exports in a process of its own so that its start-up overlaps the
+kernel's; a batch keeps every core busy with other reports instead, and a second process per
+worker would only add its memory (about 250 MB). Before each report the kernel is reset: figures
+closed, the namespace cleared and the execution count back to 1 (IPython's
 ``reset(new_session=True)``), so that the notebook runs as on a fresh kernel and writes the same
 bytes; imported modules stay (the notebook's imports cost nothing the second time). A kernel
-that died or does not answer the reset is replaced.
+that died or does not answer the reset is replaced. After each report both processes give the
+memory they no longer use back to the system (``gc`` then glibc's ``malloc_trim``).
 
 ``produce`` is the task a pool or a Dask cluster runs: it never raises; it returns an ``Outcome``
 (done, skipped or failed with the Vietnamese reason), plain data that pickles.
@@ -13,6 +17,7 @@ that died or does not answer the reset is replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -21,19 +26,23 @@ import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import psutil
 from jupyter_core.utils import run_sync
 
 from cchc.batch.units import up_to_date
 from cchc.config.params import load_params
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
+from cchc.core.memory import release_memory
 from cchc.pipeline import run
+from cchc.render.export import warm_up
 from cchc.render.kernel import keep, start_kernel, stop_kernel
-from cchc.render.worker import ExportWorker
+from cchc.report.style import stylesheet
 
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
 RESET = ("import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
-         "get_ipython().reset(new_session=True, aggressive=False)\n")
+         "get_ipython().reset(new_session=True, aggressive=False)\n"
+         "import cchc.core.memory as _m\n_m.release_memory()\ndel _m\n")
 RESET_TIMEOUT_S = 60
 
 
@@ -52,25 +61,27 @@ class Outcome:
 
 
 class ReportWorker:
-    """A kept kernel and export worker, reused by every report of this worker."""
+    """A kept kernel, reused by every report of this worker."""
 
     def __init__(self) -> None:
         self._kernel = None
         self._cwd: Path | None = None
-        self._export: ExportWorker | None = None
         self.reports = 0
 
     def start(self, root: Path) -> None:
-        """Boot the kernel and the export worker now (they start on other cores meanwhile)."""
+        """Boot the kernel now (it starts on the other core) while this process loads the export's
+        templates and fonts."""
         self._kernel_for(Layout(root).notebook().parent, reset=False)
-        self._export_worker()
+        warm_up(stylesheet())
 
-    def _export_worker(self) -> ExportWorker:
-        if self._export is None or self._export._process is None or self._export._process.poll() is not None:
-            if self._export is not None:
-                self._export.close()
-            self._export = ExportWorker()
-        return self._export
+    def memory(self) -> int:
+        """Bytes of resident memory of this worker and its kernel."""
+        total = psutil.Process().memory_info().rss
+        kernel = getattr(getattr(self._kernel, "provisioner", None), "process", None)
+        if kernel is not None:
+            with contextlib.suppress(psutil.Error):
+                total += psutil.Process(kernel.pid).memory_info().rss
+        return total
 
     def _kernel_for(self, cwd: Path, reset: bool = True):
         alive = self._kernel is not None and self._cwd == cwd and run_sync(self._kernel.is_alive)()
@@ -124,9 +135,10 @@ class ReportWorker:
                                folder=layout.shown(layout.outputs_dir))
             kernel = self._kernel_for(layout.notebook().parent)
             try:
-                result = run(layout.root, unit, period, force=force, kernel=kernel, worker=self._export_worker())
+                result = run(layout.root, unit, period, force=force, kernel=kernel)  # exported here
             finally:
                 self._close_clients()
+                release_memory()
             self.reports += 1
             return Outcome(unit, name, DONE, time.perf_counter() - started, folder=layout.shown(result.output_dir))
         except CchcError as exc:
@@ -138,9 +150,6 @@ class ReportWorker:
 
     def close(self) -> None:
         self._stop_kernel()
-        if self._export is not None:
-            self._export.close()
-            self._export = None
 
 
 def _track_clients(manager) -> None:
@@ -171,7 +180,7 @@ def current() -> ReportWorker:
 
 
 def start(root: str) -> None:
-    """A pool process's initializer: boot this process's kernel and export worker."""
+    """A pool process's initializer: boot this process's kernel, warm the export."""
     current().start(Path(root))
 
 
@@ -180,6 +189,11 @@ def produce(root: str, unit: str, period: str, force: bool = False) -> Outcome:
     outcome = current().produce(Path(root), unit, period, force)
     outcome.worker = f"{socket.gethostname()}:{os.getpid()}"
     return outcome
+
+
+def memory() -> int:
+    """Resident bytes of this thread's worker and its kernel."""
+    return current().memory()
 
 
 def close_all() -> None:
