@@ -142,12 +142,46 @@ def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, li
     return collapsed, conflicts
 
 
-def _collapsed_per_file(files: list[ParsedFile], collapsed: pd.Series) -> list[int]:
-    """Rows collapsed of each parsed file (table), ``collapsed`` being the mask of their rows
-    concatenated in order."""
-    sizes = [len(p.records[SOURCE_ROW]) for p in files]
-    part = np.repeat(np.arange(len(files)), sizes)
-    return np.bincount(part[collapsed.to_numpy(dtype=bool)], minlength=len(files)).tolist()
+def _collapsed_per_file(sizes: list[int], collapsed: pd.Series) -> list[int]:
+    """Rows collapsed of each parsed table of a source (``sizes``: their rows), ``collapsed``
+    being the mask of their rows concatenated in order."""
+    part = np.repeat(np.arange(len(sizes)), sizes)
+    return np.bincount(part[collapsed.to_numpy(dtype=bool)], minlength=len(sizes)).tolist()
+
+
+Offsets = dict[int, tuple[int, int]]  # id of a parsed table -> (first row in its source's frame, rows)
+
+
+def kind_frames(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
+                ) -> tuple[dict[str, pd.DataFrame], Offsets]:
+    """Every source's rows (its parsed tables in order) as one typed frame, and where each
+    table's rows are in it. Fresh tables (lists of parsed cells) are converted together, once
+    a source: a conversion costs mostly per column, whatever its rows. Tables from the parse
+    cache (typed already) are concatenated as they are. The tables' records are emptied as
+    their columns are converted (a million-row file is not held twice)."""
+    frames: dict[str, pd.DataFrame] = {}
+    offsets: Offsets = {}
+    for kind, spec in sorted(specs.items()):
+        files = [p for p in parsed if p.kind == kind]  # already in file-name order
+        if not files:
+            continue
+        start = 0
+        for p in files:
+            count = len(p.records[SOURCE_ROW])
+            offsets[id(p)] = (start, count)
+            start += count
+        if all(isinstance(p.records[SOURCE_ROW], list) for p in files):
+            records = {}
+            for name in list(files[0].records):
+                records[name] = [cell for p in files for cell in p.records.pop(name)]
+            frames[kind] = to_frame(records, spec)
+            continue
+        parts = [pd.DataFrame(p.records, copy=False) if isinstance(p.records[SOURCE_ROW], pd.Series)
+                 else to_frame(p.records, spec) for p in files]  # copy on write: no copy yet
+        for p in files:
+            p.records = {}
+        frames[kind] = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return frames, offsets
 
 
 def reason_text(item: dict[str, Any]) -> str:
@@ -155,21 +189,23 @@ def reason_text(item: dict[str, Any]) -> str:
     return message(f"reason_{item['reason']}", limit=item.get("limit", ""))
 
 
-def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
+def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
+            framed: tuple[dict[str, pd.DataFrame], Offsets] | None = None
             ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """``framed``: kind_frames(parsed, specs), when the caller made them already."""
+    frames, offsets = framed or kind_frames(parsed, specs)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Any] = {}
     for kind, spec in sorted(specs.items()):
         files = [p for p in parsed if p.kind == kind]  # already in file-name order
         if not files:
             continue
-        frames = [pd.DataFrame(p.records, copy=False) for p in files]  # copy on write: no copy yet
-        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        del frames
+        frame = frames.pop(kind)
+        sizes = [offsets[id(p)][1] for p in files]
         collapsed, conflicts = find_conflicts(frame, spec)
-        for p, dropped in zip(files, _collapsed_per_file(files, collapsed)):
+        for p, size, dropped in zip(files, sizes, _collapsed_per_file(sizes, collapsed)):
             p.account.collapsed = dropped
-            p.account.kept = len(p.records[SOURCE_ROW]) - dropped
+            p.account.kept = size - dropped
         kept = frame[~collapsed].reset_index(drop=True) if collapsed.any() else frame
         del frame
         tables[kind] = kept

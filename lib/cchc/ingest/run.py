@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -140,22 +139,32 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
     """Parse, combine and write the tables into a staging folder of the processed data."""
     folder = layout.raw_dir
     specs = load_specs(params.aliases)
-    parsed, ignored_sheets = [], []
+    parsed, ignored_sheets, fresh = [], [], []
     for done, (path, (display, digest)) in enumerate(zip(paths, hashed), 1):
         override = params.sources.get(path.relative_to(folder).as_posix(), {})
-        tables, passed_over = _parse_cached(layout, path, display, digest, override, specs, params)
+        tables, passed_over, key = _parse_cached(layout, path, display, digest, override, specs, params)
         log.current().advance("ingest", done, len(paths), display)  # a long ingest shows each file read
         parsed += tables
         ignored_sheets += [{"file": display, "sheet": sheet} for sheet in passed_over]
+        if key is not None:
+            fresh.append((key, tables, passed_over))
     for kind, spec in sorted(specs.items()):
         if spec.required and not any(p.kind == kind for p in parsed):
             raise CchcError("missing_source", label=spec.label,
                             folder=folder,
                             key=spec.columns[spec.key].header)
 
-    from cchc.ingest.combine import combine  # noqa: PLC0415 (pandas: off the path of a cached ingest)
+    from cchc.ingest import cache  # noqa: PLC0415 (pandas: off the path of a cached ingest)
+    from cchc.ingest.combine import combine, kind_frames  # noqa: PLC0415
 
-    tables, report = combine(parsed, specs)
+    frames, offsets = kind_frames(parsed, specs)
+    if fresh:
+        arrow = cache.arrow_tables({t.kind: frames[t.kind] for _, entry, _ in fresh for t in entry})
+        with writing(layout, layout.cache_dir):
+            for key, entry, passed_over in fresh:
+                cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, arrow))
+        del arrow
+    tables, report = combine(parsed, specs, (frames, offsets))
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
                    "ignored_sheets": ignored_sheets})
@@ -198,47 +207,26 @@ def period_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
         yield
 
 
-def _parse_cached(layout: Layout, path: Path, display: str, digest: str, override: dict[str, Any],
-                  specs: dict, params: Params) -> tuple[list, list[str]]:
-    """Parse one file (every recognised sheet), or load the result cached under its content
-    hash and the parse settings. Returns the parsed tables and the sheets passed over."""
-    import pandas as pd  # noqa: PLC0415 (off the path of a cached ingest, as combine)
-
-    from cchc.ingest.combine import to_frame  # noqa: PLC0415
-
+def _cache_key(digest: str, display: str, override: dict[str, Any], params: Params) -> str:
+    """The parse cache's key of a file: its content hash and the parse settings."""
     # The day of the run too: date bounds such as "today+1" (data/sources/*.yaml) are read against it.
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
                            "specs": specs_fingerprint(params.aliases), "day": dt.date.today().isoformat()},
                           sort_keys=True)
-    key = f"{digest[:32]}-{sha256_bytes(settings.encode())[:16]}"
-    folder = layout.cache_dir
-    meta_path = folder / f"{key}.json"
-    if meta_path.is_file():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        frames = [folder / f"{key}-{i}.parquet" for i in range(len(meta["tables"]))]
-        if all(f.is_file() for f in frames):
-            parsed = []
-            for table, frame_path in zip(meta["tables"], frames):
-                table["account"] = parse.FileAccount(**table["account"])
-                frame = pd.read_parquet(frame_path)
-                parsed.append(parse.ParsedFile(**table, records={c: frame[c] for c in frame.columns}))
-            return parsed, meta["ignored_sheets"]
+    return f"{digest[:32]}-{sha256_bytes(settings.encode())[:16]}"
 
+
+def _parse_cached(layout: Layout, path: Path, display: str, digest: str, override: dict[str, Any],
+                  specs: dict, params: Params) -> tuple[list, list[str], str | None]:
+    """Parse one file (every recognised sheet), or load the result cached under its content
+    hash and the parse settings. Returns the parsed tables, the sheets passed over and, for a
+    fresh parse, the cache key to store it under (cchc.ingest.cache.store, once the tables of
+    every file are converted)."""
+    from cchc.ingest import cache  # noqa: PLC0415 (pandas: off the path of a cached ingest, as combine)
+
+    key = _cache_key(digest, display, override, params)
+    if (entry := cache.load(layout.cache_dir, key)) is not None:
+        return *entry, None
     spec = specs[override["kind"]] if override.get("kind") else None
     parsed, ignored = parse.parse_workbook(path, display, digest, spec, specs, override.get("sheet"))
-    with writing(layout, folder):
-        folder.mkdir(parents=True, exist_ok=True)
-        for i, result in enumerate(parsed):
-            frame = to_frame(result.records, specs[result.kind])
-            partial = folder / f"{key}-{i}.{os.getpid()}.tmp"
-            try:
-                frame.to_parquet(partial, index=False)
-                os.replace(partial, folder / f"{key}-{i}.parquet")
-            except BaseException:
-                partial.unlink(missing_ok=True)
-                raise
-            result.records = {c: frame[c] for c in frame.columns}
-        # the meta file last: it marks the entry complete
-        atomic.write_text(meta_path, json.dumps({"tables": [r.meta() for r in parsed], "ignored_sheets": ignored},
-                                                ensure_ascii=False, default=str))
-    return parsed, ignored
+    return parsed, ignored, key
