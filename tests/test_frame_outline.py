@@ -13,6 +13,7 @@ import pytest
 
 from cchc.config.params import load_params
 from cchc.core.errors import CchcError
+from cchc.core.layout import Layout
 from cchc.figures.registry import FigureSet
 from cchc.report.view import Report
 
@@ -275,6 +276,22 @@ def test_the_report_refuses_to_close_with_a_part_left_out(tmp_path):
         report.closing()
     report.part(5)
     assert "Nơi nhận:" in report.closing()
+
+
+def test_a_prose_edit_shows_when_the_part_runs_again(tmp_path):
+    """The analyst edits a prose file and re-runs the part's cell (not the load cell): the new
+    text shows (prose is read once per call, not once per report)."""
+    parts = "\n".join(f"  - {{id: p{n}, title: \"PHẦN {n}\"}}" for n in range(1, 3))
+    root = make_root(tmp_path, params=f'unit_name: "Xã Thử Nghiệm"\noutline:\n{parts}\n', with_data=False)
+    report = Report(load_params(root, "xa-thu", "2025-07"), FigureSet(), root)
+    prose = Layout(root, "xa-thu", "2025-07").prose_file("p1")
+    prose.parent.mkdir(parents=True, exist_ok=True)
+    prose.write_text("Bản nháp đầu tiên.\n", encoding="utf-8")
+    assert "Bản nháp đầu tiên." in report.part(1)
+    prose.write_text("Bản đã sửa.\n", encoding="utf-8")
+    again = report.part(1)
+    assert "Bản đã sửa." in again and "Bản nháp đầu tiên." not in again
+    assert "Bản đã sửa." in report.section("p1")
 
 
 @pytest.mark.parametrize("outline, key, words", [

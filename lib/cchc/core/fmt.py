@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 LOCALE = "vi_VN"
 DATE = "%d/%m/%Y"                 # the one date format of every text, message and listing
@@ -14,6 +17,18 @@ DATE_TIME = "%d/%m/%Y %H:%M"
 MISSING = "–"
 _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+@functools.lru_cache(maxsize=None)
+def _number_format(pattern: str) -> tuple[NumberPattern, Locale]:
+    return parse_pattern(pattern), Locale.parse(LOCALE)
+
+
+def format_decimal(value: int | float | Decimal, format: str, locale: str = LOCALE) -> str:
+    """babel.numbers.format_decimal with the pattern and the locale parsed once (a report formats
+    a few thousand numbers)."""
+    pattern, parsed = _number_format(format) if locale == LOCALE else (parse_pattern(format), Locale.parse(locale))
+    return pattern.apply(value, parsed)
 
 
 def integer(value: int | float | None) -> str:

@@ -28,7 +28,7 @@ from cchc.report.charts import chart_figure
 from cchc.report.comparison import render as render_comparison
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline, parts
-from cchc.report.prose import load_prose, render_prose, section_prose
+from cchc.report.prose import ProseText, load_prose, render_prose, section_prose
 from cchc.report.style import stylesheet
 
 
@@ -43,6 +43,15 @@ class Html(str):
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(DATA_DIR / "report"), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _section_template(section_id: str) -> jinja2.Template:
+    """The section's own template, else the generic one."""
+    environment = _environment()
+    try:
+        return environment.get_template(f"sections/{section_id}.html.j2")
+    except jinja2.TemplateNotFound:
+        return environment.get_template("sections/_generic.html.j2")
 
 
 class Report:
@@ -63,6 +72,9 @@ class Report:
         self.shown_parts: set[str] = set()
         self.labels = load_yaml("report/labels.yaml")
         self._chart_numbers: dict[str, int] = {}
+        # The prose files read during one call (part, section): read again by the next call, so
+        # that an analyst's edit shows when the cell runs again.
+        self._prose_files: dict[str, ProseText | None] = {}
 
     @classmethod
     def load(cls, root: str | Path | None = None, unit: str = "", period: str | int = "",
@@ -130,17 +142,18 @@ class Report:
             return Html("")
         part = found[number - 1]
         self.shown_parts.add(part.id)
+        self._prose_files.clear()
         if not part.children:
-            return self.section(part.id)
-        return Html(str(self._heading(part.id)) + "".join(self.section(child) for child in part.children))
+            return self._section(part.id)
+        return Html(str(self._heading(part.id)) + "".join(self._section(child) for child in part.children))
 
     def section(self, section_id: str) -> Html:
         """A level-2 section (or a part without subsections) with its subsections."""
-        environment = _environment()
-        name = f"sections/{section_id}.html.j2"
-        if name not in environment.list_templates():
-            name = "sections/_generic.html.j2"
-        body = environment.get_template(name).render(
+        self._prose_files.clear()
+        return self._section(section_id)
+
+    def _section(self, section_id: str) -> Html:
+        body = _section_template(section_id).render(
             h=self._heading, n=self.numbers.n, rate=self.numbers.rate, target=self.numbers.target,
             phrase=self.numbers.phrase, count=self.numbers.count,
             form=self._form, chart=self._chart, prose=self._prose, own_prose=self._own_prose,
@@ -240,9 +253,14 @@ class Report:
             return items
         return Markup("<p>{}</p>").format(intro) + items
 
+    def _load_prose(self, section_id: str) -> ProseText | None:
+        if section_id not in self._prose_files:
+            self._prose_files[section_id] = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        return self._prose_files[section_id]
+
     def _typed_prose(self, section_id: str) -> str:
         """The section's prose file as typed ('' without one)."""
-        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        prose = self._load_prose(section_id)
         return "" if prose is None else prose.text
 
     def _as_of(self, figure_id: str) -> str:
@@ -253,7 +271,7 @@ class Report:
     def _prose_or_facts(self, section_id: str) -> Markup:
         """The analyst's prose when the section has a file; otherwise the neutral sentence and
         the section's figures as a list (data/report/facts.yaml); a note when both are empty."""
-        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        prose = self._load_prose(section_id)
         if prose is not None and prose.text.strip():
             rendered = render_prose(prose, self.figures, self.numbers)
             if str(rendered).strip():
@@ -270,7 +288,7 @@ class Report:
 
     def _own_prose(self, section_id: str) -> Markup:
         """The analyst's text only (for sections whose figures already make the neutral text)."""
-        prose = load_prose(self.root, self.params.unit, self.params.period, section_id)
+        prose = self._load_prose(section_id)
         return Markup("") if prose is None else render_prose(prose, self.figures, self.numbers)
 
     def _form(self, form_id: str) -> Markup:
