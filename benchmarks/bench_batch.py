@@ -71,13 +71,15 @@ class Peak:
         return self.peak
 
 
-def timed(command: list[str], watch: list[int] = ()) -> tuple[float, int, int]:
-    """Seconds, exit code and memory peak (the command's tree plus ``watch``) of ``command``."""
+def timed(command: list[str], watch: list[int] = ()) -> tuple[float, int, int, float]:
+    """Seconds, exit code, memory peak (the command's tree plus ``watch``) and CPU seconds (user +
+    system of the command and every descendant it waited for: kernels, pool workers) of ``command``."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = Peak([process.pid, *watch])
-    code = process.wait()
-    return time.perf_counter() - started, code, peak.stop()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = code = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, code, peak.stop(), usage.ru_utime + usage.ru_stime
 
 
 def demo(root: Path, n: int, per_year: int | None) -> list[str]:
@@ -105,22 +107,22 @@ def batch(root: Path, units: list[str], workers: int, scheduler: str | None = No
     command += [arg for unit in units for arg in ("--unit", unit)]
     if scheduler:
         command += ["--scheduler", scheduler]
-    seconds, code, peak = timed(command, watch)
+    seconds, code, peak, cpu = timed(command, watch)
     return {"n": len(units), "seconds": round(seconds, 2), "per_report": round(seconds / len(units), 2),
-            "exit": code, "peak_rss_mb": round(peak / 2**20)}
+            "exit": code, "peak_rss_mb": round(peak / 2**20), "cpu_per_report": round(cpu / len(units), 2)}
 
 
 def shell_loop(root: Path, units: list[str], work: Path) -> dict:
     fresh = inputs(root, work, units)
     started = time.perf_counter()
-    peak, codes = 0, []
+    peak, codes, cpu = 0, [], 0.0
     for unit in units:
-        _, code, rss = timed([CCHC, "run", "--unit", unit, "--period", PERIOD, "--root", str(fresh)])
+        _, code, rss, used = timed([CCHC, "run", "--unit", unit, "--period", PERIOD, "--root", str(fresh)])
         codes.append(code)
-        peak = max(peak, rss)
+        peak, cpu = max(peak, rss), cpu + used
     seconds = time.perf_counter() - started
     return {"n": len(units), "seconds": round(seconds, 2), "per_report": round(seconds / len(units), 2),
-            "exit": max(codes), "peak_rss_mb": round(peak / 2**20)}
+            "exit": max(codes), "peak_rss_mb": round(peak / 2**20), "cpu_per_report": round(cpu / len(units), 2)}
 
 
 def free_port() -> int:
@@ -202,15 +204,16 @@ def markdown(r: dict) -> str:
              f"after {r['load_after']}. Fixed-size communes: {r['per_year']} dossiers a year.", "",
              f"One `cchc run` of a fixed-size commune: {one} s at the start, "
              f"{r.get('one_run_end', {}).get('per_report', '-')} s at the end. Shell loop of `cchc run` on "
-             f"{r['shell_loop']['n']} of them: {r['shell_loop']['per_report']} s a report.", "",
+             f"{r['shell_loop']['n']} of them: {r['shell_loop']['per_report']} s a report "
+             f"({r['shell_loop'].get('cpu_per_report', '-')} s of CPU).", "",
              "| communes | kind | batch wall (s) | per report (s) | / one cchc run | / shell loop "
-             "| peak RSS (MB) | exit |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| CPU a report (s) | peak RSS (MB) | exit |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for kind in ("fixed", "mixed"):
         for row in r[kind]:
             lines.append(f"| {row['n']} | {kind} | {row['seconds']} | {row['per_report']} | "
                          f"{row['per_report'] / one:.2f}x | {row['per_report'] / r['shell_loop']['per_report']:.2f}x | "
-                         f"{row['peak_rss_mb']} | {row['exit']} |")
+                         f"{row.get('cpu_per_report', '-')} | {row['peak_rss_mb']} | {row['exit']} |")
     if "dask" in r:
         d = r["dask"]
         lines += ["", "Dask (local cluster of `dask scheduler` + `dask worker` processes) against the local pool, "
