@@ -162,3 +162,52 @@ def test_docx_long_title_is_cut_to_words_limit():
     title = "Báo cáo " + "rất dài " * 80
     document = python_docx.Document(io.BytesIO(docx.docx(page(), title)))
     assert document.core_properties.title == title[:255]
+
+
+def test_writers_from_the_parsed_tree_equal_the_writers_from_the_html():
+    """The export parses the page once and gives the tree to both writers: same PDF source, same
+    Word bytes as from the HTML, and the tree read by one writer is unchanged for the other."""
+    html = page("Đã công bố dù 2 kiểm tra lỗi")
+    tree = blocks.parse(html)
+    assert pdf.markup(tree, "Báo cáo") == pdf.markup(html, "Báo cáo")
+    assert docx.docx(tree, "Báo cáo") == docx.docx(html, "Báo cáo")
+    assert pdf.markup(tree, "Báo cáo") == pdf.markup(html, "Báo cáo")
+
+
+SPANS = """<main><table class="form-table"><colgroup><col style="width:20%"><col style="width:0%">
+<col style="width:30%"><col style="width:50%"></colgroup>
+<thead><tr><th rowspan="3">A</th><th colspan="2">B</th><th rowspan="2">C</th></tr><tr><th>b1</th><th>b2</th></tr>
+<tr><th colspan="3">D</th></tr></thead>
+<tbody><tr><td rowspan="2" colspan="2">E</td><td>1</td><td>2</td></tr><tr><td>3</td></tr>
+<tr class="total"><td>T</td><td colspan="2">4</td><td>5</td></tr></tbody></table></main>"""
+
+
+def _cells(tr) -> list[tuple[str | None, ...]]:
+    """A row's w:tc as (width, horizontal span, vertical merge) attribute values."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for tc in tr.iter(f"{w}tc"):
+        found = [tc.find(f"{w}tcPr/{w}{tag}") for tag in ("tcW", "gridSpan", "vMerge")]
+        out.append(tuple(None if e is None else e.get(f"{w}w" if i == 0 else f"{w}val", "") for i, e in enumerate(found)))
+    return out
+
+
+def test_docx_merged_cells_as_python_docx_merges_them():
+    """The Word writer lays rowspan/colspan out itself (widths added, spans, continuation
+    cells, a column 0 mm wide, a row the HTML leaves short): the same cells as python-docx's
+    own Table.cell().merge() on a table of the same grid."""
+    document = python_docx.Document(io.BytesIO(docx.docx(SPANS)))
+    written = [_cells(row._tr) for row in document.tables[0].rows]
+    expected = python_docx.Document().add_table(rows=6, cols=4)
+    for c, share in enumerate((20, 0, 30, 50)):
+        for cell in [expected.columns[c]] + [expected.cell(r, c) for r in range(6)]:
+            cell.width = python_docx.shared.Mm(165 * share / 100)
+    for (r, c), (r2, c2) in (((0, 0), (2, 0)), ((0, 1), (0, 2)), ((0, 3), (1, 3)), ((2, 1), (2, 3)),
+                             ((3, 0), (4, 1)), ((5, 1), (5, 2))):
+        expected.cell(r, c).merge(expected.cell(r2, c2))
+    assert written == [_cells(row._tr) for row in expected.rows]
+    assert [c.text for c in document.tables[0].rows[4].cells] == ["E", "E", "3", ""]
+    # the row above the total row stays with it: the cell that spans into it too
+    assert all(p.paragraph_format.keep_with_next for c in document.tables[0].rows[4].cells for p in c.paragraphs)
+    with pytest.raises(ValueError, match="overlap"):
+        docx.docx("<main><table><tr><th>a</th><th rowspan='2'>b</th></tr><tr><td colspan='2'>c</td></tr></table></main>")

@@ -10,6 +10,7 @@ import base64
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from html.parser import HTMLParser
 
 # Tags of the report's HTML subset; anything else in the document body is refused.
@@ -27,9 +28,10 @@ class Node:
     attrs: dict[str, str] = field(default_factory=dict)
     children: list[Node | str] = field(default_factory=list)
 
-    @property
-    def classes(self) -> set[str]:
-        return set(self.attrs.get("class", "").split())
+    @cached_property
+    def classes(self) -> frozenset[str]:
+        """The node's CSS classes (read once: a node's attributes do not change after parsing)."""
+        return frozenset(self.attrs.get("class", "").split())
 
     def has(self, css_class: str) -> bool:
         return css_class in self.classes

@@ -18,13 +18,15 @@ import re
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from lxml.etree import SubElement
 
 from cchc.core.xlsx import FIXED_TIME, deterministic_zip
+from cchc.render import wordxml as xml
 from cchc.render.blocks import Node, parse
 
 FONT = "Times New Roman"
@@ -33,6 +35,7 @@ TEXT_WIDTH_MM = 165  # A4 210 mm less 30 + 15 mm
 ALIGN = {"count": WD_ALIGN_PARAGRAPH.RIGHT, "rate": WD_ALIGN_PARAGRAPH.RIGHT,
          "decimal": WD_ALIGN_PARAGRAPH.RIGHT, "index": WD_ALIGN_PARAGRAPH.CENTER}
 TABLE_SIZES = {"form-table": 9, "annex-table": 8.5, "prose-table": 11}
+_SPACES = re.compile(r"[^\S\u00a0]+")  # runs of white space but the non-breaking space
 
 
 def _font(style_or_run, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
@@ -120,54 +123,59 @@ def _field(paragraph, code: str) -> None:
 
 
 class _Writer:
+    """Writes the content tree into the document's body: paragraphs, runs and tables as lxml
+    elements whose property elements are made once and copied (cchc.render.wordxml)."""
+
     def __init__(self, document) -> None:
         self.document = document
-        self.table_style = document.styles["Table Grid"]
+        self.body = document.element.body
+        self.paras: list[xml.Para] = []
+        self.last: xml.Para | None = None  # the body's last paragraph
+        self.last_table: list[list[xml.Para]] | None = None  # the last table's paragraphs, by row
         # Style ids looked up once: python-docx resolves a style name on every assignment
         self.ids = {name: document.styles[name].style_id
                     for name in (BODY, LIST_ITEM, TABLE_TEXT, CENTRED, "Heading 1", "Heading 2", "Heading 3")}
+        self.table_style = document.part.get_style_id(document.styles["Table Grid"], WD_STYLE_TYPE.TABLE)
 
-    def add(self, container, style: str):
-        """A new paragraph of ``style`` at the end of ``container`` (the document or a cell)."""
-        paragraph = container.add_paragraph()
-        paragraph._p.style = self.ids[style]
+    def add(self, container, style: str | None) -> xml.Para:
+        """A new paragraph of ``style`` at the end of ``container`` (the body or a cell's w:tc)."""
+        paragraph = xml.Para(SubElement(container, xml.P), [("style", self.ids[style])] if style else [])
+        self.paras.append(paragraph)
+        if container is self.body:
+            self.last = paragraph
         return paragraph
 
+    def finish(self) -> None:
+        """Every paragraph's properties, and the section's properties last in the body again."""
+        for paragraph in self.paras:
+            paragraph.finish()
+        self.body.append(self.body.sectPr)
+
     # -- inline -----------------------------------------------------------------------------
-    def runs(self, paragraph, children, bold: bool = False, italic: bool = False, underline: bool = False,
-             size: float | None = None, caps: bool = False, red: bool = False, mono: bool = False) -> None:
+    def runs(self, paragraph: xml.Para, children, bold: bool = False, italic: bool = False,
+             underline: bool = False, size: float | None = None, caps: bool = False, red: bool = False,
+             mono: bool = False) -> None:
+        p = paragraph.p
         for child in children:
             if isinstance(child, str):
-                text = re.sub(r"[^\S\u00a0]+", " ", child)  # non-breaking spaces kept (after "Số:")
-                if not text:
-                    continue
-                if not paragraph.runs and not paragraph.text:
+                text = _SPACES.sub(" ", child)  # non-breaking spaces kept (after "Số:")
+                if p.find(xml.R) is None:  # the paragraph's first text
                     text = text.lstrip()
                 if not text:
                     continue
-                run = paragraph.add_run(text.upper() if caps else text)  # font and colour: the style's
-                if size is not None:
-                    run.font.size = Pt(size)
-                if bold:
-                    run.font.bold = True
-                if italic:
-                    run.font.italic = True
-                if underline:
-                    run.font.underline = True
-                if red:
-                    run.font.color.rgb = RGBColor(0xAA, 0, 0)
-                if mono:
-                    run.font.name = "Courier New"
+                # font and colour: the style's
+                xml.add_run(p, text.upper() if caps else text,
+                            xml.run_properties(size, bold, italic, underline, red, mono))
                 continue
             if child.tag == "br":
-                paragraph.add_run().add_break()
+                xml.add_break(p)
                 continue
             self.runs(paragraph, child.children, bold=bold or child.tag in ("strong", "b"),
                       italic=italic or child.tag in ("em", "i"), underline=underline, size=size, caps=caps,
                       red=red or child.has("not_met"), mono=mono)
 
-    def paragraph(self, node: Node, style: str = BODY, container=None, **options):
-        paragraph = self.add(container if container is not None else self.document, style)
+    def paragraph(self, node: Node, style: str = BODY, container=None, **options) -> xml.Para:
+        paragraph = self.add(container if container is not None else self.body, style)
         self.runs(paragraph, node.children, **options)
         return paragraph
 
@@ -178,9 +186,8 @@ class _Writer:
                 self.block(node)
 
     def page_break(self) -> None:
-        paragraphs = self.document.paragraphs
-        if paragraphs:
-            paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        if self.last is not None:
+            Paragraph(self.last.p, self.document).add_run().add_break(WD_BREAK.PAGE)
 
     def block(self, node: Node) -> None:
         tag = node.tag
@@ -192,14 +199,14 @@ class _Writer:
             self.paragraph(node, italic=node.has("basis") or node.has("no-prose"))
         elif tag in ("h2", "h3", "h4"):
             level = 1 if tag == "h2" else 2 if tag == "h3" else 3
-            heading = self.add(self.document, f"Heading {level}")
+            heading = self.add(self.body, f"Heading {level}")
             self.runs(heading, node.children)
             if node.has("appendix-title"):
-                heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                heading.set("align", WD_ALIGN_PARAGRAPH.CENTER)
         elif tag == "ul":
             for li in node.elements("li"):
-                paragraph = self.add(self.document, LIST_ITEM)
-                paragraph.add_run("+ " if li.has("plus") else "- ")
+                paragraph = self.add(self.body, LIST_ITEM)
+                xml.add_run(paragraph.p, "+ " if li.has("plus") else "- ", None)
                 self.runs(paragraph, li.children)
         elif tag == "table":
             self.table(node)
@@ -221,26 +228,24 @@ class _Writer:
                 if not node.text():
                     return
                 paragraph = self.paragraph(node, CENTRED, size=size, bold=bold, italic=italic)
-                paragraph.alignment = align
-                paragraph.paragraph_format.keep_with_next = True
+                paragraph.set("align", align).set("keep")
                 if css == "doc-title":
-                    paragraph.paragraph_format.space_before = Pt(16)
+                    paragraph.set("before", 16)
                 return
         if node.has("form"):
             self.blocks(node.children)
         elif node.has("form-lines"):
             for line in node.elements("div"):
-                paragraph = self.paragraph(line, CENTRED, size=11)
-                paragraph.paragraph_format.keep_with_next = True
+                self.paragraph(line, CENTRED, size=11).set("keep")
         elif node.has("doc-subject"):
             lines = [d for d in node.elements("div") if not d.has("rule")]
             for line in lines:
                 self.paragraph(line, CENTRED, bold=True)
-            self.rule(self.document)
+            self.rule(self.body)
         elif node.has("failed-checks-banner"):
             footer = self.document.sections[0].footer.paragraphs[0]
             footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self.runs(footer, node.children, size=9, red=True)
+            self.runs(xml.Para(footer._p, None), node.children, size=9, red=True)
         elif node.elements():
             self.blocks(node.children)
         else:
@@ -248,43 +253,31 @@ class _Writer:
 
     def rule(self, container) -> None:
         """A short centred line (under the agency's name and under the subject)."""
-        paragraph = self.add(container, CENTRED)
-        fmt = paragraph.paragraph_format
-        fmt.left_indent = fmt.right_indent = Mm(22)
-        fmt.space_after = Pt(6)
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            bottom.set(qn(key), value)
-        borders.append(bottom)
-        paragraph._p.get_or_add_pPr().append(borders)
+        self.add(container, CENTRED).set("indent", 22).set("after", 6).set("rule")
 
     def figure(self, node: Node) -> None:
         image = node.find("img")
-        paragraph = self.add(self.document, CENTRED)
-        paragraph.paragraph_format.keep_with_next = True
-        paragraph.add_run().add_picture(io.BytesIO(image.png()), width=Mm(150))
+        paragraph = self.add(self.body, CENTRED).set("keep")
+        Paragraph(paragraph.p, self.document).add_run().add_picture(io.BytesIO(image.png()), width=Mm(150))
         caption = node.find("figcaption")
         if caption is not None:
-            self.paragraph(caption, CENTRED, italic=True, size=11).paragraph_format.space_after = Pt(8)
+            self.paragraph(caption, CENTRED, italic=True, size=11).set("after", 8)
 
     # -- the letter frame -------------------------------------------------------------------
-    def frame(self, node: Node, widths: tuple[float, float]) -> None:
+    def frame(self, node: Node, widths: tuple[float, float], cant_split: bool = False) -> None:
         cells = node.find("tr").elements("td")
-        table = self.document.add_table(rows=1, cols=len(cells))
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
+        twips = [xml.mm_twips(TEXT_WIDTH_MM * widths[index]) for index in range(len(cells))]
+        tbl = xml.add_table(self.body, xml.table_properties(None, 0, False), twips)
+        tr = xml.add_row(tbl, ("w:cantSplit",) if cant_split else ())
+        start = len(self.paras)
         for index, td in enumerate(cells):
-            cell = table.rows[0].cells[index]
-            cell.width = Mm(TEXT_WIDTH_MM * widths[index])
-            table.columns[index].width = cell.width  # the grid too: LibreOffice lays out by it
-            cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+            tc = xml.add_cell(tr, xml.cell_properties(twips[index]))
             for div in td.elements("div"):
                 if div.has("rule"):
-                    self.rule(cell)
+                    self.rule(tc)
                     continue
                 if div.has("signature-space"):
-                    self.add(cell, CENTRED).paragraph_format.space_after = Pt(56)
+                    self.add(tc, CENTRED).set("after", 56)
                     continue
                 style = TABLE_TEXT if td.has("recipients") else CENTRED
                 options = {"size": 11 if td.has("recipients") else 13, "bold": td.has("signer")}
@@ -304,73 +297,84 @@ class _Writer:
                     options["bold"] = True
                 if td.has("form-signer"):
                     options["size"] = 12
-                paragraph = self.add(cell, style)
-                self.runs(paragraph, div.children, **options)
-            if not cell.paragraphs:
-                cell.add_paragraph()
-        _no_borders(table)
-        _cell_margins(table, 0)
-        self.add(self.document, CENTRED)
+                self.runs(self.add(tc, style), div.children, **options)
+            if tc.find(xml.P) is None:
+                self.add(tc, None)
+        self.last_table = [self.paras[start:]]
+        self.add(self.body, CENTRED)
 
     # -- tables -----------------------------------------------------------------------------
     def table(self, node: Node) -> None:
         if node.has("doc-header"):
             return self.frame(node, (0.40, 0.60))
         if node.has("form-signature"):  # under an appendix form, never split across pages
-            _keep_with_form(self.document)
-            self.frame(node, (0.35, 0.65))
-            return _row_flag(self.document.tables[-1].rows[0], "w:cantSplit")
+            self.keep_with_form()
+            return self.frame(node, (0.35, 0.65), cant_split=True)
         if node.has("doc-closing"):
             return self.frame(node, (0.45, 0.55))
         size = next((s for css, s in TABLE_SIZES.items() if node.has(css)), 11)
         head_rows, body_rows = node.rows()
         rows = head_rows + body_rows
         width = sum(int(c.attrs.get("colspan", 1)) for c in rows[0].elements()) if rows else 1
-        grid = _grid(rows, width)
-        table = self.document.add_table(rows=len(rows), cols=width)
-        table.style = self.table_style
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        table.autofit = False
-        _cell_margins(table, 0.8)
-        cells = table._cells  # once: python-docx recomputes the whole grid on every cell lookup
-        for c, mm in enumerate(_widths(node, width)):
-            table.columns[c].width = Mm(mm)
-            for r in range(len(rows)):
-                cells[r * width + c].width = Mm(mm)
-        for r, (tr, placed) in enumerate(zip(rows, grid)):
-            row = table.rows[r]
-            _row_flag(row, "w:cantSplit")
-            if r < len(head_rows):
-                _row_flag(row, "w:tblHeader")
-            for source, (c, rowspan, colspan) in placed:
-                cell = cells[r * width + c]
-                if rowspan > 1 or colspan > 1:
-                    cell = cell.merge(cells[(r + rowspan - 1) * width + c + colspan - 1])
-                self.cell(cell, source, tr, header=r < len(head_rows), size=size)
+        twips = [xml.mm_twips(mm) for mm in _widths(node, width)]
+        tbl = xml.add_table(self.body, xml.table_properties(self.table_style, 0.8, True), twips)
+        owners = _spans(_grid(rows, width), len(rows), width)
+        by_row: list[list[xml.Para]] = []
+        made: dict[tuple[int, int], xml.Para] = {}  # a span's first cell -> its paragraph
+        for r, tr in enumerate(rows):
+            header = r < len(head_rows)
+            row = xml.add_row(tbl, ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",))
+            paragraphs: list[xml.Para] = []
+            c = 0
+            while c < width:
+                owner = owners[r][c]
+                if owner is None:  # a grid place no cell of the HTML fills
+                    paragraph = self.add(xml.add_cell(row, xml.cell_properties(twips[c])), None)
+                    paragraphs.append(paragraph)
+                    c += 1
+                    continue
+                source, top, left, rowspan, colspan = owner
+                merge = None if rowspan == 1 else "restart" if top == r else "continue"
+                cell_twips = _merged_width(twips[c:c + colspan])
+                if top < r:  # below the first row of a vertical span: an empty continuation
+                    self.add(xml.add_cell(row, xml.cell_properties(cell_twips, colspan, merge)), None)
+                    paragraphs.append(made[top, left])
+                else:
+                    paragraph = self.cell(row, cell_twips, colspan, merge, source, tr, header, size)
+                    made[top, left] = paragraph
+                    paragraphs.append(paragraph)
+                c += colspan
+            by_row.append(paragraphs)
+        self.last_table = by_row
         if len(body_rows) > 1 and body_rows[-1].has("total"):  # the total row stays with the row above
-            for cell in table.rows[len(rows) - 2].cells:
-                for paragraph in cell.paragraphs:
-                    paragraph.paragraph_format.keep_with_next = True
+            for paragraph in by_row[len(rows) - 2]:
+                paragraph.set("keep")
         caption = node.find("caption")
         if caption is not None:
-            self.paragraph(caption, CENTRED, italic=True, size=10).paragraph_format.space_after = Pt(10)
+            self.paragraph(caption, CENTRED, italic=True, size=10).set("after", 10)
         else:
-            self.add(self.document, CENTRED).paragraph_format.space_after = Pt(4)
+            self.add(self.body, CENTRED).set("after", 4)
 
-    def cell(self, cell, node: Node, row: Node, header: bool, size: float) -> None:
-        paragraph = cell.paragraphs[0]
-        paragraph._p.style = self.ids[TABLE_TEXT]
+    def cell(self, row, twips: int, colspan: int, merge: str | None, node: Node, tr: Node, header: bool,
+             size: float) -> xml.Para:
+        """A cell of a table (its first row when it spans several) with its text."""
+        colnum = header and tr.has("colnum")
+        properties = xml.cell_properties(twips, colspan, merge, centred=header,
+                                         shade="EEEEEE" if header and not colnum else None)
+        paragraph = self.add(xml.add_cell(row, properties), TABLE_TEXT)
         if header:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            colnum = row.has("colnum")
+            paragraph.set("align", WD_ALIGN_PARAGRAPH.CENTER)
             self.runs(paragraph, node.children, bold=not colnum, italic=colnum, size=size)
-            if not colnum:
-                _shade(cell, "EEEEEE")
-            return
-        paragraph.alignment = next((a for css, a in ALIGN.items() if node.has(css)), WD_ALIGN_PARAGRAPH.LEFT)
-        self.runs(paragraph, node.children, bold=row.has("total") or row.has("error"), size=size,
-                  red=row.has("error"), mono=node.has("code"))
+            return paragraph
+        paragraph.set("align", next((a for css, a in ALIGN.items() if node.has(css)), WD_ALIGN_PARAGRAPH.LEFT))
+        self.runs(paragraph, node.children, bold=tr.has("total") or tr.has("error"), size=size,
+                  red=tr.has("error"), mono=node.has("code"))
+        return paragraph
+
+    def keep_with_form(self) -> None:
+        """The form's last row and its caption stay on the page of the signature block below."""
+        for paragraph in (self.last_table[-1] if self.last_table else []) + ([self.last] if self.last else []):
+            paragraph.set("keep")
 
 
 def _grid(rows: list[Node], width: int) -> list[list[tuple[Node, tuple[int, int, int]]]]:
@@ -394,6 +398,31 @@ def _grid(rows: list[Node], width: int) -> list[list[tuple[Node, tuple[int, int,
     return out
 
 
+def _spans(grid, height: int, width: int) -> list[list[tuple | None]]:
+    """For each row and column of the table's grid, the cell that covers it: (its node, its first
+    row and column, its rowspan and colspan), or None."""
+    owners: list[list[tuple | None]] = [[None] * width for _ in range(height)]
+    for r, placed in enumerate(grid):
+        for source, (c, rowspan, colspan) in placed:
+            if r + rowspan > height or c + colspan > width:
+                raise ValueError("a table cell spans beyond the table's grid")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if owners[r + dr][c + dc] is not None:
+                        raise ValueError("table cells overlap")
+                    owners[r + dr][c + dc] = (source, r, c, rowspan, colspan)
+    return owners
+
+
+def _merged_width(twips: list[int]) -> int:
+    """A merged cell's width: its columns' widths added (as python-docx merges cells)."""
+    total = twips[0]
+    for width in twips[1:]:
+        if total and width:
+            total += width
+    return total
+
+
 def _widths(node: Node, count: int) -> list[float]:
     shares = node.column_shares()
     if len(shares) != count:
@@ -402,56 +431,17 @@ def _widths(node: Node, count: int) -> list[float]:
     return [TEXT_WIDTH_MM * share / total for share in shares]
 
 
-def _keep_with_form(document) -> None:
-    """The form's last row and its caption stay on the page of the signature block below."""
-    last = document.tables[-1] if document.tables else None
-    for paragraph in [p for cell in (last.rows[-1].cells if last is not None else []) for p in cell.paragraphs] + \
-            document.paragraphs[-1:]:
-        paragraph.paragraph_format.keep_with_next = True
-
-
-def _row_flag(row, tag: str) -> None:
-    properties = row._tr.get_or_add_trPr()
-    flag = OxmlElement(tag)
-    flag.set(qn("w:val"), "true")
-    properties.append(flag)
-
-
-def _shade(cell, color: str) -> None:
-    shading = OxmlElement("w:shd")
-    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", color)):
-        shading.set(qn(key), value)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _cell_margins(table, mm: float) -> None:
-    """Left and right cell margins of ``table`` (Word's default, 1.9 mm, wraps narrow numbers)."""
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), str(round(mm * 56.7)))
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    table._tbl.tblPr.append(margins)
-
-
-def _no_borders(table) -> None:
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    properties.append(borders)
-
-
-def docx(html: str, title: str = "", stamp: dt.datetime = FIXED_TIME) -> bytes:
-    """The .docx of a report page (the HTML of the report's templates); same input, same bytes."""
+def docx(html: str | Node, title: str = "", stamp: dt.datetime = FIXED_TIME) -> bytes:
+    """The .docx of a report page (the HTML of the report's templates, or its content tree
+    already parsed by cchc.render.blocks.parse); same input, same bytes."""
+    root = html if isinstance(html, Node) else parse(html)
     document = Document()
     _styles(document)
     _page(document)
     document.paragraphs[0]._p.getparent().remove(document.paragraphs[0]._p) if document.paragraphs else None
-    _Writer(document).blocks(parse(html).children)
+    writer = _Writer(document)
+    writer.blocks(root.children)
+    writer.finish()
     properties = document.core_properties
     properties.title = title[:255]  # Word's limit for a document property
     properties.author, properties.last_modified_by = "cchc", "cchc"

@@ -263,9 +263,10 @@ class _Writer:
         return f"table.cell(align: {align}{spans})[{label}{body}]"
 
 
-def markup(html: str, title: str = "", banner: str | None = None) -> tuple[str, dict[str, bytes]]:
-    """The Typst source of a report page, and the images it reads (name -> PNG bytes)."""
-    root = parse(html)
+def markup(html: str | Node, title: str = "", banner: str | None = None) -> tuple[str, dict[str, bytes]]:
+    """The Typst source of a report page (its HTML, or its content tree already parsed), and the
+    images it reads (name -> PNG bytes)."""
+    root = html if isinstance(html, Node) else parse(html)
     writer = _Writer(root)
     if banner is None:  # a run published with failed checks: the page's banner, on every page
         node = root.first("div", "failed-checks-banner")
@@ -280,8 +281,8 @@ def font_paths() -> list[str]:
     return [str(d) for d in FONT_DIRS if d.is_dir()]
 
 
-def pdf(html: str, title: str = "", banner: str | None = None) -> bytes:
-    """The PDF of a report page (the HTML of the report's templates)."""
+def pdf(html: str | Node, title: str = "", banner: str | None = None) -> bytes:
+    """The PDF of a report page (the HTML of the report's templates, or its content tree)."""
     source, images = markup(html, title, banner)
     with tempfile.TemporaryDirectory(prefix="cchc-typst-") as folder:
         root = Path(folder)
