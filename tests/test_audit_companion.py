@@ -11,12 +11,14 @@ import docx as python_docx
 import pytest
 
 from cchc.checks import PASS, WARNING, Check
+from cchc.checks.html import environment
 from cchc.core.hashing import sha256_file
 from cchc.core.layout import AUDIT_HTML, AUDIT_PDF, REPLACED_FIGURES, Layout
 from cchc.figures.registry import Figure, FigureSet
+from cchc.render.audit import breakdown_groups
 from cchc.render.blocks import parse
 from cchc.report.previous import Published, previous, published, year_before, year_before_period
-from cchc.report.review import declared_lines, previous_lines, republished_lines
+from cchc.report.review import declared_lines, previous_lines, republished_lines, shown
 
 from conftest import DOSSIER_HEADER, REPO, catalogue_rows, d, make_root, run_cli, write_xlsx
 
@@ -98,6 +100,40 @@ def test_previous_loads_the_published_previous_period_and_the_same_period_a_year
     assert previous(layout) is None  # not a run's figures.json: nothing to compare against
 
 
+def _breakdown(figure_id, value, group, files, breakdown="by_field"):
+    figure = Figure(figure_id, value, "hồ sơ", "x", "x", sources=[{"file": f"data/raw/xa/2025/{name}", "rows": 1}
+                                                                 for name in files])
+    figure.extra.update({"breakdown": breakdown, "group": group})
+    return figure
+
+
+def test_the_printed_sources_give_a_breakdown_group_one_row_its_count_common_id_and_files_once():
+    figures = _figures()
+    for figure in (_breakdown("tthc.by_field.ho-tich.received.total", 5, "Hộ tịch", ["b.xlsx", "a.xlsx"]),
+                   _breakdown("tthc.by_field.ho-tich.rate.online", 0.5, "Hộ tịch", ["a.xlsx"]),
+                   _breakdown("tthc.by_field.dat-dai.received.total", 2, "Đất đai", []),
+                   _breakdown("tthc.by_month.2025-07.received.total", 7, "2025-07", ["a.xlsx"], "by_month")):
+        figures.add(figure)
+    words = {"sections": {"tthc": "Thủ tục hành chính"}, "no_source": "(none)",
+             "breakdown_kinds": {"by_field": "theo lĩnh vực", "by_month": "theo tháng"}}
+    tables = breakdown_groups(figures, words)
+    assert [(t["title"], t["count"]) for t in tables] == [("Thủ tục hành chính — theo lĩnh vực", 3),
+                                                          ("Thủ tục hành chính — theo tháng", 1)]
+    assert tables[0]["rows"] == [  # base figures (tthc.received.total, ...) are not among them
+        {"name": "Đất đai", "count": 1, "ids": "tthc.by_field.dat-dai.received.total", "files": "(none)"},
+        {"name": "Hộ tịch", "count": 2, "ids": "tthc.by_field.ho-tich.*", "files": "a.xlsx, b.xlsx"}]
+
+
+def test_one_template_environment_a_process_for_each_variant_and_values_shown_by_their_type():
+    assert environment() is environment() and environment(wrap_ids=True) is environment(wrap_ids=True)
+    assert environment().filters["breakable"]("a.b") == "a.b"
+    assert environment(wrap_ids=True).filters["breakable"]("a.b") == "a.\u200bb"
+    count = Figure("x.count", 1, "hồ sơ", "x", "x")
+    rate = Figure("x.rate", 1, "%", "x", "x", numerator=2, denominator=2)
+    fraction = Figure("x.amount", 1.5, "tỷ đồng", "x", "x")
+    assert [shown(count), shown(rate), shown(fraction)] == ["1", "100%", "1,5"]
+
+
 # --- the demo: signed documents without audit material, the companion beside them ---------------
 
 @pytest.fixture(scope="module")
@@ -169,6 +205,30 @@ def test_companion_beside_the_report_holds_review_reconciliation_and_sources(dem
                      "NGUỒN CỦA TỪNG SỐ LIỆU", "ho-so-2025-07.xlsx"):
         assert expected in text or expected.capitalize() in text, expected
     assert "Bảng rà soát trước khi ký: 2 số liệu" in done.stdout + done.stderr and "kiem-tra.html" in done.stderr
+
+
+def _pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+@pytest.mark.slow
+def test_printed_companion_lists_base_figures_and_each_breakdown_group_once(demo):
+    _, out, _ = demo
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"]
+    breakdowns = {(f["breakdown"], f["group"]) for f in figures.values() if f.get("breakdown")}
+    count = sum(1 for f in figures.values() if f.get("breakdown"))
+    assert len(breakdowns) > 10 and count > len(figures) / 2  # the demo has groups by field, agency, month
+    text = _pdf_text(out / AUDIT_PDF).replace("\u200b", "")
+    assert f"({count} số liệu)" in text and "cchc explain" in text and "kiem-tra.html" in text
+    for _, group in breakdowns:
+        assert group in text, group
+    for title in ("theo lĩnh vực", "theo cơ quan giải quyết", "theo tháng"):
+        assert f"Thủ tục hành chính — {title}" in text
+    assert "tthc.by_field." in text and ".*" in text  # each group's common id
+    html_rows = (out / AUDIT_HTML).read_text(encoding="utf-8").count('<tr id="fig-')
+    assert html_rows == len(figures)
+    assert _pages(out / AUDIT_PDF) * 25 < html_rows  # the full table took a page for every 14 figures
 
 
 @pytest.mark.slow

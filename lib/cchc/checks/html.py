@@ -4,6 +4,7 @@ of checks is a macro (data/report/checks.html.j2) that the companion document ki
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jinja2
@@ -19,9 +20,12 @@ def breakable(text: str) -> str:
     return str(text).replace(".", ".\u200b").replace("/", "/\u200b").replace("_", "_\u200b")
 
 
+@functools.lru_cache(maxsize=None)
 def environment(wrap_ids: bool = False) -> jinja2.Environment:
     """``wrap_ids``: ids may wrap after their dots (for the PDF, whose narrow columns do not
-    break them); off for a page read on screen, where an id is copied into a command."""
+    break them); off for a page read on screen, where an id is copied into a command. One
+    environment a process for each variant: its templates are compiled once (package data, the
+    same for every commune; nothing of a commune is kept in it)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(DATA_DIR / "report"), autoescape=True)
     env.filters["breakable"] = breakable if wrap_ids else str
     env.filters["basename"] = lambda path: str(path).rsplit("/", 1)[-1]

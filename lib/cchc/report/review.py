@@ -15,6 +15,7 @@ and definition).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,9 +62,14 @@ def shown(figure: Figure) -> str:
     value = figure.value
     if value is None:
         return fmt.MISSING
-    if figure.is_rate:
-        return fmt.percent(value)
-    return fmt.amount(value)
+    return _shown(type(value), value, figure.is_rate)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown(kind: type, value: int | float, rate: bool) -> str:
+    """A value as written (a pure function of the value: the same in every commune; ``kind`` keeps
+    1 and 1.0 apart in the cache)."""
+    return fmt.percent(value) if rate else fmt.amount(value)
 
 
 def why(figure: Figure, words: dict[str, Any] | None = None) -> str:
