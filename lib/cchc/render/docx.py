@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from functools import lru_cache
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -431,14 +432,24 @@ def _widths(node: Node, count: int) -> list[float]:
     return [TEXT_WIDTH_MM * share / total for share in shares]
 
 
-def docx(html: str | Node, title: str = "", stamp: dt.datetime = FIXED_TIME) -> bytes:
-    """The .docx of a report page (the HTML of the report's templates, or its content tree
-    already parsed by cchc.render.blocks.parse); same input, same bytes."""
-    root = html if isinstance(html, Node) else parse(html)
+@lru_cache(maxsize=1)
+def _blank() -> bytes:
+    """The empty document with the report's styles and page, saved once per process (it holds no
+    text of a report) and opened for each report: the same document as set up anew."""
     document = Document()
     _styles(document)
     _page(document)
     document.paragraphs[0]._p.getparent().remove(document.paragraphs[0]._p) if document.paragraphs else None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx(html: str | Node, title: str = "", stamp: dt.datetime = FIXED_TIME) -> bytes:
+    """The .docx of a report page (the HTML of the report's templates, or its content tree
+    already parsed by cchc.render.blocks.parse); same input, same bytes."""
+    root = html if isinstance(html, Node) else parse(html)
+    document = Document(io.BytesIO(_blank()))
     writer = _Writer(document)
     writer.blocks(root.children)
     writer.finish()
