@@ -47,7 +47,7 @@ def store(folder: Path, key: str, parsed: list[parse.ParsedFile], ignored: list[
     for i, (table, start, count) in enumerate(slices):
         partial = folder / f"{key}-{i}.{os.getpid()}.tmp"
         try:
-            pq.write_table(table.slice(start, count), partial, compression="snappy")
+            write_parquet(table.slice(start, count), partial)
             os.replace(partial, folder / f"{key}-{i}.parquet")
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -66,3 +66,9 @@ def entry_slices(tables: list[Any], offsets: dict[int, tuple[int, int]], arrow: 
                  ) -> list[tuple[pa.Table, int, int]]:
     """The slice of its source's table of each parsed table (``offsets``: by id of the table)."""
     return [(arrow[t.kind], *offsets[id(t)]) for t in tables]
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """The Parquet file DataFrame.to_parquet(path, index=False) writes, from the frame's Arrow
+    table (arrow_tables): the same bytes without converting the frame again."""
+    pq.write_table(table, path, compression="snappy")

@@ -181,7 +181,26 @@ def _text_cell(value: Any) -> Any:
 
 def _map_distinct(cells: Sequence[Any], convert: Callable[[Any], Any], reason: str
                   ) -> tuple[list[Any], list[Problem]]:
-    """``convert`` returns the value, _MISSING (a bad value: ``reason``) or a Bad (its own)."""
+    """``convert`` returns the value, _MISSING (a bad value: ``reason``) or a Bad (its own).
+
+    Each distinct cell is converted once (the first of equal cells, as it comes), then the
+    column is mapped through the results without a Python step per cell."""
+    if bool in set(map(type, cells)):  # True == 1 == 1.0 share a hash: cell by cell
+        return _map_each(cells, convert, reason)
+    results = {cell: convert(cell) for cell in dict.fromkeys(cells)}
+    bad = {cell: result for cell, result in results.items() if result is _MISSING or type(result) is Bad}
+    if not bad:
+        return [results[cell] for cell in cells], []
+    for cell in bad:
+        results[cell] = None
+    problems = [(index, cell, reason if bad[cell] is _MISSING else bad[cell].reason)
+                for index, cell in enumerate(cells) if cell in bad]
+    return [results[cell] for cell in cells], problems
+
+
+def _map_each(cells: Sequence[Any], convert: Callable[[Any], Any], reason: str
+              ) -> tuple[list[Any], list[Problem]]:
+    """_map_distinct for a column holding booleans (kept apart from the equal numbers)."""
     cache: dict[Any, Any] = {}
     out: list[Any] = []
     problems: list[Problem] = []

@@ -158,12 +158,14 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
     from cchc.ingest.combine import combine, kind_frames  # noqa: PLC0415
 
     frames, offsets = kind_frames(parsed, specs)
+    arrow = {}  # kind -> (its frame, the frame's Arrow table): converted once for the cache and the table
     if fresh:
-        arrow = cache.arrow_tables({t.kind: frames[t.kind] for _, entry, _ in fresh for t in entry})
+        converted = cache.arrow_tables({t.kind: frames[t.kind] for _, entry, _ in fresh for t in entry})
+        arrow = {kind: (frames[kind], table) for kind, table in converted.items()}
         with writing(layout, layout.cache_dir):
             for key, entry, passed_over in fresh:
-                cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, arrow))
-        del arrow
+                cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, converted))
+        del converted
     tables, report = combine(parsed, specs, (frames, offsets))
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
@@ -174,7 +176,10 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
         try:
             report["tables"] = {}
             for name, frame in sorted(tables.items()):
-                frame.to_parquet(staging.path / f"{name}.parquet", index=False)
+                if name in arrow and arrow[name][0] is frame:  # nothing collapsed: as converted
+                    cache.write_parquet(arrow[name][1], staging.path / f"{name}.parquet")
+                else:
+                    frame.to_parquet(staging.path / f"{name}.parquet", index=False)
                 report["tables"][name] = f"{name}.parquet"
             (staging.path / INGEST_REPORT_JSON).write_text(jsontext.dumps(report), encoding="utf-8")
             (staging.path / INGEST_REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
