@@ -90,15 +90,17 @@ def _display(value: Any, labels: dict[Any, str] | None = None) -> str:
     return str(value)
 
 
-def _duplicated_last(keys: pd.Series) -> pd.Series:
-    """Series.duplicated(keep="last"), through integer codes: the hash table of a million
-    string keys costs several times the codes."""
+def _duplicated_last(keys: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Series.duplicated(keep="last"), through integer codes (the hash table of a million
+    string keys costs several times the codes), and for each row the position of the last
+    row of its key."""
     codes, _ = pd.factorize(keys, use_na_sentinel=False)
     count = len(codes)
     _, first_of_reversed = np.unique(codes[::-1], return_index=True)
+    last_of_code = count - 1 - first_of_reversed  # np.unique sorts the codes: index = code
     is_last = np.zeros(count, dtype=bool)
-    is_last[count - 1 - first_of_reversed] = True
-    return pd.Series(~is_last, index=keys.index)
+    is_last[last_of_code] = True
+    return pd.Series(~is_last, index=keys.index), last_of_code[codes]
 
 
 def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, list[dict[str, Any]]]:
@@ -106,28 +108,35 @@ def find_conflicts(frame: pd.DataFrame, spec: SourceSpec) -> tuple[pd.Series, li
     key = spec.key
     if not spec.dedup:  # rows are events (a reception log): nothing collapses
         return pd.Series(False, index=frame.index), []
-    collapsed = _duplicated_last(frame[key])
+    collapsed, last = _duplicated_last(frame[key])
     if not collapsed.any():
         return collapsed, []
-    losers = frame[collapsed].reset_index(drop=True)
-    winners = frame[~collapsed].set_index(key).reindex(losers[key]).reset_index()
+    lost_at = np.flatnonzero(collapsed.to_numpy())
+    won_at = last[lost_at]  # the row each collapsed one gives way to (the last of its key)
+
+    def rows(name: str, at: np.ndarray) -> pd.Series:
+        return pd.Series(frame[name].array.take(at), name=name)
+
     differ: dict[str, pd.Series] = {}
+    lost, won = {}, {}  # column -> its values at the collapsed rows / at the rows kept for them
     for name in spec.columns:
         if name == key:
             continue
-        left, right = losers[name], winners[name]
+        left, right = rows(name, lost_at), rows(name, won_at)
         unequal = (left != right).fillna(True).astype(bool) & ~(left.isna() & right.isna())
         if unequal.any():
             differ[name] = unequal
+            lost[name], won[name] = left.array, right.array
     if not differ:
         return collapsed, []
     any_differ = pd.concat(differ, axis=1).any(axis=1)
     labels = {name: spec.vocabulary(column.vocab)["labels"] for name, column in spec.columns.items()
               if column.vocab}
-    # The columns' arrays, read by position: what frame.at[i, name] reads on these RangeIndex
-    # frames, without its cost per cell (a thousand conflicts read ten thousand cells).
-    lost = {name: losers[name].array for name in (key, SOURCE_FILE, SOURCE_ROW, *differ)}
-    won = {name: winners[name].array for name in (SOURCE_FILE, SOURCE_ROW, *differ)}
+    # Read by position from the arrays (frame.at's cost per cell is that of a small query).
+    for name in (key, SOURCE_FILE, SOURCE_ROW):
+        lost[name] = frame[name].array.take(lost_at)
+    for name in (SOURCE_FILE, SOURCE_ROW):
+        won[name] = frame[name].array.take(won_at)
     masks = {name: mask.to_numpy() for name, mask in differ.items()}
     conflicts = []
     for index in np.flatnonzero(any_differ.to_numpy()):
