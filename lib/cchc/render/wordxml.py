@@ -80,7 +80,7 @@ def _border(pPr) -> None:
     pPr.append(borders)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1024)
 def paragraph_properties(ops: tuple[tuple, ...]):
     """The w:pPr that python-docx writes for these calls on a new paragraph."""
     p = OxmlElement("w:p")
@@ -106,7 +106,7 @@ def paragraph_properties(ops: tuple[tuple, ...]):
     return p.pPr
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1024)
 def run_properties(size: float | None, bold: bool, italic: bool, underline: bool, red: bool, mono: bool):
     """The w:rPr that python-docx writes for these font settings of a run (None: no settings)."""
     run = Run(OxmlElement("w:r"), None)
@@ -125,7 +125,7 @@ def run_properties(size: float | None, bold: bool, italic: bool, underline: bool
     return run._r.rPr
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1024)
 def cell_properties(twips: int, span: int = 1, merge: str | None = None, centred: bool = False,
                     shade: str | None = None):
     """The w:tcPr of a cell of python-docx's new table given its width (twips), a horizontal
@@ -145,7 +145,7 @@ def cell_properties(twips: int, span: int = 1, merge: str | None = None, centred
     return tc.tcPr
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1024)
 def row_properties(flags: tuple[str, ...]):
     """The w:trPr of a row with these on/off flags ("w:cantSplit", "w:tblHeader"), in order."""
     tr = OxmlElement("w:tr")
@@ -157,7 +157,7 @@ def row_properties(flags: tuple[str, ...]):
     return properties
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1024)
 def table_properties(style_id: str | None, margin_mm: float, borders: bool):
     """The w:tblPr of python-docx's new table with the style ``style_id``, centred, fixed
     layout, no borders (when ``borders`` is False: the letter frame) and left/right cell
