@@ -112,6 +112,27 @@ def test_series_apart_in_greyscale_and_each_visible():
         assert sum(bars[max(grey - 2, 0): grey + 3]) >= 100, grey
 
 
+
+def test_chart_png_is_the_bytes_savefig_tight_writes(monkeypatch):
+    """A chart skips savefig's measuring pass (issue 14), yet its PNG is byte for byte what
+    ``savefig(bbox_inches="tight")`` writes of the same figure, for both charts and windows."""
+    made = []
+    png = charts._png
+
+    def both(figure) -> bytes:
+        ours = png(figure)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=charts.DPI, bbox_inches="tight", metadata={"Software": None})
+        made.append((ours, buffer.getvalue()))
+        return ours
+
+    monkeypatch.setattr(charts, "_png", both)
+    for window in (HALF_YEAR, None):
+        for draw in (charts.received_by_month, charts.timeliness):
+            draw(monthly_figures(), window)
+    assert len(made) == 4 and len({ours for ours, _ in made}) == 3  # timeliness: the same in both windows
+    assert all(ours == tight for ours, tight in made)
+
 # --- tables: the total row keeps company ----------------------------------------------------
 
 def _table_page(rows: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import calendar
 import datetime as dt
+import functools
 import io
 import logging
 from collections.abc import Callable
@@ -32,14 +33,42 @@ BARS = {"resolved.early": {"fill": "#1f4e79", "hatch": None},
 
 
 def _pyplot():
+    """pyplot with the charts' settings (the kernel's warm-up loads it before a report)."""
+    _style()
+    from matplotlib import pyplot  # noqa: PLC0415 (heavy: loaded when a chart is drawn)
+
+    return pyplot
+
+
+def _figure(size: tuple[float, float]):
+    """A figure of ``size`` inches at DPI on the Agg canvas, with its one axes. Outside pyplot: a
+    chart needs no figure manager, and the figure is dropped with its last reference."""
+    _style()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    figure = Figure(figsize=size, dpi=DPI)
+    FigureCanvasAgg(figure)
+    return figure, figure.subplots()
+
+
+def _style() -> None:
+    """The charts' font and look, set before each chart (cheap: the font is found once)."""
+    from matplotlib import rcParams  # noqa: PLC0415
+
+    rcParams.update({"font.family": [_installed_family()], "font.size": 10,
+                     "axes.spines.top": False, "axes.spines.right": False})
+
+
+@functools.cache
+def _installed_family() -> str:
+    """The first installed family of FONT_FAMILIES, looked up once per process."""
     import matplotlib  # noqa: PLC0415 (heavy: loaded when a chart is drawn)
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager, pyplot  # noqa: PLC0415
+    from matplotlib import font_manager  # noqa: PLC0415
 
-    pyplot.rcParams.update({"font.family": [_font_family(font_manager)], "font.size": 10,
-                            "axes.spines.top": False, "axes.spines.right": False})
-    return pyplot
+    return _font_family(font_manager)
 
 
 def _font_family(font_manager) -> str:
@@ -55,9 +84,19 @@ def _font_family(font_manager) -> str:
 
 
 def _png(figure) -> bytes:
+    """The figure as PNG at DPI cropped to its tight box, the bytes of ``savefig(bbox_inches="tight")``
+    (tested) without its first pass: savefig draws the whole figure once (drawing turned off)
+    before it measures the box; the box is measured here on a renderer at DPI directly."""
+    from matplotlib import rcParams  # noqa: PLC0415
+
+    shown = figure.dpi
+    figure.dpi = DPI
+    try:
+        box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(rcParams["savefig.pad_inches"])
+    finally:
+        figure.dpi = shown
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-    figure.clf()
+    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches=box, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -105,8 +144,7 @@ def received_by_month(figures: FigureSet, window: Window | None = None) -> bytes
     labels = _labels()["received_by_month"]
     months = _months(figures)
     names, _ = _month_ticks(months, window, labels)
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.3, 3.2))
+    fig, ax = _figure((6.3, 3.2))
     x = list(range(len(months)))
     bottom = [0] * len(months)
     for channel, label in labels["series"].items():
@@ -129,15 +167,12 @@ def received_by_month(figures: FigureSet, window: Window | None = None) -> bytes
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.yaxis.set_major_locator(_locator()(integer=True))
     ax.yaxis.set_major_formatter(fmt.axis_integer)
-    data = _png(fig)
-    plt.close(fig)
-    return data
+    return _png(fig)
 
 
 def timeliness(figures: FigureSet, window: Window | None = None) -> bytes:
     labels = _labels()["timeliness"]
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.3, 2.6))
+    fig, ax = _figure((6.3, 2.6))
     keys = list(labels["bars"])
     values = [figures[f"tthc.{key}"].value for key in keys]
     looks = [BARS[key] for key in keys]
@@ -152,9 +187,7 @@ def timeliness(figures: FigureSet, window: Window | None = None) -> bytes:
     ax.set_xlim(0, max(values, default=0) * 1.1 or 1)
     ax.xaxis.set_major_locator(_locator()(integer=True))
     ax.xaxis.set_major_formatter(fmt.axis_integer)
-    data = _png(fig)
-    plt.close(fig)
-    return data
+    return _png(fig)
 
 
 CHARTS: dict[str, Callable[..., bytes]] = {"received_by_month": received_by_month, "timeliness": timeliness}
