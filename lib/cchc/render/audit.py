@@ -12,8 +12,9 @@ id, description, expected / actual, evidence), but its sources are compact: ever
 one row (id, label, value, files with the rows counted), and the breakdown figures (by field,
 agency, month: about five in six figures) one row a group, with its name, how many figures,
 their common id (``tthc.by_field.ho-tich.*``) and the source files once; the intro names
-kiem-tra.html and the ``cchc explain`` command that list each of them. About a third of the
-pages, and of the time to write them (Typst lays out a table row in about a millisecond)."""
+kiem-tra.html and the ``cchc explain`` command that list each of them: about a third of the
+pages the full table took (Typst lays out a table row in about a millisecond; the PDF's time is
+its rows)."""
 
 from __future__ import annotations
 
