@@ -97,10 +97,11 @@ def _read_workbook(path: Path, display: str, sheet: str | None, first_only: bool
     sheet_parts = parts.get("sheets", {})
     faults_by_sheet: dict[str, dict[tuple[int, int], Fault]] = {}
     if sheet_parts:
-        for name in wanted:
-            part = sheet_parts.get(name)
-            if part is not None:
-                faults_by_sheet[name] = _scan_sheet(path, display, name, part, parts["guards"])
+        with zipfile.ZipFile(path) as archive:  # one reading of the zip's directory for every sheet
+            for name in wanted:
+                part = sheet_parts.get(name)
+                if part is not None:
+                    faults_by_sheet[name] = _scan_sheet(archive, display, name, part, parts["guards"])
     tables = []
     for name in wanted:
         try:
@@ -234,37 +235,36 @@ _EXTENT = re.compile(rb' r="(?:([A-Z]{2,3})\d|(\d+)")')
 _CHUNK = 8 << 20
 
 
-def _scan_sheet(path: Path, display: str, sheet: str, part: str, guards: Guards
+def _scan_sheet(archive: zipfile.ZipFile, display: str, sheet: str, part: str, guards: Guards
                 ) -> dict[tuple[int, int], Fault]:
     """One pass over a worksheet's XML: the extent its cells reach (a lone cell far away makes
     calamine allocate the whole rectangle: refused), and the cells calamine reads as empty
     although they hold an error or a formula without a cached value."""
     faults: dict[tuple[int, int], Fault] = {}
     last_row = widest = 0
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(part)
-        with archive.open(info) as handle:
-            tail = b""
-            while True:
-                chunk = handle.read(_CHUNK)
-                data = tail + chunk
-                if chunk:
-                    cut = data.rfind(b"</row>")
-                    cut = data.rfind(b">") if cut < 0 else cut
-                    if cut < 0:
-                        tail = data
-                        continue
-                    data, tail = data[: cut + 1], data[cut + 1:]
-                found = _EXTENT.findall(data)
-                if found:
-                    letters, numbers = zip(*found)
-                    last_row = max(last_row, max(int(n) for n in numbers if n) if any(numbers) else 0)
-                    for wide in set(letters) - {b""}:
-                        widest = max(widest, _column_number(wide.decode()))
-                if b't="e"' in data or b"<f" in data:  # each test costs a pass: two only
-                    _faults_in(data, faults)
-                if not chunk:
-                    break
+    info = archive.getinfo(part)
+    with archive.open(info) as handle:
+        tail = b""
+        while True:
+            chunk = handle.read(_CHUNK)
+            data = tail + chunk
+            if chunk:
+                cut = data.rfind(b"</row>")
+                cut = data.rfind(b">") if cut < 0 else cut
+                if cut < 0:
+                    tail = data
+                    continue
+                data, tail = data[: cut + 1], data[cut + 1:]
+            found = _EXTENT.findall(data)
+            if found:
+                letters, numbers = zip(*found)
+                last_row = max(last_row, max(int(n) for n in numbers if n) if any(numbers) else 0)
+                for wide in set(letters) - {b""}:
+                    widest = max(widest, _column_number(wide.decode()))
+            if b't="e"' in data or b"<f" in data:  # each test costs a pass: two only
+                _faults_in(data, faults)
+            if not chunk:
+                break
     if last_row or widest:  # the rectangle calamine allocates (columns up to Z counted as one)
         rows, columns = max(last_row, 1), max(widest, 1)
         _check_extent(display, sheet, info.file_size, guards, f"A1:{_column_letters(columns)}{rows}", rows,
