@@ -44,12 +44,55 @@ def _figure(size: tuple[float, float]):
     """A figure of ``size`` inches at DPI on the Agg canvas, with its one axes. Outside pyplot: a
     chart needs no figure manager, and the figure is dropped with its last reference."""
     _style()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
 
     figure = Figure(figsize=size, dpi=DPI)
-    FigureCanvasAgg(figure)
+    _canvas_type()(figure)
     return figure, figure.subplots()
+
+
+MEASURES_KEPT = 4096
+
+
+@functools.cache
+def _canvas_type():
+    """The Agg canvas whose renderers share the measures of texts within the process.
+
+    Matplotlib measures each text (shaping it with FreeType, about a millisecond a label) once
+    per renderer, and a chart has two renderers (the tight box, the image); the same labels come
+    back in every chart and every commune. A measure depends only on the text, the font files,
+    the size, the resolution and the hinting settings, all in its key: a second commune gets
+    the measures of its own texts, never another's labels."""
+    from matplotlib import rcParams  # noqa: PLC0415
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag  # noqa: PLC0415
+    from matplotlib.font_manager import fontManager  # noqa: PLC0415
+
+    measures: dict[tuple, tuple[float, float, float]] = {}
+
+    class Renderer(RendererAgg):
+        def get_text_width_height_descent(self, s, prop, ismath):
+            if ismath:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            key = (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), self.dpi,
+                   get_hinting_flag(), rcParams["text.hinting_factor"], rcParams["text.kerning_factor"],
+                   rcParams["font.enable_last_resort"])
+            found = measures.get(key)
+            if found is None:
+                if len(measures) >= MEASURES_KEPT:
+                    measures.clear()
+                found = measures[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return found
+
+    class Canvas(FigureCanvasAgg):
+        def get_renderer(self):  # FigureCanvasAgg's, with the renderer above
+            width, height = self.get_width_height(physical=True)
+            key = width, height, self.figure.dpi
+            if self._lastKey != key:
+                self.renderer = Renderer(width, height, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
+    return Canvas
 
 
 def _style() -> None:
