@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -250,7 +252,7 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | fl
         _put_text(cell, text)
         style.looks.put(cell, font, WRAP[horizontal])
         if ncols > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+            _merge(ws, row, 1, row, ncols)
         lines = _line_count(_text(text), table_width, font.sz, bool(font.b))
         ws.row_dimensions[row].height = max(lines * _line_height(font.sz) + 4, _line_height(font.sz) + 3)
         row += 1
@@ -276,7 +278,7 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | fl
         cell = ws.cell(row=top, column=left)
         _put_text(cell, head.title)
         if head.rowspan > 1 or head.colspan > 1:
-            ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+            _merge(ws, top, left, bottom, right)
         for r in range(top, bottom + 1):
             for c in range(left, right + 1):
                 style.looks.put(ws.cell(row=r, column=c), style.bold, WRAP["center"], BORDER, style.fill)
@@ -411,13 +413,30 @@ def _signature(ws: Worksheet, row: int, form: Form, style: _Style) -> int:
             _put_text(cell, text)
             style.looks.put(cell, font, WRAP["center"])
             if end > start:
-                ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+                _merge(ws, row, start, row, end)
         ws.row_dimensions[row].height = _line_height(style.body_size) + 4
         row += 1
     for _ in range(SIGNING_ROWS):  # room for the signatures
         ws.row_dimensions[row].height = _line_height(style.body_size) + 4
         row += 1
     return row
+
+
+def _merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """Merge a range as ``ws.merge_cells`` does, without its formatting pass when the first cell
+    has no border (every merge here: the header's cells get theirs after merging). That pass
+    copies the first cell's borders to the range's edges and its protection, the default, to
+    each cell: a style lookup per cell that changes nothing in the file."""
+    merged = MergedCellRange(ws, CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom).coord)
+    first = merged.start_cell
+    if first.has_style and first._style.borderId:
+        ws.merge_cells(merged.coord)
+        return
+    ws.merged_cells.add(merged)
+    cells = merged.cells
+    next(cells)  # the first cell keeps its value and look
+    for r, c in cells:
+        ws._cells[r, c] = MergedCell(ws, r, c)
 
 
 def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], style: _Style,
