@@ -24,7 +24,7 @@ from typing import Any
 from cchc.config.sources import ingest_rules
 from cchc.core import fmt
 from cchc.core.text import match_key, normalize
-from cchc.ingest.privacy import looks_personal, mask, personal_in_number
+from cchc.ingest.privacy import looks_personal, mask, personal_among, personal_in_number
 
 Problem = tuple[int, Any, str]
 _MISSING = object()
@@ -251,26 +251,48 @@ def parse_dates(cells: Sequence[Any], low: dt.date | None = None, high: dt.date 
     return _map_distinct(cells, convert, "bad_date")
 
 
+def _id_text(cell: Any) -> str | None:
+    """A key cell's text: plain ASCII without spaces is already normal."""
+    if type(cell) is str and cell.isascii() and cell.isprintable() and " " not in cell and cell:
+        return cell
+    return None if type(cell) is Fault else _plain_text(cell)
+
+
 def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
-    """Key-like text (dossier ids, procedure codes): mostly distinct, so no cache; plain ASCII
-    without spaces is already normal. A key that is an Excel error or looks personal is a
-    problem."""
+    """Key-like text (dossier ids, procedure codes), each distinct cell read once. A key that
+    is an Excel error or looks personal is a problem (its personal test is run over all the
+    keys at once: privacy.personal_among)."""
+    if bool in set(map(type, cells)):  # True == 1 share a hash but not a text: cell by cell
+        return _parse_ids_each(cells)
+    distinct = list(dict.fromkeys(cells))
+    texts = [_id_text(cell) for cell in distinct]
+    reasons = [bad.reason if (bad := fault_of(cell)) is not None else None for cell in distinct]
+    personal = personal_among([t for t, r in zip(texts, reasons) if r is None and t is not None])
+    values, bad = {}, {}
+    for cell, text, reason in zip(distinct, texts, reasons):
+        if reason is None and text is not None and text in personal:
+            reason = PERSONAL_VALUE
+        if reason is None:
+            values[cell] = text
+        else:
+            values[cell], bad[cell] = None, reason
+    problems = [(index, cell, bad[cell]) for index, cell in enumerate(cells) if cell in bad] if bad else []
+    return [values[cell] for cell in cells], problems
+
+
+def _parse_ids_each(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
+    """parse_ids cell by cell (a column holding booleans)."""
     out: list[str | None] = []
     problems: list[Problem] = []
-    append = out.append
-    seen: dict[str, str] = {}  # one object per distinct key (procedure codes repeat)
     for index, cell in enumerate(cells):
-        if type(cell) is str and cell.isascii() and cell.isprintable() and " " not in cell and cell:
-            value = seen.setdefault(cell, cell)
-        else:
-            value = None if type(cell) is Fault else _plain_text(cell)
+        value = _id_text(cell)
         bad = fault_of(cell)
         if bad is None and value is not None and looks_personal(value):
             bad = Bad(PERSONAL_VALUE)
         if bad is not None:
             problems.append((index, cell, bad.reason))
             value = None
-        append(value)
+        out.append(value)
     return out, problems
 
 

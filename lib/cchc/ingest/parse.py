@@ -208,19 +208,27 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     for row in itertools.chain(head[match.row_index + 1:], stream):
         read += 1
         key = row[key_index] if key_index < len(row) else None
-        if V.is_empty(key) and all(V.is_empty(cell) for cell in row):
-            account.blank += 1
-        elif _is_footer(row, key):
-            account.footer += 1
-            if footer is None:
-                text = next(str(c).strip() for c in row if not V.is_empty(c))
-                footer = {"row": read, "text": mask(text), "declared": _declared_total(row)}
-        else:
-            chunk.append(row)
-            data_numbers.append(read)
-            if len(chunk) >= CHUNK_ROWS:
-                _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
-                chunk = []
+        first = row[0] if row else None
+        # The common data row needs no test of every cell: a key, and another first cell, both
+        # filled (the row is neither blank nor a footer, whose label is its first filled cell).
+        surely_data = (first is not key and first is not None and key is not None
+                       and not (isinstance(key, str) and not key.strip())
+                       and not (isinstance(first, str) and not first.strip()))
+        if not surely_data:
+            if V.is_empty(key) and all(V.is_empty(cell) for cell in row):
+                account.blank += 1
+                continue
+            if _is_footer(row, key):
+                account.footer += 1
+                if footer is None:
+                    text = next(str(c).strip() for c in row if not V.is_empty(c))
+                    footer = {"row": read, "text": mask(text), "declared": _declared_total(row)}
+                continue
+        chunk.append(row)
+        data_numbers.append(read)
+        if len(chunk) >= CHUNK_ROWS:
+            _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+            chunk = []
     if chunk:
         _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
     chunk = []

@@ -90,6 +90,26 @@ def looks_personal(text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
 
 
+def personal_among(texts: list[str]) -> set[str]:
+    """The texts of ``texts`` holding a personal value (looks_personal of each), the cheap test
+    for nine digits run once over all of them joined."""
+    marks = "\n".join(texts).translate(_DIGIT_RUNS).split("\n")
+    if len(marks) != len(texts):  # a text holds a line break: one by one
+        return {text for text in texts if looks_personal(text)}
+    rules = _rules()
+    found = set()
+    for text, digits in zip(texts, marks):
+        if "@" in text:
+            pattern = rules.everywhere
+        elif _NINE in digits:
+            pattern = rules.digits
+        else:
+            continue
+        if pattern.search(text) is not None:
+            found.add(text)
+    return found
+
+
 def personal_in_number(text: str) -> bool:
     """Whether the text of a number cell is a personal value rather than an amount: a phone, an
     e-mail, an ID number with its leading 0 (a plain 9- or 12-digit number is an amount)."""
