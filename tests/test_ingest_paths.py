@@ -80,3 +80,22 @@ def test_tables_from_the_parse_cache_are_the_fresh_ones(tmp_path):
         assert again.report == report
     shutil.rmtree(cache)
     assert ingest(root, params, force=True).report == report
+
+
+def test_cached_tables_are_as_parquet_gives_them_back(tmp_path):
+    """The cache's Arrow files give back the frames its Parquet files gave (dates in ms), so that
+    a run from the cache writes the processed files it always wrote."""
+    from cchc.ingest import cache as parse_cache
+
+    root = make_root(tmp_path)
+    ingest(root, load_params(root, "xa-thu", "2025-07"), force=True)
+    folder = root / "data/processed/.cache"
+    checked = 0
+    for entry in sorted(folder.glob("*.json")):
+        parsed, _ = parse_cache.load(folder, entry.stem)
+        for table in parsed:
+            frame = pd.DataFrame(table.records)
+            frame.to_parquet(tmp_path / "round.parquet", index=False)
+            pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "round.parquet"), frame)
+            checked += any(str(dtype).startswith("datetime64") for dtype in frame.dtypes)
+    assert checked, "some cached table holds dates"

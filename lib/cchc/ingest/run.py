@@ -162,10 +162,11 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
     if fresh:
         converted = cache.arrow_tables({t.kind: frames[t.kind] for _, entry, _ in fresh for t in entry})
         arrow = {kind: (frames[kind], table) for kind, table in converted.items()}
+        cached = cache.for_cache(converted)
         with writing(layout, layout.cache_dir):
             for key, entry, passed_over in fresh:
-                cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, converted))
-        del converted
+                cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, cached))
+        del converted, cached
     tables, report = combine(parsed, specs, (frames, offsets))
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
@@ -212,12 +213,13 @@ def period_lock(layout: Layout, wait: bool = True) -> Iterator[None]:
         yield
 
 
-def _cache_key(digest: str, display: str, override: dict[str, Any], params: Params) -> str:
-    """The parse cache's key of a file: its content hash and the parse settings."""
+def _cache_key(digest: str, display: str, override: dict[str, Any], params: Params, form: str) -> str:
+    """The parse cache's key of a file: its content hash, the parse settings and the format of
+    the cache's files (``form``)."""
     # The day of the run too: date bounds such as "today+1" (data/sources/*.yaml) are read against it.
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
-                           "specs": specs_fingerprint(params.aliases), "day": dt.date.today().isoformat()},
-                          sort_keys=True)
+                           "specs": specs_fingerprint(params.aliases), "day": dt.date.today().isoformat(),
+                           "cache": form}, sort_keys=True)
     return f"{digest[:32]}-{sha256_bytes(settings.encode())[:16]}"
 
 
@@ -229,7 +231,7 @@ def _parse_cached(layout: Layout, path: Path, display: str, digest: str, overrid
     every file are converted)."""
     from cchc.ingest import cache  # noqa: PLC0415 (pandas: off the path of a cached ingest, as combine)
 
-    key = _cache_key(digest, display, override, params)
+    key = _cache_key(digest, display, override, params, cache.FORMAT)
     if (entry := cache.load(layout.cache_dir, key)) is not None:
         return *entry, None
     spec = specs[override["kind"]] if override.get("kind") else None
