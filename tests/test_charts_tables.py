@@ -114,13 +114,17 @@ def test_series_apart_in_greyscale_and_each_visible():
 
 
 def test_chart_png_is_the_bytes_savefig_tight_writes(monkeypatch):
-    """A chart skips savefig's measuring pass (issue 14), yet its PNG is byte for byte what
-    ``savefig(bbox_inches="tight")`` writes of the same figure, for both charts and windows."""
+    """A chart skips savefig's measuring pass and its renderers share the measures of texts
+    within the process (issue 14), yet its PNG is byte for byte what matplotlib's own Agg canvas
+    writes with ``savefig(bbox_inches="tight")``, for both charts and windows, one after another."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     made = []
     png = charts._png
 
     def both(figure) -> bytes:
         ours = png(figure)
+        FigureCanvasAgg(figure)  # matplotlib's canvas and renderers, no measure shared
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=charts.DPI, bbox_inches="tight", metadata={"Software": None})
         made.append((ours, buffer.getvalue()))

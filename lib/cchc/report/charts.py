@@ -35,6 +35,7 @@ BARS = {"resolved.early": {"fill": "#1f4e79", "hatch": None},
 def _pyplot():
     """pyplot with the charts' settings (the kernel's warm-up loads it before a report)."""
     _style()
+    _canvas_type()
     from matplotlib import pyplot  # noqa: PLC0415 (heavy: loaded when a chart is drawn)
 
     return pyplot
