@@ -2,8 +2,8 @@
 copied), each serving reports from one queue until it is empty; the largest units go first so
 that the workers end together. A worker that dies fails the unit it had; the others go on.
 
-A worker process whose memory (its own and its kernel's resident memory, after the report's
-garbage was given back) has grown past ``RECYCLE_MB`` ends after its report, and a fresh one takes
+A worker process whose memory (its own and its kernel's resident memory, with freed memory
+given back as it goes: TRIM_ENV) has grown past ``RECYCLE_MB`` ends after its report; a fresh one takes
 its place: a leak in a library cannot exhaust the machine, and a start (imports, kernel: a few
 seconds of CPU) is paid only when needed, not every so many reports. (The growth measured in
 benchmarks/results/batch.md before, about 100 MB a report, was Typst's memo cache; cchc.render.pdf
@@ -11,10 +11,11 @@ now empties it after each PDF, and a worker with its kernel stays near 650 MB.)"
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from cchc.batch import worker
@@ -24,6 +25,10 @@ from cchc.batch.worker import FAILED, Outcome
 
 POLL_S = 1.0
 RECYCLE_MB = 1000
+# glibc gives freed memory back to the system past this many bytes at the heap's top (its default
+# grows with the largest block freed, and a worker then keeps about 80 MB it no longer uses). Set for
+# the workers and their kernels, as Dask's nanny does for its workers; a value the user set is kept.
+TRIM_ENV = {"MALLOC_TRIM_THRESHOLD_": "65536"}
 
 
 def default_workers() -> int:
@@ -31,6 +36,18 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Within the block, ``values`` in os.environ (those not already set), for the processes started."""
+    added = {name: value for name, value in values.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def _serve(root: str, tasks, results, recycle_mb: int) -> None:
@@ -65,7 +82,8 @@ def run_local(root: Path, units: list[str], period: str, force: bool, workers: i
 
     def spawn():
         process = context.Process(target=_serve, args=(str(root), tasks, results, recycle_mb), daemon=True)
-        process.start()
+        with _environment(TRIM_ENV):
+            process.start()
         return process
 
     processes = [spawn() for _ in range(count)]

@@ -9,7 +9,9 @@ closed, the namespace cleared and the execution count back to 1 (IPython's
 ``reset(new_session=True)``), so that the notebook runs as on a fresh kernel and writes the same
 bytes; imported modules stay (the notebook's imports cost nothing the second time). A kernel
 that died or does not answer the reset is replaced. After each report both processes give the
-memory they no longer use back to the system (``gc`` then glibc's ``malloc_trim``).
+memory they no longer use back to the system (glibc's trim threshold, set by cchc.batch.local
+as Dask's nanny sets it for its workers). The reset is asked for as soon as a report is done,
+so that the kernel clears itself while this process starts on the next report.
 
 ``produce`` is the task a pool or a Dask cluster runs: it never raises; it returns an ``Outcome``
 (done, skipped or failed with the Vietnamese reason), plain data that pickles.
@@ -33,7 +35,6 @@ from cchc.batch.units import up_to_date
 from cchc.config.params import load_params
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
-from cchc.core.memory import release_memory
 from cchc.pipeline import run
 from cchc.render.export import warm_up
 from cchc.render.kernel import keep, start_kernel, stop_kernel
@@ -41,8 +42,7 @@ from cchc.report.style import stylesheet
 
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
 RESET = ("import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
-         "get_ipython().reset(new_session=True, aggressive=False)\n"
-         "import cchc.core.memory as _m\n_m.release_memory()\ndel _m\n")
+         "get_ipython().reset(new_session=True, aggressive=False)\n")
 RESET_TIMEOUT_S = 60
 
 
@@ -66,6 +66,7 @@ class ReportWorker:
     def __init__(self) -> None:
         self._kernel = None
         self._cwd: Path | None = None
+        self._reset_id: str | None = None  # the reset asked for after the last report, not yet answered
         self.reports = 0
 
     def start(self, root: Path) -> None:
@@ -103,13 +104,26 @@ class ReportWorker:
             except Exception:  # already closed
                 pass
 
+    def _ask_reset(self) -> None:
+        """Ask the kernel to clear itself for the next report (answered in ``_reset``)."""
+        client = getattr(self._kernel, "warm_up_client", None)
+        self._reset_id = None
+        if client is not None:
+            with contextlib.suppress(Exception):  # a closed channel: _reset finds no answer, a new kernel
+                self._reset_id = client.execute(RESET, silent=True, store_history=False)
+
     def _reset(self) -> bool:
-        """Clear the kernel for the next report; False when it does not answer."""
+        """Wait until the kernel is cleared for the next report (asked for now when it was not
+        after the last one); False when it does not answer."""
         client = getattr(self._kernel, "warm_up_client", None)
         if client is None:
             return False
+        if self._reset_id is None:
+            self._ask_reset()
+        msg_id, self._reset_id = self._reset_id, None
+        if msg_id is None:
+            return False
         try:
-            msg_id = client.execute(RESET, silent=True, store_history=False)
             deadline = time.monotonic() + RESET_TIMEOUT_S
             while time.monotonic() < deadline:
                 reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
@@ -122,7 +136,7 @@ class ReportWorker:
     def _stop_kernel(self) -> None:
         if self._kernel is not None:
             stop_kernel(keep(self._kernel, False))
-        self._kernel = None
+        self._kernel, self._reset_id = None, None
 
     def produce(self, root: Path, unit: str, period: str, force: bool = False) -> Outcome:
         started = time.perf_counter()
@@ -138,7 +152,7 @@ class ReportWorker:
                 result = run(layout.root, unit, period, force=force, kernel=kernel)  # exported here
             finally:
                 self._close_clients()
-                release_memory()
+                self._ask_reset()
             self.reports += 1
             return Outcome(unit, name, DONE, time.perf_counter() - started, folder=layout.shown(result.output_dir))
         except CchcError as exc:

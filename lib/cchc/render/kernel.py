@@ -31,7 +31,7 @@ class ProjectKernelManager(AsyncKernelManager):
             self._kernel_spec = KernelSpec(
                 # Loopback TCP; the kernel's own start-up warnings are not the user's business.
                 argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                      "--IPKernelApp.log_level=ERROR"],
+                      "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
                 display_name="cchc (Python 3)", language="python", resource_dir="")
         return self._kernel_spec
 
