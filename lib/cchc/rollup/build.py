@@ -21,7 +21,7 @@ from cchc.core.layout import Layout
 from cchc.figures.registry import FigureSet
 from cchc.forms.xlsx import workbook_bytes
 from cchc.manual.periods import previous_period
-from cchc.render import docx, manifest, pdf
+from cchc.render import blocks, docx, manifest, pdf
 from cchc.report.previous import Published, previous
 from cchc.rollup import document
 from cchc.rollup.errors import RollupError, words
@@ -76,8 +76,9 @@ def build(root: Path, period: str, city: str | None = None) -> Built:
     built.files[names.HTML] = page.encode("utf-8")
     text = words()["document"]
     title = " ".join([text["title"].capitalize(), text["subject"].format(period=period), "—", spec.name])
-    built.files[names.PDF] = pdf.pdf(page, title)
-    built.files[names.DOCX] = docx.docx(page, title)
+    tree = blocks.parse(page)  # once for both writers, as a commune's export does
+    built.files[names.PDF] = pdf.pdf(tree, title)
+    built.files[names.DOCX] = docx.docx(tree, title)
     built.files[names.XLSX] = workbook_bytes(document.forms(figures, communes, spec, period, shown))
     return built
 
