@@ -21,10 +21,11 @@ from . import citizens, documents, exports, finance, manual, population, writers
 from . import period as cal
 from .catalogue import Procedure
 from .dossier import Dossier
+from .naming import UnitName
 
 SEED = 20251209
 
-__all__ = ["SEED", "Plan", "Dossier", "Procedure", "plan", "generate", "output_dir"]
+__all__ = ["SEED", "Plan", "Dossier", "Procedure", "UnitName", "plan", "generate", "output_dir"]
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,14 @@ class Plan:
         return [d for d in self.dossiers if d.quarantine is not None]
 
 
-def plan(seed: int = SEED, scale: float = 1) -> Plan:
+def plan(seed: int = SEED, scale: float = 1, name: UnitName | None = None) -> Plan:
     """Plan the catalogue and the dossier population (deterministic for a seed); ``scale``
-    multiplies every dossier count (1: the reference demo, about 16.000 dossiers a year)."""
+    multiplies every dossier count (1: the reference demo, about 16.000 dossiers a year);
+    ``name``: the unit the dossiers name (their agency, their holders' address; default: the
+    demo commune)."""
     rng = random.Random(seed)
     procedures = catalogue_mod.build(random.Random(rng.randrange(2**32)))
-    dossiers = population.plan_dossiers(random.Random(rng.randrange(2**32)), procedures, scale)
+    dossiers = population.plan_dossiers(random.Random(rng.randrange(2**32)), procedures, scale, name)
     return Plan(procedures, dossiers)
 
 
@@ -55,20 +58,22 @@ def output_dir(root: Path, unit: str = cal.UNIT) -> Path:
     return Layout(root, unit, cal.PERIOD).raw_dir
 
 
-def generate(root: Path, unit: str = cal.UNIT, seed: int = SEED, scale: float = 1) -> list[Path]:
+def generate(root: Path, unit: str = cal.UNIT, seed: int = SEED, scale: float = 1,
+             name: UnitName | None = None) -> list[Path]:
     """Write every demo export under ``root/data/raw/<unit>/2025/`` (default: the demo commune,
     nguyen-luong-bang); return the paths. Another seed or scale plans other dossiers (see
-    cchc.demo.communes); the other exports are the demo commune's."""
-    planned = plan(seed, scale)
+    cchc.demo.communes); ``name`` is the unit every export names (default: the demo commune,
+    xã Nguyễn Lương Bằng); the other exports' contents are the demo commune's."""
+    planned = plan(seed, scale, name)
     out = output_dir(root, unit)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [writers.write_catalogue(out / exports.CATALOGUE_NAME, planned.catalogue, cal.CUTOFF)]
+    paths = [writers.write_catalogue(out / exports.CATALOGUE_NAME, planned.catalogue, cal.CUTOFF, name)]
     for index, export in enumerate(exports.DOSSIER_FILES):
         rows = exports.rows_for(export, planned.dossiers)
         file_rng = random.Random(seed * 100 + index)
-        paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng))
+        paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng, name))
     for module in OTHER_SOURCES:  # the other exports, one module each
-        paths += module.write(out)
+        paths += module.write(out, name)
     return paths
 
 

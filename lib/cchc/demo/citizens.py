@@ -20,17 +20,19 @@ from cchc.core import fmt
 
 from . import period as cal
 from . import writers
+from .naming import UnitName
+from .naming import words as named_words
 from .people import fake_person
 from .text import new_style_tones
-from .vocab import load
 from .writers import _save_deterministic
 
 SEED = 20251210
 LAST_RECEIPT = dt.date(2025, 11, 10)   # resolved petitions are received by then (resolved before E)
 
 
-def words() -> dict[str, Any]:
-    return load("citizens")
+def words(unit: UnitName | None = None) -> dict[str, Any]:
+    """data/demo/citizens.yaml naming ``unit`` (default: the demo commune)."""
+    return named_words("citizens", unit)
 
 
 def _day_cell(day: dt.date | str, rng: random.Random) -> Any:
@@ -77,11 +79,11 @@ def petition_rows(rng: random.Random) -> list[dict[str, Any]]:
     return sorted(rows, key=order)
 
 
-def _reception_cells(rows: list[dict[str, Any]], rng: random.Random) -> list[list[Any]]:
+def _reception_cells(rows: list[dict[str, Any]], rng: random.Random, unit: UnitName | None) -> list[list[Any]]:
     spec = words()["reception"]
     out = []
     for index, row in enumerate(rows, start=1):
-        person = fake_person(rng)
+        person = fake_person(rng, unit)
         form = rng.choice(spec["forms"][row["form"]]) if row["form"] else None
         content = rng.choice(spec["contents"])
         out.append([index, _day_cell(row["date"], rng), person.name, person.address, form, row["visits"],
@@ -89,11 +91,11 @@ def _reception_cells(rows: list[dict[str, Any]], rng: random.Random) -> list[lis
     return out
 
 
-def _petition_cells(rows: list[dict[str, Any]], rng: random.Random) -> list[list[Any]]:
+def _petition_cells(rows: list[dict[str, Any]], rng: random.Random, unit: UnitName | None) -> list[list[Any]]:
     spec = words()["petitions"]
     out = []
     for index, row in enumerate(rows, start=1):
-        person = fake_person(rng)
+        person = fake_person(rng, unit)
         kind = rng.choice(spec["types"][row["type"]]) if row["type"] else None
         resolved = row.get("resolved")
         out.append([index, _day_cell(row["received"], rng), person.name, person.address, kind,
@@ -108,8 +110,9 @@ def _sheet(workbook: Workbook, name: str, titles: list[str], headers: list[str],
     writers.append_sheet(workbook, name, titles, headers, rows, footer, widths, date_format="dd/mm/yyyy")
 
 
-def write(folder: Path) -> list[Path]:
-    spec = words()
+def write(folder: Path, unit: UnitName | None = None) -> list[Path]:
+    """Write the workbook of ``unit`` (default: the demo commune) into ``folder``."""
+    spec = words(unit)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
@@ -121,7 +124,7 @@ def write(folder: Path) -> list[Path]:
         part = spec[key]
         titles = [spec["unit_title"], part["title"], spec["period_title"], ""]
         _sheet(workbook, part["sheet"], titles, list(part["headers"].values()),
-               cells(rows, random.Random(rng.randrange(2**32))), part["footer"].format(n=len(rows)),
+               cells(rows, random.Random(rng.randrange(2**32)), unit), part["footer"].format(n=len(rows)),
                part["widths"])
     _sheet(workbook, spec["notes"]["sheet"], spec["notes"]["lines"], [], [], None, [90])
     path = folder / spec["file"]

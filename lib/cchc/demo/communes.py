@@ -7,7 +7,9 @@ For a root, ``generate_communes(root, n, seed)`` writes, deterministically for `
   demo period's window) for each commune;
 - ``data/raw/<unit>/2025/``: the demo's exports (same files, same mess: title rows, footers,
   mixed date forms, new-style tones, NFD text, bad rows…) with the commune's own dossiers,
-  between about 1.000 and 20.000 a year (log-uniform), and a manual workbook naming the commune;
+  between about 1.000 and 20.000 a year (log-uniform); every export names the commune ("UBND
+  phường Hồng Bàng", "trên địa bàn phường Hồng Bàng": the placeholders of data/demo filled by
+  cchc.demo.naming), xã, phường or đặc khu as its name says;
 - ``params/<city>/city.yaml``, the city's parameters for the roll-up (cchc rollup)::
 
       name: "Thành phố Hải Phòng"      # the city's name as its report shows it
@@ -18,7 +20,8 @@ For a root, ``generate_communes(root, n, seed)`` writes, deterministically for `
   A folder of ``params/`` with a ``city.yaml`` is a city, never a unit (cchc.batch skips it).
 
 Names come from ``data/demo/communes.yaml``; unit ids are their slugs (a repeated slug gets
-``-2``, ``-3``…). The finance, citizen and document exports are the demo commune's.
+``-2``, ``-3``…). The finance, citizen and document exports are the demo commune's, naming
+the commune.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ from cchc.manual import topics, workbook_bytes
 from . import generate
 from . import manual as manual_mod
 from . import period as cal
+from .naming import UnitName, named
+from .naming import words as named_words
 from .vocab import load
 from .writers import FIXED_TIMESTAMP
 
@@ -52,9 +57,14 @@ DOSSIER_DECLARED = ("tthc.rate.online_payment", "tthc.received.total")
 @dataclass(frozen=True)
 class Commune:
     unit: str
-    name: str
+    called: UnitName   # its kind and name, "Phường" "Hồng Bàng"
     per_year: int      # planned dossiers a year
     seed: int
+
+    @property
+    def name(self) -> str:
+        """The name as the report shows it: "Phường Hồng Bàng"."""
+        return self.called.title
 
     @property
     def scale(self) -> float:
@@ -85,7 +95,7 @@ def plan_communes(n: int, seed: int = DEFAULT_SEED, per_year: int | None = None)
         if seen[unit] > 1:
             unit = f"{unit}-{seen[unit]}"
         drawn = round(math.exp(rng.uniform(low, high)), -1)
-        out.append(Commune(unit, f"{spec['kinds'][kind]} {name}", int(size or drawn), rng.randrange(2**31)))
+        out.append(Commune(unit, named(kind, name), int(size or drawn), rng.randrange(2**31)))
     return out
 
 
@@ -107,9 +117,8 @@ def write_params(root: Path, commune: Commune) -> list[Path]:
 def write_manual(folder: Path, commune: Commune) -> Path:
     """The demo's manual workbook, naming the commune, without the declared figures that
     counted the demo commune's dossiers."""
-    base = load("manual")
-    filled = {**base, "unit_name": commune.name,
-              "declared": [item for item in base["declared"] if item["figure_id"] not in DOSSIER_DECLARED]}
+    base = named_words("manual", commune.called)
+    filled = {**base, "declared": [item for item in base["declared"] if item["figure_id"] not in DOSSIER_DECLARED]}
     path = folder / topics.file_name()
     path.write_bytes(workbook_bytes(manual_mod.build(filled), FIXED_TIMESTAMP))
     return path
@@ -130,7 +139,7 @@ def generate_communes(root: Path, n: int, seed: int = DEFAULT_SEED, per_year: in
     paths: list[Path] = []
     for commune in communes:
         paths += write_params(root, commune)
-        written = generate(root, commune.unit, commune.seed, commune.scale)
+        written = generate(root, commune.unit, commune.seed, commune.scale, commune.called)
         manual_path = write_manual(Layout(root, commune.unit, cal.PERIOD).raw_dir, commune)
         paths += [p for p in written if p != manual_path] + [manual_path]
     paths.append(write_city(root, communes))

@@ -20,8 +20,9 @@ from openpyxl.utils import get_column_letter
 from cchc.core import fmt
 
 from . import period as cal
+from .naming import UnitName
+from .naming import words as named_words
 from .text import new_style_tones, thousands
-from .vocab import load
 from .writers import BOLD, _save_deterministic
 
 SEED = 20251204
@@ -42,8 +43,9 @@ class Document:
     seq: int = 0              # place in the type's number sequence (0: outside any)
 
 
-def words() -> dict[str, Any]:
-    return load("documents")
+def words(unit: UnitName | None = None) -> dict[str, Any]:
+    """data/demo/documents.yaml naming ``unit`` (default: the demo commune)."""
+    return named_words("documents", unit)
 
 
 def _interpolate(knots: list[tuple[int, dt.date]], seq: int) -> dt.date:
@@ -73,7 +75,7 @@ def _symbol(spec: dict[str, Any], rng: random.Random) -> str:
 
 
 def _sequence(key: str, spec: dict[str, Any], fixed: list[dict], bad: list[dict], rng: random.Random,
-              start: dt.date, as_of: dt.date) -> list[Document]:
+              start: dt.date, as_of: dt.date, unit: UnitName | None = None) -> list[Document]:
     """Routine and classified documents of one type, around the fixed and bad numbers."""
     taken = {f["seq"] for f in fixed + bad if f["type"] == key and "seq" in f}
     fixed_valid = sum(1 for f in fixed if f["type"] == key and "seq" in f)
@@ -84,14 +86,14 @@ def _sequence(key: str, spec: dict[str, Any], fixed: list[dict], bad: list[dict]
     if len(free) != spec["count"] - fixed_valid + spec["classified"]:
         raise ValueError(f"{key}: numbers do not add up")
     secret = set(rng.sample(free, spec["classified"]))
-    tags = words()["tags"]
+    tags = words(unit)["tags"]
     out = []
     for seq in free:
         day = _workday(_interpolate(knots, seq), start, as_of)
         number = f"{seq}/{_symbol(spec, rng)}"
         if seq in secret:
             level = "top_secret" if key == "plan" else "secret"
-            title = rng.choice(words()["classified_titles"][key])
+            title = rng.choice(words(unit)["classified_titles"][key])
             out.append(Document(key, number, day, title, secrecy=level, mode="paper", seq=seq))
             continue
         tag = ""
@@ -101,9 +103,10 @@ def _sequence(key: str, spec: dict[str, Any], fixed: list[dict], bad: list[dict]
     return out
 
 
-def plan() -> list[Document]:
-    """Every row of the register, in register order (by date), bad rows included."""
-    spec = words()
+def plan(unit: UnitName | None = None) -> list[Document]:
+    """Every row of the register of ``unit`` (default: the demo commune), in register order (by
+    date), bad rows included."""
+    spec = words(unit)
     rng = random.Random(SEED)
     start, as_of = spec["start"], spec["as_of"]
     docs: list[Document] = []
@@ -116,7 +119,7 @@ def plan() -> list[Document]:
         docs.append(Document(key, number, item["date"], item["title"], tags=item.get("tags", ""),
                              legal=bool(item.get("legal")), seq=item.get("seq", 0)))
     for key, type_spec in spec["types"].items():
-        docs += _sequence(key, type_spec, spec["fixed"], spec["bad"], rng, start, as_of)
+        docs += _sequence(key, type_spec, spec["fixed"], spec["bad"], rng, start, as_of, unit)
     for item in spec["bad"]:
         number = None
         if "seq" in item:
@@ -154,8 +157,8 @@ def _date_cell(day: dt.date | str, rng: random.Random) -> Any:
     return (day - dt.date(1899, 12, 30)).days
 
 
-def _row(index: int, doc: Document, rng: random.Random) -> list[Any]:
-    spec = words()
+def _row(index: int, doc: Document, rng: random.Random, unit: UnitName | None = None) -> list[Any]:
+    spec = words(unit)
     w = spec["words"]
     kind = spec["legal_types"].get(doc.type, doc.type)
     label = spec["types"][kind]["label"]
@@ -179,12 +182,13 @@ def _row(index: int, doc: Document, rng: random.Random) -> list[Any]:
             doc.tags or None]
 
 
-def write(folder: Path) -> list[Path]:
-    spec = words()
+def write(folder: Path, unit: UnitName | None = None) -> list[Path]:
+    """Write the register of ``unit`` (default: the demo commune) into ``folder``."""
+    spec = words(unit)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED + 1)
-    docs = plan()
+    docs = plan(unit)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spec["sheet"])
     for index, width in enumerate(spec["widths"], start=1):
@@ -199,7 +203,7 @@ def write(folder: Path) -> list[Path]:
     sheet.append([bold(h) for h in spec["headers"].values()])
     for index, doc in enumerate(docs, start=1):
         cells = []
-        for value in _row(index, doc, rng):
+        for value in _row(index, doc, rng, unit):
             if isinstance(value, dt.datetime):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "dd/mm/yyyy"

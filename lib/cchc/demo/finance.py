@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from . import vocab
+from .naming import UnitName, words
 from .writers import _save_deterministic
 
 BOLD = Font(bold=True)
@@ -60,9 +60,10 @@ def _write_investment(folder: Path, spec: dict[str, Any]) -> Path:
     return path
 
 
-def write(folder: Path) -> list[Path]:
-    """Write the demo budget and investment exports into ``folder``; return their paths."""
+def write(folder: Path, unit: UnitName | None = None) -> list[Path]:
+    """Write the budget and investment exports of ``unit`` (default: the demo commune) into
+    ``folder``; return their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    data = vocab.load("finance")
+    data = words("finance", unit)
     return [_write_budget(folder, data["budget"]), _write_investment(folder, data["investment"])]

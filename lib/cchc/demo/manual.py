@@ -15,7 +15,7 @@ from cchc.manual import build_workbook, topics, workbook_bytes
 from cchc.manual.template import TITLE_ROWS
 
 from . import period as cal
-from .vocab import load
+from .naming import UnitName, words
 from .writers import FIXED_TIMESTAMP
 
 HEADER_ROW = TITLE_ROWS + 1
@@ -79,7 +79,7 @@ def _fill_table(book, sheet: topics.Sheet, rows: list[dict[str, Any]], footer: s
 
 def build(data: dict[str, Any] | None = None):
     """The filled workbook (an openpyxl Workbook)."""
-    data = data or load("manual")
+    data = data or words("manual")
     book = build_workbook(data["unit_name"], cal.PERIOD, Window(cal.START, cal.CUTOFF))
     for sheet in topics.sheets():
         if sheet.kind == topics.KEY_VALUE:
@@ -96,10 +96,11 @@ def build(data: dict[str, Any] | None = None):
     return book
 
 
-def write(folder: Path) -> list[Path]:
-    """Write the demo workbook into ``folder``; return its path (deterministic bytes)."""
+def write(folder: Path, unit: UnitName | None = None) -> list[Path]:
+    """Write the workbook of ``unit`` (default: the demo commune) into ``folder``; return its path
+    (deterministic bytes)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / topics.file_name()
-    path.write_bytes(workbook_bytes(build(), FIXED_TIMESTAMP))
+    path.write_bytes(workbook_bytes(build(words("manual", unit)), FIXED_TIMESTAMP))
     return [path]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from . import vocab
+from .naming import UnitName
+from .naming import words as named_words
 from .text import ascii_fold
 
 PROVINCE_CODES = ("030", "031")  # Hải Dương (before the merger), Hải Phòng
@@ -21,8 +22,9 @@ class Person:
     email: str
 
 
-def fake_person(rng: random.Random) -> Person:
-    words = vocab.people()
+def fake_person(rng: random.Random, unit: UnitName | None = None) -> Person:
+    """A fake person living in ``unit`` (default: the demo commune)."""
+    words = named_words("people", unit)
     female = rng.random() < 0.52
     surname = rng.choice(words["surnames"])
     middle = rng.choice(words["middle_female" if female else "middle_male"])

@@ -17,6 +17,8 @@ from . import exports, vocab
 from . import period as cal
 from .catalogue import Procedure
 from .dossier import Dossier
+from .naming import UnitName
+from .naming import words as named_words
 from .people import fake_person
 
 # ---------------------------------------------------------------------------
@@ -327,10 +329,11 @@ def _assign_withdrawn(rng: random.Random, slots: list[Dossier], scale: float = 1
         d.state = "withdrawn"
 
 
-def _assign_procedures_and_dates(rng: random.Random, slots: list[Dossier], catalogue: list[Procedure]) -> None:
+def _assign_procedures_and_dates(rng: random.Random, slots: list[Dossier], catalogue: list[Procedure],
+                                 unit: UnitName | None = None) -> None:
     procedures = _ProcedurePicker(catalogue)
     days = _DayPicker()
-    words = vocab.labels()
+    words = named_words("labels", unit)
     for d in slots:
         paid = None if d.interlink_key or d.no_due else d.payment != "free"
         for _attempt in range(50):
@@ -398,7 +401,7 @@ def _assign_window_flags(rng: random.Random, slots: list[Dossier], scale: float 
                 d.rating = rng.choices(tuple(RATINGS), weights=tuple(RATINGS.values()))[0]
 
 
-def _assign_labels_and_people(rng: random.Random, slots: list[Dossier]) -> None:
+def _assign_labels_and_people(rng: random.Random, slots: list[Dossier], unit: UnitName | None = None) -> None:
     words = vocab.labels()
     statuses = words["statuses"]
     staff = vocab.people()
@@ -432,7 +435,7 @@ def _assign_labels_and_people(rng: random.Random, slots: list[Dossier]) -> None:
         if d.state in ("processing", "paused") and rng.random() < 0.7:
             d.interim_label = d.status_label
 
-        person = fake_person(rng)
+        person = fake_person(rng, unit)
         d.holder, d.id_number, d.phone, d.address, d.email = (
             person.name, person.id_number, person.phone, person.address, person.email)
         d.note = rng.choice(staff["notes"]) if rng.random() < 0.12 else ""
@@ -457,7 +460,7 @@ def _assign_returns(rng: random.Random, slots: list[Dossier]) -> None:
                          else cal.at(day, rng.randint(7 * 60 + 45, 17 * 60)))
 
 
-def _bad_rows(rng: random.Random, catalogue: list[Procedure]) -> list[Dossier]:
+def _bad_rows(rng: random.Random, catalogue: list[Procedure], unit: UnitName | None = None) -> list[Dossier]:
     """One extra dossier per problem, written only in its own file."""
     words = vocab.labels()
     bad_values = words["bad_values"]
@@ -468,7 +471,7 @@ def _bad_rows(rng: random.Random, catalogue: list[Procedure]) -> list[Dossier]:
         d = Dossier(group="bad", source=export.source, timing="early")
         d.channel, d.payment = "direct", "free"
         lo, hi = export.start, min(export.end, cal.CUTOFF)
-        _assign_procedures_and_dates_one(rng, d, catalogue, (lo, hi))
+        _assign_procedures_and_dates_one(rng, d, catalogue, (lo, hi), unit)
         d.quarantine, d.bad_file = problem, file_name
         overrides: dict[str, Any] = {}
         if problem == "impossible_received_date":
@@ -495,9 +498,9 @@ def _bad_rows(rng: random.Random, catalogue: list[Procedure]) -> list[Dossier]:
 
 
 def _assign_procedures_and_dates_one(rng: random.Random, d: Dossier, catalogue: list[Procedure],
-                                     bounds: tuple[dt.date, dt.date]) -> None:
+                                     bounds: tuple[dt.date, dt.date], unit: UnitName | None = None) -> None:
     """A plain resolved dossier received within ``bounds`` (used for bad rows)."""
-    words = vocab.labels()
+    words = named_words("labels", unit)
     pool = [p for p in catalogue if p.pool == d.source and p.weight > 0 and p.interlink is None
             and p.deadline is not None]
     proc = rng.choices(pool, weights=[p.weight for p in pool])[0]
@@ -528,17 +531,18 @@ def _assign_ids(rng: random.Random, dossiers: list[Dossier]) -> None:
         d.dossier_id = f"{prefix}-{day}-{counters[(prefix, day)]:04d}"
 
 
-def plan_dossiers(rng: random.Random, catalogue: list[Procedure], scale: float = 1) -> list[Dossier]:
-    """All planned dossiers (normal ones in final state, then the bad rows); ``scale`` multiplies
-    every count of the plan (1: the reference demo)."""
+def plan_dossiers(rng: random.Random, catalogue: list[Procedure], scale: float = 1,
+                  unit: UnitName | None = None) -> list[Dossier]:
+    """All planned dossiers of ``unit`` (default: the demo commune; normal ones in final state,
+    then the bad rows); ``scale`` multiplies every count of the plan (1: the reference demo)."""
     slots = _slots(scale)
     _assign_channels_and_payments(rng, slots, scale)
     _assign_withdrawn(rng, slots, scale)
-    _assign_procedures_and_dates(rng, slots, catalogue)
+    _assign_procedures_and_dates(rng, slots, catalogue, unit)
     _assign_window_flags(rng, slots, scale)
-    _assign_labels_and_people(rng, slots)
-    bad = _bad_rows(rng, catalogue)
-    _assign_labels_and_people(rng, bad)
+    _assign_labels_and_people(rng, slots, unit)
+    bad = _bad_rows(rng, catalogue, unit)
+    _assign_labels_and_people(rng, bad, unit)
     everyone = slots + bad
     _assign_ids(rng, everyone)
     _assign_returns(rng, slots)

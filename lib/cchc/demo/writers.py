@@ -19,6 +19,8 @@ from cchc.core.xlsx import deterministic_bytes
 from . import vocab
 from .catalogue import Procedure
 from .exports import BOOL_COLUMNS, DATE_COLUMNS, ExportFile
+from .naming import UnitName
+from .naming import words as named_words
 from .text import new_style_tones, nfd, thousands
 
 FIXED_TIMESTAMP = dt.datetime(2025, 12, 12, 17, 30, 0)
@@ -83,8 +85,8 @@ def _text_transform(export: ExportFile | None) -> Callable[[str], str]:
     return transform
 
 
-def title_text(key: str, export: ExportFile) -> str:
-    words = vocab.labels()
+def title_text(key: str, export: ExportFile, unit: UnitName | None = None) -> str:
+    words = named_words("labels", unit)
     texts = {
         "committee": words["unit"]["committee_upper"],
         "center": words["unit"]["center_upper"],
@@ -170,11 +172,12 @@ def _write_xlsx(path: Path, sheet_name: str, titles: list[str], header: list[str
 # public writers
 # ---------------------------------------------------------------------------
 
-def write_dossiers(path: Path, export: ExportFile, rows: list[dict[str, Any]], rng: random.Random) -> Path:
+def write_dossiers(path: Path, export: ExportFile, rows: list[dict[str, Any]], rng: random.Random,
+                   unit: UnitName | None = None) -> Path:
     words = vocab.labels()
     text = _text_transform(export)
     header = [text(words["headers"][export.headers][c]) for c in export.columns]
-    titles = [text(title_text(key, export)) for key in export.titles]
+    titles = [text(title_text(key, export, unit)) for key in export.titles]
     body = [_format_row(export, row, rng, text) for row in rows]
     footer = text(words["footers"][export.footer].format(n=thousands(len(rows))))
     if export.is_csv:
@@ -192,8 +195,8 @@ def write_dossiers(path: Path, export: ExportFile, rows: list[dict[str, Any]], r
     return path
 
 
-def write_catalogue(path: Path, procedures: list[Procedure], updated: dt.date) -> Path:
-    words = vocab.labels()
+def write_catalogue(path: Path, procedures: list[Procedure], updated: dt.date, unit: UnitName | None = None) -> Path:
+    words = named_words("labels", unit)
     spec = vocab.catalogue()
     headers = spec["headers"]
     yes, no = words["yes_no"]["yes"], words["yes_no"]["no"]
