@@ -26,6 +26,8 @@ import yaml
 from python_calamine import CalamineWorkbook
 
 from cchc import demo
+from cchc.demo import naming
+from cchc.demo.communes import generate_communes, plan_communes
 
 S = dt.date(2025, 7, 1)
 E = dt.date(2025, 12, 9)
@@ -465,3 +467,42 @@ def test_generation_is_deterministic(generated: tuple[Path, list[Path]],
     assert [p.name for p in first] == [p.name for p in second]
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+# ---------------------------------------------------------------------------
+# (e) every export names its own unit
+# ---------------------------------------------------------------------------
+
+def export_text(path: Path) -> str:
+    """Every cell of every sheet (or every line of a CSV), NFC, case-folded."""
+    if path.suffix == ".csv":
+        text = path.read_text(encoding="utf-8-sig")
+    else:
+        workbook = CalamineWorkbook.from_path(str(path))
+        text = "\n".join(str(cell) for name in workbook.sheet_names
+                         for row in workbook.get_sheet_by_name(name).to_python() for cell in row)
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def test_demo_exports_name_the_demo_commune(generated: tuple[Path, list[Path]]) -> None:
+    own = naming.demo_unit().title.casefold()
+    texts = {path.name: export_text(path) for path in generated[1]}
+    assert all(own in text for text in texts.values()), [n for n, t in texts.items() if own not in t]
+    assert not [name for name, text in texts.items() if re.search(r"\{(unit|kind|name)\}", text)]
+
+
+def test_synthetic_communes_name_themselves(generated: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    root = tmp_path / "communes"
+    paths = generate_communes(root, 2, seed=5, per_year=1000)
+    communes = plan_communes(2, seed=5)
+    assert {c.called.kind for c in communes} == {"Phường", "Xã"}   # a ward and a commune
+    demo_name = naming.demo_unit().name.casefold()
+    for commune in communes:
+        exports = [p for p in paths if p.parent == root / "data" / "raw" / commune.unit / "2025"]
+        assert sorted(p.name for p in exports) == sorted(p.name for p in generated[1])
+        texts = {path.name: export_text(path) for path in exports}
+        assert not [name for name, text in texts.items() if demo_name in text], commune.unit
+        assert not [name for name, text in texts.items() if re.search(r"\{(unit|kind|name)\}", text)]
+        # "UBND phường Hồng Bàng", "ỦY BAN NHÂN DÂN XÃ AN HƯNG": the kind as the name says
+        missing = [name for name, text in texts.items() if commune.name.casefold() not in text]
+        assert not missing, (commune.unit, missing)
