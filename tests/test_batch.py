@@ -73,6 +73,11 @@ def test_failing_commune_is_reported_and_the_others_publish(batch_root):
         if unit != broken:
             assert by_unit[unit]["status"] == "done"
             assert {"figures.json", "report.pdf", "report.docx", "phu-luc.xlsx"} <= set(_outputs(root, unit))
+            html = _outputs(root, unit)["report.html"].decode("utf-8")
+            name = by_unit[unit]["name"]  # "Phường Hồng Bàng": its sentences say "UBND phường", not "UBND xã"
+            council = "UBND " + name.split()[0].lower()
+            assert f"{council} đã tiếp" in html and f"văn bản đi của {council}" in html, unit
+            assert name.startswith("Xã") or "UBND xã đã" not in html
 
 
 def test_up_to_date_outputs_are_skipped_unless_forced(batch_root):

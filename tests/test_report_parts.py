@@ -40,6 +40,7 @@ def test_a_period_file_with_only_unit_name_gives_a_complete_header(tmp_path):
     assert doc.basis == [] and doc.closing.endswith("UBND phường Hòa Bình báo cáo Sở Nội vụ thành phố tổng hợp theo quy định./.")
     assert doc.number == "Số:" + "\u00a0" * 12 + "/BC-UBND"  # the blank for the hand-written number
     assert doc.signer.capacity == "TM. ỦY BAN NHÂN DÂN" and doc.recipients
+    assert doc.council == "UBND phường"  # "UBND phường đã tiếp …" in the sections, never "UBND xã"
 
 
 def test_document_items_from_parameters(tmp_path):

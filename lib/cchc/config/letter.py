@@ -45,6 +45,7 @@ class Document:
     period_phrase: str
     window_phrase: str
     form_lines: list[str] = field(default_factory=list)
+    council: str = ""      # the unit's people's committee without its place: "UBND xã", "UBND phường"
 
 
 def period_phrase(period: str) -> str:
@@ -97,6 +98,7 @@ def build_document(params: Params) -> Document:
         period_phrase=phrase,
         window_phrase=window,
         form_lines=[line.format(**values) for line in d["form_lines"].values()],
+        council=" ".join(part for part in (d["body_prefix"], prefix.lower()) if part),
     )
 
 

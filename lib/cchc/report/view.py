@@ -160,6 +160,7 @@ class Report:
             prose_or_note=self._prose_or_note, section_id=section_id, has=self.figures.__contains__,
             as_of=self._as_of, cite=self._cite, listed=self._listed, window=self._window_dates(),
             facts=self._facts, prose_or_facts=self._prose_or_facts, comparison=self.comparison,
+            council=self.document.council,
             children=self.headings[section_id].children, **self._context(section_id))
         body = wording.one_level_of_parentheses(body)
         attached = self._form_attached(section_id)
