@@ -68,6 +68,12 @@ def _split_unit_name(name: str, prefixes: list[str]) -> tuple[str, str]:
     return "", name
 
 
+def unit_kind(unit_name: str) -> str:
+    """The kind of unit its name begins with, in lower case: 'Phường Lê Chân' -> 'phường'
+    ('xã', 'đặc khu'…, data/report/document.yaml ``unit_prefixes``); '' for no known prefix."""
+    return _split_unit_name(unit_name, load_yaml("report/document.yaml")["unit_prefixes"])[0].lower()
+
+
 def build_document(params: Params) -> Document:
     d = load_yaml("report/document.yaml")
     given = params.document or DocumentParams()

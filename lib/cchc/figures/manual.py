@@ -3,7 +3,8 @@ tables ``manual`` (key-value rows), ``manual_tasks``, ``manual_initiatives`` and
 ``manual_declared``. Labels and definitions: data/figures/manual.yaml and data/manual/topics.yaml.
 
 - every entered key-value row -> ``manual.<id>`` (counts as int, areas and other numbers as
-  float); a row whose "Giá trị" is empty was not entered and gives no figure;
+  float), labelled as topics.yaml names the row for the unit's kind ("UBND xã", "UBND phường");
+  a row whose "Giá trị" is empty was not entered and gives no figure;
 - the rates of topics.yaml ``rates:`` -> ``manual.<id>`` when both rows are entered;
 - plan tasks -> ``manual.plan_tasks.{total,done,in_progress,not_started,rate_done}``;
 - initiatives -> ``manual.initiatives.count``.
@@ -50,10 +51,11 @@ def _row_source(row: pd.Series, hashes: dict[str, str]) -> dict[str, Any]:
             "sheet": _plain(row[SOURCE_SHEET]), "row": int(row[SOURCE_ROW])}
 
 
-def key_value_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
-    """One figure per entered row, then the rates whose rows are both entered."""
+def key_value_figures(table: pd.DataFrame, hashes: dict[str, str], unit_name: str | None = None) -> list[Figure]:
+    """One figure per entered row, then the rates whose rows are both entered. A known row's
+    label is the topics' label naming the unit ``unit_name`` by its kind ("UBND phường")."""
     spec = definitions(SECTION)
-    known = topics.rows()
+    known = topics.rows(unit_name)
     figures: list[Figure] = []
     entered: dict[str, tuple[int | float, dict[str, Any]]] = {}
     order = {figure_id: i for i, figure_id in enumerate(known)}
@@ -115,7 +117,7 @@ def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, s
     """Absent tables, and table sheets left empty (a blank template), give no figures."""
     figures: list[Figure] = []
     if "manual" in tables:
-        figures += key_value_figures(tables["manual"], hashes)
+        figures += key_value_figures(tables["manual"], hashes, params.unit_name if params else None)
     if len(tables.get("manual_tasks", ())):
         figures += task_figures(tables["manual_tasks"], hashes)
     if len(tables.get("manual_initiatives", ())):

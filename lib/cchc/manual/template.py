@@ -197,11 +197,12 @@ def _instruction(sheet: topics.Sheet, spec: SourceSpec) -> str:
 def build_workbook(unit_name: str, period: str, window: Window,
                    previous: dict[str, dict[str, Any]] | None = None,
                    previous_period: str | None = None) -> Workbook:
-    """The blank workbook (``previous``: id -> {value, source} of the previous period's
-    stable rows, written with a note naming ``previous_period``)."""
+    """The blank workbook of the unit named ``unit_name`` (its rows' labels name it by its kind:
+    "UBND phường"; ``previous``: id -> {value, source} of the previous period's stable rows,
+    written with a note naming ``previous_period``)."""
     book = Workbook()
     book.remove(book.active)
-    for sheet in topics.sheets():
+    for sheet in topics.sheets(unit_name):
         spec = load_spec(sheet.kind)
         titles = _titles(unit_name, period, window, sheet, _instruction(sheet, spec))
         if sheet.kind == topics.KEY_VALUE:

@@ -1,14 +1,20 @@
-"""The workbook's topics (data/manual/topics.yaml): sheets, their rows and the rate figures."""
+"""The workbook's topics (data/manual/topics.yaml): sheets, their rows and the rate figures.
+
+A row's label names the unit by its kind (``{kind}``: "Trang thông tin điện tử phường"), filled
+from the unit's name; with no unit (``unit_name`` None: the docs), the commune's word.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from cchc.config.letter import unit_kind
 from cchc.core.resources import load_yaml
 
 KEY_VALUE = "manual"          # the source kind of the key-value sheets
 KINDS = ("count", "area", "number")
+KIND_PLACEHOLDER = "{kind}"   # in a row's label: the unit's own word ("xã", "phường", "đặc khu")
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,19 @@ def file_name() -> str:
     return _data()["file"]
 
 
-def sheets() -> list[Sheet]:
+def kind_word(unit_name: str | None = None) -> str:
+    """The word a label names the unit by: its name's kind ('Phường Lê Chân' -> 'phường'), else
+    (no unit, or a name with no known prefix) topics.yaml ``default_kind``."""
+    return (unit_kind(unit_name) if unit_name else "") or _data()["default_kind"]
+
+
+def sheets(unit_name: str | None = None) -> list[Sheet]:
+    """The sheets in workbook order, their rows' labels naming the unit ``unit_name`` by its kind."""
+    word = kind_word(unit_name)
     out = []
     for entry in _data()["sheets"]:
-        rows = tuple(Row(id=r["id"], label=r["label"], unit=r["unit"], kind=r["kind"],
-                         stable=bool(r.get("stable", False)), topic=entry["topic"])
+        rows = tuple(Row(id=r["id"], label=r["label"].replace(KIND_PLACEHOLDER, word), unit=r["unit"],
+                         kind=r["kind"], stable=bool(r.get("stable", False)), topic=entry["topic"])
                      for r in entry.get("rows", ()))
         out.append(Sheet(topic=entry["topic"], name=entry["sheet"], title=entry["title"],
                          kind=entry.get("table", KEY_VALUE), rows=rows,
@@ -51,9 +65,9 @@ def sheets() -> list[Sheet]:
     return out
 
 
-def rows() -> dict[str, Row]:
-    """Every key-value row by id, in workbook order."""
-    return {row.id: row for sheet in sheets() for row in sheet.rows}
+def rows(unit_name: str | None = None) -> dict[str, Row]:
+    """Every key-value row by id, in workbook order (labels as ``sheets(unit_name)``)."""
+    return {row.id: row for sheet in sheets(unit_name) for row in sheet.rows}
 
 
 def rates() -> dict[str, dict[str, str]]:
