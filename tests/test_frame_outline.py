@@ -278,6 +278,16 @@ def test_the_report_refuses_to_close_with_a_part_left_out(tmp_path):
     assert "Nơi nhận:" in report.closing()
 
 
+@pytest.mark.parametrize("name, council", [("Phường Hòa Bình", "UBND phường"), ("Xã An Hưng", "UBND xã"),
+                                           ("Đặc khu Cát Hải", "UBND đặc khu")])
+def test_a_heading_naming_the_people_s_committee_says_the_unit_s_kind(tmp_path, name, council):
+    root = make_root(tmp_path, params=f'unit_name: "{name}"\n', with_data=False)
+    report = Report(load_params(root, "xa-thu", "2025-07"), FigureSet(), root)
+    title = report.headings["egov.institutions"].title
+    assert title.endswith(f"vào hoạt động của {council}") and "{" not in title
+    assert all("{council}" not in heading.title for heading in report.headings.values())
+
+
 def test_a_prose_edit_shows_when_the_part_runs_again(tmp_path):
     """The analyst edits a prose file and re-runs the part's cell (not the load cell): the new
     text shows (prose is read once per call, not once per report)."""

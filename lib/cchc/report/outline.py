@@ -3,11 +3,14 @@ parameter): I → 1 → 1.1."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cchc.config.outline import OutlineNode, load_outline, read_outline
 from cchc.core import fmt
+from cchc.core.resources import load_yaml
+
+COUNCIL = "{council}"  # in a title: the unit's people's committee ("UBND phường")
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,14 @@ def number_outline(tree: list[OutlineNode] | list[dict[str, Any]]) -> dict[str, 
     return headings
 
 
-def outline(tree: list[OutlineNode] | None = None) -> dict[str, Heading]:
+def outline(tree: list[OutlineNode] | None = None, council: str | None = None) -> dict[str, Heading]:
     """The numbered headings of ``tree`` (a unit's `outline:` parameter), else of the city's
-    outline (data/report/outline.yaml)."""
-    return number_outline(tree if tree else load_outline())
+    outline (data/report/outline.yaml), ``{council}`` in a title written as ``council`` (the
+    unit's "UBND phường", cchc.config.letter.Document.council; document.yaml's default else)."""
+    headings = number_outline(tree if tree else load_outline())
+    council = council or load_yaml("report/document.yaml")["council_default"]
+    return {key: replace(heading, title=heading.title.replace(COUNCIL, council)) if COUNCIL in heading.title
+            else heading for key, heading in headings.items()}
 
 
 def parts(headings: dict[str, Heading]) -> list[Heading]:

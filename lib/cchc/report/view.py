@@ -68,7 +68,7 @@ class Report:
         self.checks = checks  # reconciliation.json's "checks"; None when the run left none
         self.document: Document = build_document(params)
         self.numbers = Numbers(figures)
-        self.headings = outline(params.outline)  # the unit's own outline, else the city's
+        self.headings = outline(params.outline, self.document.council)  # the unit's own outline, else the city's
         self.shown_parts: set[str] = set()
         self.labels = load_yaml("report/labels.yaml")
         self._chart_numbers: dict[str, int] = {}
