@@ -1,16 +1,18 @@
 """cchc batch through the real command: one failing commune among three, up-to-date outputs
-skipped, --force, a worker kept or replaced, a real Dask cluster (scheduler and worker processes
-on 127.0.0.1) whose reports verify and equal the local pool's and `cchc run`'s bytes; cchc demo
---communes is deterministic for a seed."""
+skipped, --force, a worker kept or replaced, real Dask clusters (scheduler and worker processes
+on 127.0.0.1: two single-threaded workers, or one with two threads) whose reports verify and
+equal the local pool's and `cchc run`'s bytes; cchc demo --communes is deterministic for a seed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,19 +100,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture()
-def dask_cluster():
+@contextlib.contextmanager
+def _cluster(workers: int, threads: int) -> Iterator[str]:
     """A real Dask cluster: `dask scheduler` and `dask worker` processes on 127.0.0.1."""
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = [str(Path(sys.executable).parent / "dask")]  # the environment's own command
     scheduler = subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
                                   "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen([*dask, "worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
-                               "--memory-limit", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([*dask, "worker", address, "--nworkers", str(workers), "--nthreads", str(threads),
+                               "--no-dashboard", "--memory-limit", "0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         with Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=120)
+            client.wait_for_workers(workers, timeout=120)
         yield address
     finally:
         for process in (worker, scheduler):
@@ -120,6 +123,13 @@ def dask_cluster():
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture()
+def dask_cluster():
+    """Two single-threaded Dask workers."""
+    with _cluster(2, 1) as address:
+        yield address
 
 
 def test_dask_cluster_reports_verify_and_equal_local_and_cchc_run(batch_root, dask_cluster, tmp_path):
@@ -140,6 +150,21 @@ def test_dask_cluster_reports_verify_and_equal_local_and_cchc_run(batch_root, da
     assert _outputs(alone, good[0]) == _outputs(root, good[0])
     for unit in good:
         assert main(["verify", str(Layout(on_dask, unit, PERIOD).outputs_dir), "--root", str(on_dask)]) == 0
+
+
+def test_one_dask_worker_with_two_threads_gives_each_thread_its_kernel(batch_root, tmp_path):
+    """A Dask worker process running two tasks at once (two threads): each thread has its own
+    kernel (cchc.batch.worker keeps one per thread), the reports are the local pool's bytes."""
+    root, units, broken, _ = batch_root
+    good = [u for u in units if u != broken]
+    folder = _inputs(root, tmp_path / "threads", good)
+    with _cluster(1, 2) as address:
+        assert main(["batch", "--period", PERIOD, "--root", str(folder), "--scheduler", address]) == 0
+    rows = _summary(folder)["units"]
+    assert {row["status"] for row in rows} == {"done"} and len({row["worker"] for row in rows}) == 1
+    for unit in good:
+        assert _outputs(folder, unit) == _outputs(root, unit), unit
+    assert main(["verify", str(Layout(folder, good[0], PERIOD).outputs_dir), "--root", str(folder)]) == 0
 
 
 def test_worker_reused_or_replaced_writes_the_same_bytes(batch_root, tmp_path):
