@@ -74,6 +74,17 @@ def unit_kind(unit_name: str) -> str:
     return _split_unit_name(unit_name, load_yaml("report/document.yaml")["unit_prefixes"])[0].lower()
 
 
+def kind_word(unit_name: str | None = None) -> str:
+    """The word that names the unit by its kind: its name's ('Phường Lê Chân' -> 'phường'), else
+    (no unit, or a name with no known prefix) document.yaml ``default_kind``."""
+    return (unit_kind(unit_name) if unit_name else "") or load_yaml("report/document.yaml")["default_kind"]
+
+
+def default_council() -> str:
+    """The people's committee where no unit is known: 'UBND xã'."""
+    return f'{load_yaml("report/document.yaml")["body_prefix"]} {kind_word()}'
+
+
 def build_document(params: Params) -> Document:
     d = load_yaml("report/document.yaml")
     given = params.document or DocumentParams()

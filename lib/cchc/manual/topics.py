@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cchc.config.letter import unit_kind
+from cchc.config.letter import kind_word
 from cchc.core.resources import load_yaml
 
 KEY_VALUE = "manual"          # the source kind of the key-value sheets
@@ -43,12 +43,6 @@ def _data() -> dict[str, Any]:
 
 def file_name() -> str:
     return _data()["file"]
-
-
-def kind_word(unit_name: str | None = None) -> str:
-    """The word a label names the unit by: its name's kind ('Phường Lê Chân' -> 'phường'), else
-    (no unit, or a name with no known prefix) topics.yaml ``default_kind``."""
-    return (unit_kind(unit_name) if unit_name else "") or _data()["default_kind"]
 
 
 def sheets(unit_name: str | None = None) -> list[Sheet]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from cchc.config.letter import default_council
 from cchc.config.outline import OutlineNode, load_outline, read_outline
 from cchc.core import fmt
-from cchc.core.resources import load_yaml
 
 COUNCIL = "{council}"  # in a title: the unit's people's committee ("UBND phường")
 
@@ -49,7 +49,7 @@ def outline(tree: list[OutlineNode] | None = None, council: str | None = None) -
     outline (data/report/outline.yaml), ``{council}`` in a title written as ``council`` (the
     unit's "UBND phường", cchc.config.letter.Document.council; document.yaml's default else)."""
     headings = number_outline(tree if tree else load_outline())
-    council = council or load_yaml("report/document.yaml")["council_default"]
+    council = council or default_council()
     return {key: replace(heading, title=heading.title.replace(COUNCIL, council)) if COUNCIL in heading.title
             else heading for key, heading in headings.items()}
 
