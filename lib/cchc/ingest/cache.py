@@ -26,6 +26,7 @@ from cchc.ingest import parse
 
 FORMAT = "arrow-1"  # part of the cache key: entries of another format are never read
 
+
 def load(folder: Path, key: str) -> tuple[list[parse.ParsedFile], list[str]] | None:
     """The parsed tables and sheets passed over of a complete entry, or None."""
     meta_path = folder / f"{key}.json"
