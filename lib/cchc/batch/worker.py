@@ -20,6 +20,7 @@ so that the kernel clears itself while this process starts on the next report.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import socket
 import threading
@@ -42,7 +43,8 @@ from cchc.report.style import stylesheet
 
 DONE, SKIPPED, FAILED = "done", "skipped", "failed"
 RESET = ("import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
-         "get_ipython().reset(new_session=True, aggressive=False)\n")
+         "get_ipython().reset(new_session=True, aggressive=False)\n"
+         "__import__('gc').collect()\n__import__('gc').freeze()\n")
 RESET_TIMEOUT_S = 60
 
 
@@ -74,6 +76,7 @@ class ReportWorker:
         templates and fonts."""
         self._kernel_for(Layout(root).notebook().parent, reset=False)
         warm_up(stylesheet())
+        _settle()
 
     def memory(self) -> int:
         """Bytes of resident memory of this worker and its kernel."""
@@ -153,6 +156,7 @@ class ReportWorker:
             finally:
                 self._close_clients()
                 self._ask_reset()
+                _settle()
             self.reports += 1
             return Outcome(unit, name, DONE, time.perf_counter() - started, folder=layout.shown(result.output_dir))
         except CchcError as exc:
@@ -164,6 +168,14 @@ class ReportWorker:
 
     def close(self) -> None:
         self._stop_kernel()
+
+
+def _settle() -> None:
+    """Collect the last report's garbage, then leave what survives (modules, templates, fonts,
+    caches) out of every later collection (``gc.freeze``): a full collection otherwise walks
+    those objects again, about 0,1 s a report."""
+    gc.collect()
+    gc.freeze()
 
 
 def _track_clients(manager) -> None:
