@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cchc.config.params import Window
@@ -99,20 +100,42 @@ def catalogue_masks(c: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(m, index=c.index)
 
 
+def file_codes(files: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's raw file as a position in the sorted list of the files present (the files as
+    text; a row without a file: -1, counted in no file), and that list."""
+    codes, names = pd.factorize(files.astype(str), sort=True)
+    return codes, [str(name) for name in names]
+
+
+def tally(values: np.ndarray, codes: np.ndarray, size: int) -> np.ndarray:
+    """Rows x masks (bool) -> ``size`` x masks: the rows of each code (0 … size-1) in each mask
+    (a row of code -1 in none); one pass over every mask."""
+    width = values.shape[1]
+    cells = (codes[:, None] * width + np.arange(width))[values & (codes >= 0)[:, None]]
+    return np.bincount(cells, minlength=size * width).reshape(size, width)
+
+
 def emit(masks: pd.DataFrame, files: pd.Series, counts: list[str], rates: dict[str, tuple[str, str]],
          hashes: dict[str, str], prefix: str, describe) -> list[Figure]:
     """Figures from masks: counts are column sums, rates numerator/denominator sums; sources are
     the rows counted (the denominator's rows for a rate), per raw file."""
-    per_file = masks.groupby(files.astype(str), sort=True).sum()
-    table = per_file.to_numpy()                     # raw file x mask -> rows counted
-    names = [str(f) for f in per_file.index]
-    column = {name: j for j, name in enumerate(per_file.columns)}
-    totals = table.sum(axis=0) if len(names) else [0] * len(column)
+    codes, names = file_codes(files)
+    table = tally(masks.to_numpy(dtype=bool), codes, len(names))
+    return emit_table(table, names, list(masks.columns), counts, rates, hashes, prefix, describe)
+
+
+def emit_table(table: np.ndarray, names: list[str], columns: list[str], counts: list[str],
+               rates: dict[str, tuple[str, str]], hashes: dict[str, str], prefix: str,
+               describe) -> list[Figure]:
+    """``emit`` from the rows counted already: ``table`` is raw file (``names``, sorted) x mask
+    (``columns``) -> rows."""
+    column = {name: j for j, name in enumerate(columns)}
+    totals = table.sum(axis=0).tolist()
+    per_file = table.T.tolist()                     # mask -> rows counted in each file
 
     def sources(name: str) -> list[dict[str, Any]]:
-        j = column[name]
-        return [{"file": file, "sha256": hashes.get(file, ""), "rows": int(table[i, j])}
-                for i, file in enumerate(names) if table[i, j] > 0]
+        return [{"file": file, "sha256": hashes.get(file, ""), "rows": rows}
+                for file, rows in zip(names, per_file[column[name]]) if rows > 0]
 
     out = [count(prefix + name, totals[column[name]], describe(name), sources(name)) for name in counts]
     out += [rate(prefix + name, totals[column[num]], totals[column[den]], describe(name), sources(den))
@@ -149,22 +172,44 @@ def group_rows(values: pd.Series) -> tuple[pd.Series, dict[str, str]]:
     """The group of each row (its part of the figure ids, ``group_ids`` of ``group_key``) and each
     group's name as shown: its most frequent spelling, normalised (ties: sorted). The one mapping of rows to
     groups: the figures, the rows behind them (``rows_of``) and the checks use it."""
-    text = values.astype(str)
-    spellings = text.unique()
-    keys = {name: group_key(name) for name in spellings}
-    ids = group_ids(keys.values())
-    groups = text.map({name: ids[keys[name]] for name in spellings})
+    codes, order, names = grouping(values)
+    return pd.Series(np.array(order, dtype=object)[codes], index=values.index), names
+
+
+def grouping(values: pd.Series) -> tuple[np.ndarray, list[str], dict[str, str]]:
+    """``group_rows`` as each row's position in the sorted list of groups, that list and the
+    names shown: each distinct spelling keyed, normalised and counted once."""
+    codes, spellings = pd.factorize(values.astype(str), use_na_sentinel=False)
+    spellings = list(spellings)
+    keys = [group_key(name) for name in spellings]
+    ids = group_ids(keys)
+    part = [ids[key] for key in keys]
+    order = sorted(set(part))
+    position = {group: i for i, group in enumerate(order)}
+    frequency: Counter[tuple[str, str]] = Counter()
+    for group, name, rows in zip(part, spellings, np.bincount(codes, minlength=len(spellings)).tolist()):
+        frequency[group, normalize(name)] += rows
     names: dict[str, str] = {}
-    shown = text.map({name: normalize(name) for name in spellings})
-    frequency = pd.DataFrame({"group": groups, "name": shown}).value_counts()
     for (group, name), _ in sorted(frequency.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):
         names.setdefault(group, name)
-    return groups, names
+    return np.array([position[group] for group in part], dtype=np.intp)[codes], order, names
 
 
 def _months(dossiers: pd.DataFrame) -> pd.Series:
     """The month each dossier was received ("2025-03"), as in the ids tthc.by_month.<yyyy-mm>.*."""
     return dossiers["received_at"].dt.strftime("%Y-%m")
+
+
+def _month_codes(received: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``_months`` as each row's position in a list of months (no date: -1) and that list: each
+    distinct month formatted once."""
+    stamps = pd.DatetimeIndex(received)
+    number = np.where(stamps.isna(), -1, stamps.year * 12 + stamps.month - 1)
+    distinct, codes = np.unique(number, return_inverse=True)
+    if len(distinct) and distinct[0] < 0:
+        distinct, codes = distinct[1:], codes - 1
+    firsts = pd.DatetimeIndex([pd.Timestamp(year=int(m) // 12, month=int(m) % 12 + 1, day=1) for m in distinct])
+    return codes.reshape(-1), list(firsts.strftime("%Y-%m"))
 
 
 def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
@@ -173,38 +218,50 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
     spec = definitions(SECTION)
     meta = spec["figures"]
     masks = dossier_masks(dossiers, window)
-    files = dossiers[SOURCE_FILE]
-    figures = emit(masks, files, DOSSIER_COUNTS, DOSSIER_RATES, hashes, "tthc.", meta.__getitem__)
+    values, columns = masks.to_numpy(dtype=bool), list(masks.columns)
+    files, names = file_codes(dossiers[SOURCE_FILE])
+    figures = emit_table(tally(values, files, len(names)), names, columns, DOSSIER_COUNTS, DOSSIER_RATES,
+                         hashes, "tthc.", meta.__getitem__)
     for breakdown, rule in spec["breakdowns"].items():
-        groups, names = group_rows(dossiers[rule["column"]])
-        for group in sorted(names):
-            name = names[group]
+        codes, order, shown = grouping(dossiers[rule["column"]])
+        per_group = tally(values, np.where(files >= 0, codes * len(names) + files, -1),
+                          len(order) * len(names)).reshape(len(order), len(names), len(columns))
+        for position, group in enumerate(order):
+            name = shown[group]
 
             def describe(key: str, name: str = name) -> dict[str, str]:
                 base = meta[key]
                 return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], name=name),
                         "definition": rule["definition"].format(definition=base["definition"], name=name)}
 
-            rows = groups == group
-            group_figures = emit(masks[rows], files[rows], DOSSIER_COUNTS, DOSSIER_RATES, hashes,
-                                 f"tthc.{breakdown}.{group}.", describe)
+            group_figures = emit_table(per_group[position], names, columns, DOSSIER_COUNTS,
+                                       DOSSIER_RATES, hashes, f"tthc.{breakdown}.{group}.", describe)
             for figure in group_figures:
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
-    figures += _by_month(masks, dossiers, files, hashes, spec)
+    figures += _by_month(masks, dossiers, (files, names), hashes, spec)
     figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE], CATALOGUE_COUNTS, CATALOGUE_RATES,
                     hashes, "tthc.", meta.__getitem__)
     return figures
 
 
-def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: pd.Series, hashes: dict[str, str],
-              spec: dict[str, Any]) -> list[Figure]:
+def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarray, list[str]],
+              hashes: dict[str, str], spec: dict[str, Any]) -> list[Figure]:
     """Received dossiers per calendar month: tthc.by_month.<yyyy-mm>.received.<channel>."""
     rule, meta = spec["by_month"], spec["figures"]
-    months = _months(dossiers)
-    received = masks["received.total"]
+    codes, months = _month_codes(dossiers["received_at"])
+    file_code, names = files
+    counted = rule["figures"]
+    per_month = tally(masks[counted].to_numpy(dtype=bool),
+                      np.where((codes >= 0) & (file_code >= 0), codes * len(names) + file_code, -1),
+                      len(months) * len(names)).reshape(len(months), len(names), len(counted))
+    received = np.bincount(codes[masks["received.total"].to_numpy(dtype=bool) & (codes >= 0)],
+                           minlength=len(months))
     figures: list[Figure] = []
-    for month in sorted(months[received].dropna().unique()):
+    for i in sorted(range(len(months)), key=months.__getitem__):
+        month = months[i]
+        if not received[i]:
+            continue
         shown = f"{month[5:]}/{month[:4]}"
 
         def describe(key: str, shown: str = shown) -> dict[str, str]:
@@ -212,9 +269,7 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: pd.Series, has
             return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], month=shown),
                     "definition": rule["definition"].format(definition=base["definition"], month=shown)}
 
-        rows = months == month
-        group = emit(masks.loc[rows, rule["figures"]], files[rows], rule["figures"], {}, hashes,
-                     f"tthc.by_month.{month}.", describe)
+        group = emit_table(per_month[i], names, counted, counted, {}, hashes, f"tthc.by_month.{month}.", describe)
         for figure in group:
             figure.extra.update({"breakdown": "by_month", "group": month})
         figures += group
