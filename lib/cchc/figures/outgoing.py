@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cchc.config.params import Window
@@ -108,10 +109,15 @@ def _type_vocabulary() -> tuple[dict[str, str], dict[str, str]]:
     return category_lookup(vocabulary), vocabulary["labels"]
 
 
-def _type_codes(types: pd.Series, lookup: dict[str, str]) -> pd.Series:
-    """Each "Loại văn bản" as written ("Kế hoạch", "KH") -> its code ("plan"); unknown: <NA>."""
-    codes = {value: lookup.get(match_key(value)) for value in types.dropna().unique()}
-    return types.map(codes, na_action="ignore")
+def _type_code(value: Any, lookup: dict[str, str]) -> str | None:
+    """A "Loại văn bản" as written ("Kế hoạch", "KH") -> its code ("plan"); unknown or empty: None."""
+    return None if _text(value) is None else lookup.get(match_key(value))
+
+
+def _each_value(values: pd.Series, test) -> np.ndarray:
+    """``test`` of each row's value, run once per distinct value (a missing value: False)."""
+    codes, distinct = pd.factorize(values)
+    return np.array([bool(test(value)) for value in distinct] + [False], dtype=bool)[codes]
 
 
 def split_tags(value: Any) -> list[str]:
@@ -125,22 +131,26 @@ def _text(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
-    """By date, then by number ("5/QĐ-UBND" before "10/QĐ-UBND")."""
+def _sorted_rows(table: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows of ``table`` kept (``columns`` and issued_at, number, each value as the row gives
+    it), by date, then by number ("5/QĐ-UBND" before "10/QĐ-UBND"); read from the few rows kept."""
     def order(number: str) -> tuple[int, str]:
         found = re.match(r"\d+", number)
         return (int(found.group(0)) if found else 0, number)
 
-    ranks = sorted(range(len(rows)), key=lambda i: (rows["issued_at"].iat[i], order(str(rows["number"].iat[i]))))
-    return rows.iloc[ranks]
+    positions = np.flatnonzero(keep)
+    names = ("issued_at", "number", *columns)
+    values = [table[name].take(positions).tolist() for name in names]
+    rows = [dict(zip(names, row)) for row in zip(*values)]
+    return sorted(rows, key=lambda row: (row["issued_at"], order(str(row["number"]))))
 
 
 def legal_documents(table: pd.DataFrame, window: Window) -> list[dict[str, Any]]:
     """The legal normative documents (Văn bản QPPL = Có) issued in the window, by date:
     [{"number", "date", "title"}]."""
-    rows = _sorted(table[in_window(table, window) & flag(table["legal"])])
-    return [{"number": str(r.number), "date": r.issued_at.date(), "title": _text(r.title)}
-            for r in rows.itertuples()]
+    keep = (in_window(table, window) & flag(table["legal"])).to_numpy()
+    return [{"number": str(r["number"]), "date": r["issued_at"].date(), "title": _text(r["title"])}
+            for r in _sorted_rows(table, keep, ("title",))]
 
 
 def citations(table: pd.DataFrame, window: Window, types: list[str] | None = None,
@@ -151,22 +161,25 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
     ``tags`` (case-insensitive; None: any). Each: {"type": display label ("Kế hoạch", or the
     type as written when outside the vocabulary), "type_code", "number", "date", "title", "tags"}."""
     lookup, labels = _type_vocabulary()
-    codes = _type_codes(table["doc_type"], lookup)
-    keep = in_window(table, window) & ~classified(table)
+    keep = (in_window(table, window) & ~classified(table)).to_numpy()
     if types is not None:  # a type outside the vocabulary matches as written
         wanted = {lookup.get(match_key(t), match_key(t)) for t in types}
-        written = table["doc_type"].map(lambda v: match_key(str(v)), na_action="ignore")
-        keep &= flag(codes.fillna(written).isin(wanted))
+
+        def typed(value: Any) -> bool:
+            key = match_key(str(value))
+            code = lookup.get(key)
+            return (key if code is None else code) in wanted
+
+        keep = keep & _each_value(table["doc_type"], typed)
     if tags is not None:
         wanted_tags = {match_key(t) for t in tags}
-        keep &= flag(table["tags"].map(lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)),
-                                       na_action="ignore"))
+        keep = keep & _each_value(table["tags"], lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)))
     out = []
-    for row in _sorted(table[keep].assign(type_code=codes[keep])).itertuples():
-        code = _text(row.type_code)
-        out.append({"type": labels[code] if code else _text(row.doc_type), "type_code": code,
-                    "number": str(row.number), "date": row.issued_at.date(), "title": _text(row.title),
-                    "tags": split_tags(row.tags)})
+    for row in _sorted_rows(table, keep, ("doc_type", "title", "tags")):
+        code = _type_code(row["doc_type"], lookup)
+        out.append({"type": labels[code] if code else _text(row["doc_type"]), "type_code": code,
+                    "number": str(row["number"]), "date": row["issued_at"].date(), "title": _text(row["title"]),
+                    "tags": split_tags(row["tags"])})
     return out
 
 
