@@ -71,3 +71,17 @@ def test_excel_date_cells_and_serials(tmp_path):
     rows = [DOSSIER_HEADER, _row("H1", received=dt.datetime(2025, 7, 2, 9, 30)), _row("H2", received=45840)]
     parsed = _parse(write_xlsx(tmp_path / "d.xlsx", rows))
     assert parsed.records["received_at"] == [dt.date(2025, 7, 2), dt.date(2025, 7, 2)]
+
+
+def test_rows_keyed_in_the_first_column_blank_footer_and_data_alike(tmp_path):
+    """The key first: an ASCII key is a data row (even 'TONG SO', without its diacritics), a
+    blank key a quarantined row, 'Tổng cộng' in the key column the footer."""
+    header = DOSSIER_HEADER[1:]
+    rows = [header, _row("H1")[1:], _row("TONG SO")[1:], _row(" \t")[1:], [""] * 5,
+            ["Tổng cộng: 3 hồ sơ"], _row("H2")[1:]]
+    parsed = parse_file(write_xlsx(tmp_path / "k.xlsx", rows), "k.xlsx", "0" * 64, None, load_specs())
+    a = parsed.account
+    assert (a.read, a.header, a.data, a.blank, a.footer, a.quarantined) == (7, 1, 4, 1, 1, 1)
+    assert parsed.footer == {"row": 6, "text": "Tổng cộng: 3 hồ sơ", "declared": 3}
+    assert parsed.records["dossier_id"] == ["H1", "TONG SO", "H2"]
+    assert [(q["row"], q["reason"]) for q in parsed.quarantine] == [(4, "missing_value")]

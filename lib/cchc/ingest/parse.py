@@ -100,6 +100,16 @@ def classify(specs: dict[str, SourceSpec], rows: list[list[Any]], display: str
     return found[0][2], found[0][3]
 
 
+def _ascii_label(text: str) -> bool:
+    """Non-blank ASCII text: never a footer's label, every FOOTER_WORDS being non-ASCII (the
+    match key of ASCII text is ASCII), so no match key is computed for it (a key column's
+    every cell would be a new one)."""
+    return _FOOTER_WORDS_NON_ASCII and text.isascii() and not text.isspace() and text != ""
+
+
+_FOOTER_WORDS_NON_ASCII = not any(word.isascii() for word in FOOTER_WORDS)
+
+
 def _is_footer(row: list[Any], key: Any) -> bool:
     """A totals row: its first non-empty cell starts with "Tổng"/"Cộng" and the key column is
     empty or is that very cell (exports whose first column is the key put the label there)."""
@@ -211,9 +221,12 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         first = row[0] if row else None
         # The common data row needs no test of every cell: a key, and another first cell, both
         # filled (the row is neither blank nor a footer, whose label is its first filled cell).
-        surely_data = (first is not key and first is not None and key is not None
-                       and not (isinstance(key, str) and not key.strip())
-                       and not (isinstance(first, str) and not first.strip()))
+        # A key in the first column: an ASCII text key is data too (a footer's label starts
+        # with a Vietnamese word, never an ASCII one: see _ascii_label).
+        surely_data = ((first is not key and first is not None and key is not None
+                        and not (isinstance(key, str) and not key.strip())
+                        and not (isinstance(first, str) and not first.strip()))
+                       or (first is key and type(key) is str and _ascii_label(key)))
         if not surely_data:
             if V.is_empty(key) and all(V.is_empty(cell) for cell in row):
                 account.blank += 1
