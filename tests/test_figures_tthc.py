@@ -179,3 +179,31 @@ def test_received_by_month(figures):
     assert july == {"online": 5, "direct": 2, "postal": 1, "total": 8}
     assert not any(f.id.startswith("tthc.by_month.2025-08") for f in figures)  # L is after the cut-off
     assert figures["tthc.by_month.2025-07.received.total"].label.endswith("tháng 07/2025")
+
+
+def test_each_figure_counts_per_file_the_rows_its_rule_selects(figures):
+    """Breakdowns (field, agency, month) are tallied in one pass; each figure's value and sources
+    must still be its own rows (rows_of: the masks on the rows of its group) counted per file."""
+    tables = {"dossiers": frame(), "catalogue": catalogue()}
+    params = type("Params", (), {"window": W})()
+    hashes = {"data/raw/u/p/a.xlsx": "aa", "data/raw/u/p/b.xlsx": "bb"}
+    breakdowns = 0
+    for figure in figures:
+        selection = tthc.rows_of(figure.id.removeprefix("tthc."), figure, tables, params)
+        rows = selection.denominator if figure.is_rate else selection.counted
+        table = tables[selection.kind]
+        per_file = table["source_file"].loc[rows.index[rows]].value_counts().sort_index()
+        assert figure.sources == [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)}
+                                  for file, n in per_file.items()], figure.id
+        counted = selection.numerator if figure.is_rate else selection.counted
+        assert (figure.numerator if figure.is_rate else figure.value) == int(counted.sum()), figure.id
+        breakdowns += "breakdown" in figure.extra
+    assert breakdowns > 100
+
+
+def test_figures_json_text_is_core_jsontext(figures):
+    from cchc.core import jsontext
+
+    params = type("Params", (), {"unit": "u", "period": "2025", "window": W})()
+    figures.lists = {"citations.x": [{"date": dt.date(2025, 7, 2), "number": "1/KH", "title": None, "tags": []}]}
+    assert figures.dumps(params) == jsontext.dumps(figures.to_json(params))
