@@ -148,3 +148,20 @@ def test_every_recognised_sheet_of_a_workbook_is_read_and_others_listed(tmp_path
     assert catalogue.set_index("procedure_code").loc["3.001", "source_sheet"] == "Bổ sung"
     assert result.report["ignored_sheets"] == [{"file": "data/raw/xa-thu/2025-07/danh-muc.xlsx", "sheet": "Ghi chú"}]
     assert result.report["balanced"]
+
+
+@pytest.mark.parametrize("dtype, values", [
+    ("string", ["a", "b", None, "a", None]),
+    ("Float64", [1.0, 2.5, None, 1.0, None]),
+    ("boolean", [True, False, None, True, None]),
+    ("datetime64[s]", ["2025-07-01", "2025-07-02", None, "2025-07-01", None]),
+])
+def test_conflicting_cells_are_those_series_comparison_finds(dtype, values):
+    """combine._unequal on the arrays = the Series' (left != right).fillna(True) & not both missing."""
+    from cchc.ingest.combine import _unequal
+
+    left = pd.Series(values, dtype=dtype)
+    right = pd.Series([values[i] for i in (0, 3, 2, 2, 1)], dtype=dtype)  # equal, differ, NA/NA, value/NA, NA/value
+    expected = ((left != right).fillna(True).astype(bool) & ~(left.isna() & right.isna())).tolist()
+    assert _unequal(left.array, right.array).tolist() == expected
+    assert expected == [False, True, False, True, True]
