@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -113,29 +114,113 @@ def test_series_apart_in_greyscale_and_each_visible():
 
 
 
-def test_chart_png_is_the_bytes_savefig_tight_writes(monkeypatch):
-    """A chart skips savefig's measuring pass and its renderers share the measures of texts
-    within the process (issue 14), yet its PNG is byte for byte what matplotlib's own Agg canvas
-    writes with ``savefig(bbox_inches="tight")``, for both charts and windows, one after another."""
+def other_figures() -> FigureSet:
+    """Another commune: fewer months, other values (other ticks), a zero month."""
+    figures = FigureSet()
+    for month, online, direct, postal in (("2025-11", 4100, 2300, 0), ("2025-12", 1900, 700, 7)):
+        for channel, value in (("online", online), ("direct", direct), ("postal", postal)):
+            figures.add(count(f"tthc.by_month.{month}.received.{channel}", value, META, [],
+                              breakdown="by_month", group=month))
+    for key, value in (("resolved.early", 15), ("resolved.on_time", 4200), ("resolved.late", 0),
+                       ("pending.not_due", 2600), ("pending.overdue", 90)):
+        figures.add(count(f"tthc.{key}", value, META, []))
+    return figures
+
+
+def _pixels(png: bytes):
+    import numpy
+
+    return numpy.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def test_chart_png_is_savefig_in_a_box_within_a_few_pixels_of_the_tight_one(monkeypatch):
+    """A chart is drawn once (issue 14), not measured then drawn as savefig(bbox_inches="tight")
+    does: its pixels are those matplotlib's own Agg canvas draws (no measure shared) with
+    ``savefig(bbox_inches=larger)``, any box larger than the chart's whose top-left corner is whole
+    inches from the figure's (the phase of the hatches), cropped to the chart's box; that box is
+    the tight box within a few pixels on each side, with exactly savefig.pad_inches of page
+    around the ink."""
+    import math
+
+    import numpy
+    from matplotlib import rcParams
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
 
     made = []
     png = charts._png
 
     def both(figure) -> bytes:
         ours = png(figure)
-        FigureCanvasAgg(figure)  # matplotlib's canvas and renderers, no measure shared
+        _, box = charts._cropped(figure)
+        FigureCanvasAgg(figure)  # matplotlib's canvas and renderers
+        top = figure.get_figheight() + math.ceil(box.y1 - figure.get_figheight()) + 1
+        larger = Bbox([[math.floor(box.x0) - 1, box.y0 - 0.4], [box.x1 + 0.6, top]])  # whole pixels
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=charts.DPI, bbox_inches="tight", metadata={"Software": None})
-        made.append((ours, buffer.getvalue()))
+        figure.savefig(buffer, format="png", dpi=charts.DPI, bbox_inches=larger)
+        left, down = (round((box.x0 - larger.x0) * charts.DPI), round((larger.y1 - box.y1) * charts.DPI))
+        saved = _pixels(buffer.getvalue())[down:down + round(box.height * charts.DPI),
+                                           left:left + round(box.width * charts.DPI)]
+        tight = figure.get_tightbbox(figure.canvas.get_renderer()).padded(rcParams["savefig.pad_inches"])
+        made.append((ours, saved, box, tight))
         return ours
 
+    monkeypatch.setattr(charts, "_KEPT", threading.local())  # the canvases replaced here stay here
     monkeypatch.setattr(charts, "_png", both)
-    for window in (HALF_YEAR, None):
-        for draw in (charts.received_by_month, charts.timeliness):
-            draw(monthly_figures(), window)
-    assert len(made) == 4 and len({ours for ours, _ in made}) == 3  # timeliness: the same in both windows
-    assert all(ours == tight for ours, tight in made)
+    for figures in (monthly_figures(), other_figures()):
+        for window in (HALF_YEAR, None):
+            for draw in (charts.received_by_month, charts.timeliness):
+                draw(figures, window)
+    assert len(made) == 8
+    pad = round(rcParams["savefig.pad_inches"] * charts.DPI)
+    for ours, saved, box, tight in made:
+        pixels = _pixels(ours)
+        assert numpy.array_equal(pixels, saved)
+        assert pixels.shape[:2] == (round(box.height * charts.DPI), round(box.width * charts.DPI))
+        # a few pixels: the ink within the layout boxes (most: the frameless legend's border pad)
+        border = rcParams["legend.borderpad"] * rcParams["font.size"] / 72 * charts.DPI
+        for edge in ("x0", "x1", "y0", "y1"):
+            assert abs(getattr(box, edge) - getattr(tight, edge)) * charts.DPI <= border + 2, (edge, box, tight)
+        ink = (pixels != 255).any(axis=2)
+        for side in (ink[:pad], ink[-pad:], ink[:, :pad], ink[:, -pad:]):
+            assert not side.any()
+        for side in (ink[pad], ink[-pad - 1], ink[:, pad], ink[:, -pad - 1]):
+            assert side.any()
+
+
+FRESH = """
+import base64, json, sys
+sys.path.insert(0, sys.argv[1])
+from test_charts_tables import HALF_YEAR, other_figures
+from cchc.report import charts
+print(json.dumps([base64.b64encode(draw(other_figures(), HALF_YEAR)).decode()
+                  for draw in (charts.received_by_month, charts.timeliness)]))
+"""
+
+
+def test_chart_after_another_commune_is_the_chart_of_a_fresh_process_and_of_matplotlibs_canvas(monkeypatch):
+    """Each chart keeps its figure for the next report (issue 14): a commune's chart drawn after
+    another commune's is byte for byte the one a fresh process draws, and the one matplotlib's
+    own Agg canvas draws on a new figure (no measure shared, nothing kept)."""
+    import base64
+    import sys
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    draws = (charts.received_by_month, charts.timeliness)
+    for draw in draws:
+        draw(monthly_figures(), None)
+    warm = [draw(other_figures(), HALF_YEAR) for draw in draws]
+    assert warm != [draw(monthly_figures(), HALF_YEAR) for draw in draws]
+    assert warm == [draw(other_figures(), HALF_YEAR) for draw in draws]
+    done = subprocess.run([sys.executable, "-c", FRESH, str(Path(__file__).parent)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert warm == [base64.b64decode(png) for png in json.loads(done.stdout)]
+    monkeypatch.setattr(charts, "_KEPT", threading.local())
+    monkeypatch.setattr(charts, "_canvas_type", lambda: FigureCanvasAgg)
+    assert warm == [draw(other_figures(), HALF_YEAR) for draw in draws]
+
 
 # --- tables: the total row keeps company ----------------------------------------------------
 

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import io
 import logging
+import threading
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -52,6 +53,35 @@ def _figure(size: tuple[float, float]):
     return figure, figure.subplots()
 
 
+_KEPT = threading.local()  # per thread: each chart's figure, drawn again for the next report
+
+
+def _axes(chart: str, size: tuple[float, float]):
+    """The axes of ``chart``, emptied of the last report's bars, values and legend.
+
+    A figure, its axes and their ticks cost more to make than the bars (a tick is five artists);
+    each chart keeps its own figure per thread and the next report draws on it again. A chart
+    function sets everything it shows on every call (ticks, labels, limits, locators), so what
+    stays from the last report is only what every report has in common (tested: a chart drawn
+    after another commune's is the chart of a fresh process)."""
+    kept = _KEPT.__dict__.setdefault("axes", {})
+    key = chart, size, DPI, _installed_family()
+    axes = kept.get(key)
+    if axes is None:
+        kept[key] = axes = _figure(size)[1]
+        return axes
+    _style()
+    if axes.get_legend() is not None:
+        axes.get_legend().remove()
+    for container in list(axes.containers):
+        container.remove()
+    for artist in [*axes.patches, *axes.texts, *axes.lines, *axes.collections, *axes.images]:
+        artist.remove()
+    axes.relim()
+    axes.set_autoscale_on(True)
+    return axes
+
+
 MEASURES_KEPT = 4096
 
 
@@ -60,8 +90,7 @@ def _canvas_type():
     """The Agg canvas whose renderers share the measures of texts within the process.
 
     Matplotlib measures each text (shaping it with FreeType, about a millisecond a label) once
-    per renderer, and a chart has two renderers (the tight box, the image); the same labels come
-    back in every chart and every commune. A measure depends only on the text, the font files,
+    per renderer; the same labels come back in every chart and every commune. A measure depends only on the text, the font files,
     the size, the resolution and the hinting settings, all in its key: a second commune gets
     the measures of its own texts, never another's labels."""
     from matplotlib import rcParams  # noqa: PLC0415
@@ -127,21 +156,78 @@ def _font_family(font_manager) -> str:
     raise CchcError("missing_font", families=", ".join(FONT_FAMILIES))
 
 
-def _png(figure) -> bytes:
-    """The figure as PNG at DPI cropped to its tight box, the bytes of ``savefig(bbox_inches="tight")``
-    (tested) without its first pass: savefig draws the whole figure once (drawing turned off)
-    before it measures the box; the box is measured here on a renderer at DPI directly."""
-    from matplotlib import rcParams  # noqa: PLC0415
+# Room drawn around the figure for what lies outside it (the legend below the monthly chart, long
+# bar labels left of the axes); doubled until what is drawn keeps savefig.pad_inches from the edge.
+MARGIN_INCHES = 2.0
+PNG_LEVEL = 1  # zlib level: most of the encoding is PNG's row filters, level 6 saves about 5 % for 1.5x
 
-    shown = figure.dpi
-    figure.dpi = DPI
-    try:
-        box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(rcParams["savefig.pad_inches"])
-    finally:
-        figure.dpi = shown
+
+def _png(figure) -> bytes:
+    """The figure as PNG at DPI, cropped to what is drawn and padded by savefig.pad_inches, drawn
+    once: ``savefig(bbox_inches="tight")`` draws twice (the box of every artist, then the image).
+    RGB when every pixel is opaque."""
+    import numpy  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    pixels, _ = _cropped(figure)
+    if (pixels[..., 3] == 255).all():
+        pixels = pixels[..., :3]
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, bbox_inches=box, metadata={"Software": None})
+    Image.fromarray(numpy.ascontiguousarray(pixels)).save(buffer, format="png", compress_level=PNG_LEVEL)
     return buffer.getvalue()
+
+
+def _cropped(figure):
+    """The figure's RGBA pixels at DPI cropped to its ink box padded by savefig.pad_inches, and
+    that box in the figure's inches (the pixels are ``savefig(bbox_inches=box)``'s: tested).
+
+    The figure is drawn once on a canvas MARGIN_INCHES wider on each side, a whole number of
+    pixels, so that the drawing is the figure's own moved whatever is drawn, and cropped to the
+    pixels unlike the background: the ink box, a few pixels within the artists' layout boxes
+    that ``tight`` measures."""
+    from matplotlib import rcParams  # noqa: PLC0415
+    from matplotlib.transforms import Bbox  # noqa: PLC0415
+
+    pad = round(rcParams["savefig.pad_inches"] * DPI)
+    margin = MARGIN_INCHES
+    while True:
+        pixels = _drawn(figure, margin)
+        rows, columns = _ink(pixels)
+        height, width = pixels.shape[:2]
+        if not len(rows):  # nothing drawn: the figure as it is
+            top, bottom, left, right = (round(margin * DPI), height - round(margin * DPI),
+                                        round(margin * DPI), width - round(margin * DPI))
+            break
+        top, bottom, left, right = rows[0] - pad, rows[-1] + 1 + pad, columns[0] - pad, columns[-1] + 1 + pad
+        if top >= 0 and left >= 0 and bottom <= height and right <= width:
+            break
+        margin *= 2
+    shift = round(margin * DPI)
+    box = Bbox([[(left - shift) / DPI, (height - bottom - shift) / DPI],
+                [(right - shift) / DPI, (height - top - shift) / DPI]])
+    return pixels[top:bottom, left:right], box
+
+
+def _drawn(figure, margin: float):
+    """The RGBA pixels of the figure drawn at DPI with ``margin`` inches of background around it."""
+    import numpy  # noqa: PLC0415
+    from matplotlib.transforms import Bbox  # noqa: PLC0415
+
+    width, height = figure.get_size_inches()
+    box = Bbox([[-margin, -margin], [width + margin, height + margin]])
+    raw = io.BytesIO()
+    figure.savefig(raw, format="rgba", dpi=DPI, bbox_inches=box)
+    columns, rows = (int(size * DPI) for size in box.size)  # as the Agg canvas sizes itself
+    return numpy.frombuffer(raw.getbuffer(), dtype=numpy.uint8).reshape(rows, columns, 4)
+
+
+def _ink(pixels):
+    """The rows and the columns holding a pixel unlike the background (the corner's colour)."""
+    import numpy  # noqa: PLC0415
+
+    words = pixels.view(numpy.uint32)[..., 0]
+    ink = words != words[0, 0]
+    return numpy.flatnonzero(ink.any(axis=1)), numpy.flatnonzero(ink.any(axis=0))
 
 
 def _labels() -> dict:
@@ -188,7 +274,7 @@ def received_by_month(figures: FigureSet, window: Window | None = None) -> bytes
     labels = _labels()["received_by_month"]
     months = _months(figures)
     names, _ = _month_ticks(months, window, labels)
-    fig, ax = _figure((6.3, 3.2))
+    ax = _axes("received_by_month", (6.3, 3.2))
     x = list(range(len(months)))
     bottom = [0] * len(months)
     for channel, label in labels["series"].items():
@@ -211,17 +297,19 @@ def received_by_month(figures: FigureSet, window: Window | None = None) -> bytes
     ax.legend(frameon=False, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.yaxis.set_major_locator(_locator()(integer=True))
     ax.yaxis.set_major_formatter(fmt.axis_integer)
-    return _png(fig)
+    return _png(ax.figure)
 
 
 def timeliness(figures: FigureSet, window: Window | None = None) -> bytes:
     labels = _labels()["timeliness"]
-    fig, ax = _figure((6.3, 2.6))
+    ax = _axes("timeliness", (6.3, 2.6))
     keys = list(labels["bars"])
     values = [figures[f"tthc.{key}"].value for key in keys]
     looks = [BARS[key] for key in keys]
-    ax.barh([labels["bars"][k] for k in keys][::-1], values[::-1], height=0.6,
+    y = list(range(len(keys)))
+    ax.barh(y, values[::-1], height=0.6,
             color=[look["fill"] for look in looks[::-1]], hatch=None, edgecolor="black", linewidth=0.6)
+    ax.set_yticks(y, [labels["bars"][k] for k in keys][::-1])
     for bar, look in zip(ax.patches, looks[::-1]):
         bar.set_hatch(look["hatch"])
     for y, value in enumerate(values[::-1]):
@@ -231,7 +319,7 @@ def timeliness(figures: FigureSet, window: Window | None = None) -> bytes:
     ax.set_xlim(0, max(values, default=0) * 1.1 or 1)
     ax.xaxis.set_major_locator(_locator()(integer=True))
     ax.xaxis.set_major_formatter(fmt.axis_integer)
-    return _png(fig)
+    return _png(ax.figure)
 
 
 CHARTS: dict[str, Callable[..., bytes]] = {"received_by_month": received_by_month, "timeliness": timeliness}
