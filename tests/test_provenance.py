@@ -11,7 +11,18 @@ import pytest
 
 from cchc import explain as ex
 from cchc.config.params import load_params
-from cchc.figures import SECTIONS, citizens, compute_all, finance, load_tables, manual, outgoing, section_of, tthc
+from cchc.figures import (
+    SECTIONS,
+    citizens,
+    compute_all,
+    finance,
+    load_tables,
+    manual,
+    outgoing,
+    read_table,
+    section_of,
+    tthc,
+)
 from cchc.figures.provenance import ROWS, Selection, flag, from_masks, in_window
 from cchc.figures.registry import Figure
 from cchc.ingest.run import ingest
@@ -71,6 +82,27 @@ def test_every_figure_of_the_fixture_has_its_rows(tmp_path):
     assert _every_figure_has_its_rows(*_computed(root, "xa-thu", "2025-07")) == {"dossiers", "catalogue"}
 
 
+def _same_as_pandas_reads_them(processed, report, tables) -> None:
+    assert list(tables) == list(report["tables"])
+    for kind, file in report["tables"].items():
+        expected = pd.read_parquet(processed / file)
+        pd.testing.assert_frame_equal(tables[kind], expected, check_exact=True)
+        assert list(tables[kind].dtypes) == list(expected.dtypes) and tables[kind].attrs == expected.attrs, kind
+
+
+def test_tables_are_read_as_pandas_reads_them(tmp_path):
+    root = make_root(tmp_path)
+    ingested = ingest(root, load_params(root, "xa-thu", "2025-07"))
+    _same_as_pandas_reads_them(ingested.processed_dir, ingested.report,
+                               load_tables(ingested.processed_dir, ingested.report))
+    frame = pd.DataFrame({"a": pd.array(["x", None], dtype="string"), "b": [pd.Timestamp("2025-07-01"), pd.NaT]})
+    frame.attrs = {"unit": "u"}
+    frame.to_parquet(tmp_path / "t.parquet", index=False)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "t.parquet"), pd.read_parquet(tmp_path / "t.parquet"),
+                                  check_exact=True)
+    assert read_table(tmp_path / "t.parquet").attrs == {"unit": "u"}
+
+
 def test_mask_helpers():
     window = load_params(REPO, "nguyen-luong-bang", "2025").window
     dates = pd.Series([pd.Timestamp(window.start), pd.NaT, pd.Timestamp(window.cutoff) + pd.Timedelta(days=1),
@@ -95,6 +127,8 @@ def test_every_figure_of_the_demo_has_its_rows(tmp_path):
     shutil.copytree(REPO / "params", tmp_path / "params")
     demo.generate(tmp_path)
     params, figures, tables = _computed(tmp_path, "nguyen-luong-bang", "2025")
+    ingested = ingest(tmp_path, params)
+    _same_as_pandas_reads_them(ingested.processed_dir, ingested.report, tables)
     assert len(figures) > 900  # breakdowns by field and by agency included
     assert _every_figure_has_its_rows(params, figures, tables) == {
         "dossiers", "catalogue", "petitions", "reception", "documents", "budget", "investment", "manual",
