@@ -40,3 +40,5 @@ class Context:
     figures: Any                     # FigureSet
     report: dict[str, Any]           # the ingest report
     tables: dict[str, Any]           # processed tables (kind -> DataFrame)
+    # what several checks of a run derive from the same figures, derived once (cchc.checks.kinds)
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import functools
 import json
 import re
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from cchc.checks.base import ERROR, PASS, WARNING, Check, Context
 from cchc.config.checks import (
@@ -37,7 +40,7 @@ from cchc.core.resources import DATA_DIR
 from cchc.core.text import letters_key, slug
 from cchc.figures.manual import declared as declared_rows
 from cchc.figures.registry import definitions
-from cchc.figures.tthc import group_key, group_rows
+from cchc.figures.tthc import group_key, grouping
 from cchc.manual.periods import previous_period
 
 
@@ -45,7 +48,7 @@ def _severity(spec: CheckSpec) -> str:
     return WARNING if spec.severity == "warning" else ERROR
 
 
-def _prefixes(patterns: list[str], figures) -> list[str]:
+def _prefixes(patterns: list[str], ctx: Context) -> list[str]:
     """'tthc.by_field.*.' -> every group prefix present among the figure ids."""
     found: list[str] = []
     for pattern in patterns:
@@ -53,14 +56,21 @@ def _prefixes(patterns: list[str], figures) -> list[str]:
             found.append(pattern)
             continue
         head = pattern.split("*")[0]
-        groups = sorted({fid[len(head):].split(".")[0] for fid in figures.ids() if fid.startswith(head)})
-        found += [pattern.replace("*", group) for group in groups]
+        found += [pattern.replace("*", group) for group in _groups(head, ctx)]
     return found
+
+
+def _groups(head: str, ctx: Context) -> list[str]:
+    """The sorted distinct first parts after ``head`` of the figure ids starting with it (once a run)."""
+    key = ("groups", head)
+    if key not in ctx.memo:
+        ctx.memo[key] = sorted({fid[len(head):].split(".")[0] for fid in ctx.figures.ids() if fid.startswith(head)})
+    return ctx.memo[key]
 
 
 def identity(spec: IdentityCheck, ctx: Context) -> list[Check]:
     out = []
-    for prefix in _prefixes(spec.prefixes, ctx.figures):
+    for prefix in _prefixes(spec.prefixes, ctx):
         ids = [prefix + spec.left, *[prefix + r for r in spec.right]]
         if not all(i in ctx.figures for i in ids):
             continue
@@ -75,9 +85,12 @@ def identity(spec: IdentityCheck, ctx: Context) -> list[Check]:
 def groups_sum(spec: GroupsSumCheck, ctx: Context) -> list[Check]:
     out = []
     head = f"tthc.{spec.breakdown}."
+    by_name: dict[str, list] = {}   # x -> the figures tthc.<breakdown>.<group>.x, in order
+    for figure in ctx.figures:
+        if figure.id.startswith(head):
+            by_name.setdefault(figure.id[len(head):].partition(".")[2], []).append(figure)
     for name in spec.figures:
-        parts = [f for f in ctx.figures if f.id.startswith(head) and f.id.endswith("." + name)
-                 and f.id[len(head):].count(".") == name.count(".") + 1]
+        parts = by_name.get(name, [])
         if f"tthc.{name}" not in ctx.figures or not parts:
             continue
         whole = ctx.figures[f"tthc.{name}"].value
@@ -106,12 +119,25 @@ def unknown_procedures(spec: UnknownProceduresCheck, ctx: Context) -> list[Check
     if dossiers is None or catalogue is None:
         return []
     known = set(catalogue["procedure_code"].dropna())
-    unknown = dossiers[~dossiers["procedure_code"].isin(known)]
-    examples = [{"file": r.source_file, "row": int(r.source_row), "dossier": r.dossier_id,
-                 "procedure_code": r.procedure_code} for r in unknown.head(20).itertuples()]
+    unknown = np.flatnonzero(~dossiers["procedure_code"].isin(known).to_numpy(dtype=bool))
+    examples = [{"file": file, "row": int(row), "dossier": dossier, "procedure_code": code}
+                for file, row, dossier, code in _rows(dossiers, unknown[:20], "source_file", "source_row",
+                                                      "dossier_id", "procedure_code")]
     return [Check(spec.id, spec.description, expected=0, actual=len(unknown),
-                  status=PASS if unknown.empty else _severity(spec),
-                  files=sorted(set(unknown["source_file"])), details=examples)]
+                  status=PASS if not len(unknown) else _severity(spec),
+                  files=_files(dossiers, unknown), details=examples)]
+
+
+def _rows(table, positions: np.ndarray, *columns: str) -> list[tuple]:
+    """The rows of ``table`` at ``positions``: the values of ``columns``, as the rows give them."""
+    if not len(positions):
+        return []
+    return list(zip(*(table[column].take(positions).tolist() for column in columns)))
+
+
+def _files(table, positions: np.ndarray) -> list[str]:
+    """The raw files of the rows of ``table`` at ``positions``, sorted, each once."""
+    return sorted(set(table["source_file"].take(positions))) if len(positions) else []
 
 
 def unknown_agencies(spec: UnknownAgenciesCheck, ctx: Context) -> list[Check]:
@@ -161,8 +187,8 @@ def lookalike_names(spec: LookalikeNamesCheck, ctx: Context) -> list[Check]:
     if dossiers is None:
         return []
     column = definitions("tthc")["breakdowns"][spec.breakdown]["column"]
-    groups, names = group_rows(dossiers[column])
-    sizes = groups.value_counts()
+    codes, order, names = grouping(dossiers[column])
+    sizes = dict(zip(order, np.bincount(codes, minlength=len(order)).tolist()))   # group -> rows
     head = f"tthc.{spec.breakdown}."
     out = []
     for alike in _alike(names):
@@ -314,7 +340,17 @@ def as_of_agrees(spec: AsOfAgreesCheck, ctx: Context) -> list[Check]:
 
 
 def _matching(patterns: list[str], ctx: Context) -> list[str]:
-    return [f.id for f in ctx.figures if any(fnmatch.fnmatchcase(f.id, p) for p in patterns)]
+    """The figure ids matching any of the shell ``patterns`` (fnmatch, case counts), in order."""
+    if not patterns:
+        return []
+    pattern = _any_of(tuple(patterns))
+    return [f.id for f in ctx.figures if pattern.match(f.id)]
+
+
+@functools.lru_cache(maxsize=256)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern:
+    """One expression matching what fnmatch.fnmatchcase matches with any of ``patterns``."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
 
 
 def zero_in_text(spec: ZeroInTextCheck, ctx: Context) -> list[Check]:
@@ -359,12 +395,12 @@ def after_cutoff(spec: AfterCutoffCheck, ctx: Context) -> list[Check]:
         for column in columns:
             if column not in table.columns:
                 continue
-            late = table[table[column] > cutoff]
-            details = [{"file": r.source_file, "row": int(r.source_row), "value": fmt.date_or_time(getattr(r, column))}
-                       for r in late.head(20).itertuples()]
+            late = np.flatnonzero((table[column] > cutoff).to_numpy(dtype=bool, na_value=False))
+            details = [{"file": file, "row": int(row), "value": fmt.date_or_time(value)}
+                       for file, row, value in _rows(table, late[:20], "source_file", "source_row", column)]
             out.append(Check(f"{spec.id}.{kind}.{column}", spec.description.format(cutoff=fmt.date(cutoff)),
-                             expected=0, actual=len(late), status=PASS if late.empty else _severity(spec),
-                             files=sorted(set(late["source_file"])), details=details))
+                             expected=0, actual=len(late), status=PASS if not len(late) else _severity(spec),
+                             files=_files(table, late), details=details))
     return out
 
 
