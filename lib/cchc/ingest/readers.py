@@ -258,10 +258,11 @@ def _scan_sheet(archive: zipfile.ZipFile, display: str, sheet: str, part: str, g
             found = _EXTENT.findall(data)
             if found:
                 letters, numbers = zip(*found)
-                last_row = max(last_row, max(int(n) for n in numbers if n) if any(numbers) else 0)
+                if row_numbers := list(filter(None, numbers)):
+                    last_row = max(last_row, max(map(int, row_numbers)))
                 for wide in set(letters) - {b""}:
                     widest = max(widest, _column_number(wide.decode()))
-            if b't="e"' in data or b"<f" in data:  # each test costs a pass: two only
+            if _may_hold_faults(data):
                 _faults_in(data, faults)
             if not chunk:
                 break
@@ -270,6 +271,26 @@ def _scan_sheet(archive: zipfile.ZipFile, display: str, sheet: str, part: str, g
         _check_extent(display, sheet, info.file_size, guards, f"A1:{_column_letters(columns)}{rows}", rows,
                       columns)
     return faults
+
+
+_ERROR_MARK, _FORMULA_MARK = b't="e"', b"<f"
+_VECTOR_FROM = 1 << 16  # bytes from which the marks are looked for with numpy
+
+
+def _may_hold_faults(data: bytes) -> bool:
+    """``b't="e"' in data or b"<f" in data``: an error cell or a formula may be there. On a
+    large part the two bytes of "<f" and the quotes around "e" are compared as arrays (bytes'
+    substring search steps over XML, full of '<' and '"', a few bytes at a time)."""
+    if len(data) < _VECTOR_FROM:
+        return _ERROR_MARK in data or _FORMULA_MARK in data
+    import numpy as np  # noqa: PLC0415 (off the path of a cached ingest)
+
+    codes = np.frombuffer(data, dtype=np.uint8)
+    if ((codes[:-1] == _FORMULA_MARK[0]) & (codes[1:] == _FORMULA_MARK[1])).any():
+        return True
+    quote = codes == ord('"')
+    quoted_e = np.flatnonzero(quote[:-2] & (codes[1:-1] == ord("e")) & quote[2:])  # '"e"' at each
+    return any(data[start - 2:start + 3] == _ERROR_MARK for start in quoted_e.tolist() if start >= 2)
 
 
 def _column_letters(number: int) -> str:
