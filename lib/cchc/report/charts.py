@@ -87,31 +87,54 @@ MEASURES_KEPT = 4096
 
 @functools.cache
 def _canvas_type():
-    """The Agg canvas whose renderers share the measures of texts within the process.
+    """The Agg canvas whose renderers share the measures and the glyph layouts of texts within
+    the process.
 
-    Matplotlib measures each text (shaping it with FreeType, about a millisecond a label) once
-    per renderer; the same labels come back in every chart and every commune. A measure depends only on the text, the font files,
-    the size, the resolution and the hinting settings, all in its key: a second commune gets
-    the measures of its own texts, never another's labels."""
+    Matplotlib shapes each text with FreeType (a fraction of a millisecond a label) to measure
+    it, once per renderer, and again to draw it; the same labels come back in every chart and
+    every commune. A measure and a layout (glyphs and their offsets, not where the text goes)
+    depend only on the text, the font files, the size, the resolution and the hinting settings,
+    all in their key: a second commune gets those of its own texts, never another's labels
+    (tested against matplotlib's own canvas). Texts with font features or a language are
+    shaped as matplotlib does, each time."""
     from matplotlib import rcParams  # noqa: PLC0415
     from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag  # noqa: PLC0415
     from matplotlib.font_manager import fontManager  # noqa: PLC0415
 
     measures: dict[tuple, tuple[float, float, float]] = {}
+    layouts: dict[tuple, list] = {}
+
+    def shaped(s: str, prop, dpi: float) -> tuple:
+        return (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), dpi,
+                get_hinting_flag(), rcParams["text.hinting_factor"], rcParams["text.kerning_factor"],
+                rcParams["font.enable_last_resort"])
+
+    def kept(store: dict, key: tuple, make):
+        found = store.get(key)
+        if found is None:
+            if len(store) >= MEASURES_KEPT:
+                store.clear()
+            found = store[key] = make()
+        return found
 
     class Renderer(RendererAgg):
         def get_text_width_height_descent(self, s, prop, ismath):
             if ismath:
                 return super().get_text_width_height_descent(s, prop, ismath)
-            key = (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), self.dpi,
-                   get_hinting_flag(), rcParams["text.hinting_factor"], rcParams["text.kerning_factor"],
-                   rcParams["font.enable_last_resort"])
-            found = measures.get(key)
-            if found is None:
-                if len(measures) >= MEASURES_KEPT:
-                    measures.clear()
-                found = measures[key] = super().get_text_width_height_descent(s, prop, ismath)
-            return found
+            return kept(measures, shaped(s, prop, self.dpi),
+                        lambda: super(Renderer, self).get_text_width_height_descent(s, prop, ismath))
+
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            # RendererAgg.draw_text with the layout of the glyphs kept
+            if ismath or (mtext is not None and (mtext.get_fontfeatures() or mtext.get_language())):
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            items = kept(layouts, shaped(s, prop, self.dpi),
+                         lambda: self._prepare_font(prop)._layout(s, flags=get_hinting_flag()))
+            size = prop.get_size_in_points()
+            self._draw_text_glyphs_and_boxes(
+                gc, x, y, angle, ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items),
+                [])
+            return None
 
     class Canvas(FigureCanvasAgg):
         def get_renderer(self):  # FigureCanvasAgg's, with the renderer above
