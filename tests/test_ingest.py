@@ -165,3 +165,26 @@ def test_conflicting_cells_are_those_series_comparison_finds(dtype, values):
     expected = ((left != right).fillna(True).astype(bool) & ~(left.isna() & right.isna())).tolist()
     assert _unequal(left.array, right.array).tolist() == expected
     assert expected == [False, True, False, True, True]
+
+
+@pytest.mark.parametrize("cells", [["Hộ tịch", None, "", "a"], [], [None, None], ["1", 2, None], ["x", float("nan")]])
+def test_text_columns_are_what_a_string_series_makes_of_them(cells):
+    """combine._text_series (an Arrow array made at once when every cell is text or None) = the
+    public pd.Series(cells, dtype="string"), other cells included (converted by pandas)."""
+    from cchc.ingest.combine import _text_series
+
+    made, expected = _text_series(list(cells)), pd.Series(list(cells), dtype="string")
+    assert made.dtype == expected.dtype and type(made.array) is type(expected.array)
+    pd.testing.assert_series_equal(made, expected)
+    assert made.isna().tolist() == expected.isna().tolist()
+
+
+def test_date_columns_keep_each_day_and_missing_cells():
+    import datetime as dt
+
+    from cchc.ingest.combine import _date_series
+
+    days = [dt.date(2025, 7, 1), None, dt.date(1900, 1, 1), dt.date(2025, 7, 1), dt.date(2026, 2, 28)]
+    series = _date_series(days)
+    assert str(series.dtype) == "datetime64[s]"
+    assert [None if pd.isna(v) else v.date() for v in series] == days

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from cchc.config.sources import Column, SourceSpec
 from cchc.core import fmt
@@ -27,7 +28,18 @@ def _number_series(cells: Any, column: Column | None = None) -> pd.Series:
     return pd.Series(cells, dtype="Float64")
 
 
+# Whether the "string" dtype keeps its text in Arrow (large_string): then a list of texts and
+# missing cells becomes its array at once, without pandas' check of every cell.
+_ARROW_TEXT = pa.array(pd.array([], dtype="string")).type if isinstance(
+    pd.array([], dtype="string"), pd.arrays.ArrowStringArray) else None
+_TEXT_OR_MISSING = {str, type(None)}
+
+
 def _text_series(cells: Any, column: Column | None = None) -> pd.Series:
+    """pd.Series(cells, dtype="string"): made from an Arrow array when every cell is text or
+    None (what that conversion would give: tested)."""
+    if _ARROW_TEXT is not None and isinstance(cells, list) and set(map(type, cells)) <= _TEXT_OR_MISSING:
+        return pd.Series(pd.arrays.ArrowStringArray(pa.array(cells, type=_ARROW_TEXT)), copy=False)
     return pd.Series(cells, dtype="string")
 
 
@@ -58,9 +70,9 @@ def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
         cells = records[name]
         data[name] = records[name] = (_date_series(cells) if title_field.get("type") == "date"
                                       else _text_series(cells))
-    data[SOURCE_FILE] = records[SOURCE_FILE] = pd.Series(records[SOURCE_FILE], dtype="string")
+    data[SOURCE_FILE] = records[SOURCE_FILE] = _text_series(records[SOURCE_FILE])
     sheets = records.get(SOURCE_SHEET, [None] * len(records[SOURCE_FILE]))
-    data[SOURCE_SHEET] = records[SOURCE_SHEET] = pd.Series(sheets, dtype="string")
+    data[SOURCE_SHEET] = records[SOURCE_SHEET] = _text_series(sheets)
     data[SOURCE_ROW] = records[SOURCE_ROW] = pd.Series(records[SOURCE_ROW], dtype="int64")
     # From the arrays, not copied: aligning the series' equal indexes and copying cost more than the rows.
     return pd.DataFrame({name: series.array for name, series in data.items()}, copy=False)
@@ -74,8 +86,9 @@ def _dates(cells) -> np.ndarray:
     """datetime.date | None values -> datetime64[D] (via ordinals: 10x faster than np.array)."""
     if isinstance(cells, pd.Series):  # from the parse cache
         return cells.to_numpy(dtype="datetime64[D]")
-    days = np.fromiter((_NAT if c is None else c.toordinal() - _EPOCH_ORDINAL for c in cells),
-                       dtype=np.int64, count=len(cells))
+    ordinals = {day: day.toordinal() - _EPOCH_ORDINAL for day in set(cells) if day is not None}
+    ordinals[None] = _NAT  # each distinct day's ordinal once (a few hundred days in a column)
+    days = np.fromiter(map(ordinals.__getitem__, cells), dtype=np.int64, count=len(cells))
     return days.view("datetime64[D]")
 
 
@@ -196,7 +209,10 @@ def kind_frames(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
         if all(isinstance(p.records[SOURCE_ROW], list) for p in files):
             records = {}
             for name in list(files[0].records):
-                records[name] = [cell for p in files for cell in p.records.pop(name)]
+                merged: list[Any] = []
+                for p in files:
+                    merged += p.records.pop(name)
+                records[name] = merged
             frames[kind] = to_frame(records, spec)
             continue
         parts = [pd.DataFrame(p.records, copy=False) if isinstance(p.records[SOURCE_ROW], pd.Series)
