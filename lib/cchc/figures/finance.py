@@ -16,12 +16,14 @@ import re
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cchc.core.resources import load_yaml
 from cchc.core.text import match_key
 from cchc.figures.provenance import Selection, every_row
 from cchc.figures.registry import Figure, definitions
+from cchc.figures.tthc import file_codes
 from cchc.ingest.cells import category_lookup
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
@@ -85,15 +87,6 @@ def _rate(figure_id: str, numerator: Fraction, denominator: Fraction, meta: dict
                   denominator=_number(denominator), extra=dict(extra))
 
 
-def _latest_first(frame: pd.DataFrame, as_of: pd.Series) -> pd.DataFrame:
-    """Rows ordered by report: latest as-of date first (no date = oldest), then the file (and
-    sheet) whose name sorts last, then the first row of the sheet."""
-    keyed = frame.assign(_as_of=as_of, _file=frame[SOURCE_FILE].fillna(""),
-                         _sheet=frame[SOURCE_SHEET].fillna(""), _row=-frame[SOURCE_ROW])
-    ordered = keyed.sort_values(["_as_of", "_file", "_sheet", "_row"], na_position="first", kind="stable")
-    return ordered.iloc[::-1]
-
-
 def budget_figures(budget: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]) -> list[Figure]:
     """finance.revenue.* and finance.spending.*: each from the known line of the latest report."""
     meta, scales = spec["figures"], spec["money_units"]
@@ -124,14 +117,27 @@ def budget_line_rows(budget: pd.DataFrame) -> dict[str, Any]:
     are read from (same choice as ``budget_figures``: the known line of the latest report)."""
     vocabulary = load_yaml("sources/budget.yaml")["vocabularies"]["budget_line"]
     lookup = category_lookup(vocabulary)
-    codes = budget["line"].map(lambda text: None if pd.isna(text) else lookup.get(line_key(text)))
-    as_of = _budget_as_of(budget)
+    codes = [None if pd.isna(text) else lookup.get(line_key(text)) for text in budget["line"].tolist()]
+    order = _report_order(budget, _budget_as_of(budget))
     chosen: dict[str, Any] = {}
     for code in BUDGET_CODES:
-        rows = budget[codes == code]
-        if not rows.empty:
-            chosen[code] = _latest_first(rows, as_of[rows.index]).iloc[0].name
+        rows = [i for i, found in enumerate(codes) if found == code]
+        if rows:
+            chosen[code] = budget.index[max(rows, key=order.__getitem__)]
     return chosen
+
+
+def _report_order(frame: pd.DataFrame, as_of: pd.Series) -> list[tuple]:
+    """Each row's rank key, the greatest read first: the latest as-of date (no date = oldest), then
+    the file (and sheet) whose name sorts last, then the first row of the sheet, then the last
+    row of the table (plain values: a report has few rows)."""
+    def known(value: Any) -> tuple:
+        return (0,) if pd.isna(value) else (1, value)
+
+    files, sheets = frame[SOURCE_FILE].tolist(), frame[SOURCE_SHEET].tolist()
+    return [(known(date), "" if pd.isna(file) else file, "" if pd.isna(sheet) else sheet, known(-row), i)
+            for i, (date, file, sheet, row) in enumerate(zip(as_of.tolist(), files, sheets,
+                                                             frame[SOURCE_ROW].tolist()))]
 
 
 def _budget_as_of(budget: pd.DataFrame) -> pd.Series:
@@ -146,15 +152,20 @@ def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: d
         return []
     meta, scales = spec["figures"], spec["money_units"]
 
-    def total(column: str) -> Fraction:
-        return sum((amount for value, unit in zip(investment[column], investment[UNIT])
-                    if (amount := _million(value, unit, scales)) is not None), Fraction(0))
+    units, sums = investment[UNIT].tolist(), {}
+
+    def total(column: str) -> Fraction:   # each column summed once
+        if column not in sums:
+            sums[column] = sum((amount for value, unit in zip(investment[column].tolist(), units)
+                                if (amount := _million(value, unit, scales)) is not None), Fraction(0))
+        return sums[column]
 
     all_dates = {name: _iso(investment[name].fillna(investment["as_of"]).max())
                  for name in ("allocated_as_of", "disbursed_as_of")}
     dates = {name: date for name, date in all_dates.items() if date is not None}
-    per_file = investment.groupby(investment[SOURCE_FILE].astype(str), sort=True).size()
-    sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)} for file, n in per_file.items()]
+    codes, files = file_codes(investment[SOURCE_FILE])
+    per_file = np.bincount(codes[codes >= 0], minlength=len(files)).tolist()
+    sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": n} for file, n in zip(files, per_file)]
 
     def extra(as_of: str | None) -> dict[str, Any]:
         return ({"as_of": as_of} if as_of is not None else {}) | dates
