@@ -10,6 +10,7 @@ compiler reads nothing else, so a text of the data can never make it fetch a fil
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Iterable
@@ -20,6 +21,10 @@ import typst
 from cchc.render.blocks import Node, parse
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/liberation2"), Path("/usr/share/fonts/truetype/liberation")]
+# The document's title (the PDF's metadata), set after the content: a style set before it would
+# be part of every element's style chain, and Typst's memoized layout of a cell or a paragraph
+# would then never serve a document of another title (see EVICTIONS). The same bytes either way.
+DOCUMENT = "\n#set document(title: {}, author: (), date: none)\n"
 # Cells of the zero-width column that keeps a total row with the row above (see _Writer.table).
 _PAD, _PAD_TWO = "table.cell(inset: 0pt)[]", "table.cell(inset: 0pt, rowspan: 2)[]"
 LABEL = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -31,7 +36,6 @@ FRAME_LINES = {"agency-top": "#strong(upper[{}])", "agency-name": "#strong(upper
                "sign-note": '#text(weight: "regular", style: "italic")[{}]', "sign-title": "#strong[{}]"}
 
 PREAMBLE = r"""
-#set document(title: TITLE, author: (), date: none)
 #set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, left: 30mm, right: 15mm),
   header: context { let n = counter(page).get().first(); if n > 1 { align(center, text(size: 13pt, str(n))) } },
   footer: BANNER)
@@ -273,12 +277,19 @@ def markup(html: str | Node, title: str = "", banner: str | None = None) -> tupl
         banner = node.text() if node is not None else None
     footer = (f'align(center, text(size: 9pt, fill: rgb("#b00020"))[{writer.inline([banner])}])'
               if banner else "none")
-    preamble = PREAMBLE.replace("TITLE", _string(title)).replace("BANNER", footer)
-    return preamble + writer.blocks(root.children), writer.images
+    preamble = PREAMBLE.replace("BANNER", footer)
+    return preamble + writer.blocks(root.children) + DOCUMENT.format(_string(title)), writer.images
 
 
 def font_paths() -> list[str]:
     return [str(d) for d in FONT_DIRS if d.is_dir()]
+
+
+@functools.lru_cache(maxsize=4)
+def _fonts(paths: tuple[str, ...]) -> typst.Fonts:
+    """The fonts of the project's set-up, found and read once a process (the same set as
+    ``font_paths=paths, ignore_system_fonts=True``: those files and Typst's embedded fonts)."""
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True, font_paths=list(paths))
 
 
 def pdf(html: str | Node, title: str = "", banner: str | None = None) -> bytes:
@@ -290,22 +301,42 @@ def pdf(html: str | Node, title: str = "", banner: str | None = None) -> bytes:
             (root / name).write_bytes(data)
         (root / "report.typ").write_text(source, encoding="utf-8")
         try:
-            return typst.compile(str(root / "report.typ"), root=str(root), font_paths=font_paths(),
-                                 ignore_system_fonts=True)
+            return typst.compile(str(root / "report.typ"), root=str(root), font_paths=_fonts(tuple(font_paths())))
         finally:
-            _forget_compilations()
+            _age(EVICTIONS)
 
 
-# Typst memoizes its work in one cache per process (comemo) and the `typst` package evicts only
-# what went unused for 10 compilations (`comemo::evict(10)` after each; it offers no eviction of
-# its own): about 100 MB for a commune's audit PDF, so a process that writes report after report
-# (a batch worker, the export worker) grew by that much a report up to about 1 GB. Each compile
-# of an empty document is one more eviction: after EVICTIONS of them nothing of the report's
-# compilation is left. Memoized results are the same as computed ones: the PDF's bytes do not change.
-EVICTIONS = 10
+# Typst memoizes its work in one cache per process (comemo): a result is found again only for
+# the same inputs (hashes of the source, of every file, font and style it read, checked again on
+# reuse), so a compile never takes another document's content, only its work: the shaped words
+# and laid-out cells the two documents have in common. The `typst` package ages every entry by one
+# after each compilation and drops what went unused for MAX_AGE of them (`comemo::evict(10)`; it
+# offers no eviction of its own); each compile of an empty document is one more ageing. Kept as
+# the package leaves it, the cache grew by about 100 MB a report in a process that writes report
+# after report (a batch worker, the export worker) up to about 1 GB. After each PDF, EVICTIONS
+# more: what a compile used is kept for the next KEEP compiles, then dropped ((1 + 3) x 2 = 8 <=
+# 10 < (1 + 3) x 3 ageings), so the cache holds at most the work of the last two PDFs. A batch
+# worker writes two a report (report.pdf, kiem-tra.pdf): each finds the same PDF of the previous
+# commune. A table cell's layout depends on the height left on its page: when the two communes'
+# documents have the same shape (tables of as many rows) nearly all is found again and the PDF
+# takes about half the time; otherwise mostly the text outside the tables. Memoized results are
+# the same as computed ones: the PDF's bytes do not change (tested against a cold cache).
+MAX_AGE, KEEP = 10, 2
+EVICTIONS = (MAX_AGE + KEEP + 1) // (KEEP + 1) - 1  # the fewest with (1 + EVICTIONS) x (KEEP + 1) > MAX_AGE
 
 
-def _forget_compilations() -> None:
-    empty = typst.Compiler(ignore_system_fonts=True)
-    for _ in range(EVICTIONS):
+@functools.lru_cache(maxsize=1)
+def _empty() -> typst.Compiler:
+    """A compiler of an empty document (package data only), kept: each compile is one ageing."""
+    return typst.Compiler(ignore_system_fonts=True)
+
+
+def _age(times: int) -> None:
+    empty = _empty()
+    for _ in range(times):
         empty.compile(b"")
+
+
+def forget() -> None:
+    """Empty Typst's memo cache: the next PDF is compiled from nothing (tests compare with it)."""
+    _age(MAX_AGE + 1)

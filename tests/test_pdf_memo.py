@@ -1,0 +1,50 @@
+"""The PDF writer keeps Typst's memoized work from one PDF to the next in a process (a batch
+worker writes report after report): a PDF compiled after another commune's has the bytes of
+the same PDF compiled from an empty cache, its own chart and figures included."""
+
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+from cchc.render import pdf
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A one-colour PNG image (a chart's stand-in: the same file name, other pixels)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    row = b"\x00" + bytes(rgb) * width
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+def _page(unit: str, received: str, rate: str, colour: tuple[int, int, int]) -> str:
+    chart = "data:image/png;base64," + base64.b64encode(_png(40, 20, colour)).decode("ascii")
+    rows = "".join(f'<tr><td class="index">{n}</td><td class="text">Lĩnh vực {n}</td>'
+                   f'<td class="count">{received}</td><td class="rate">{rate}</td></tr>' for n in range(1, 30))
+    return f"""<html><body><main>
+<h2>I. KẾT QUẢ THỰC HIỆN — {unit}</h2>
+<p>Tiếp nhận {received} hồ sơ, đúng hạn {rate}; hồ sơ trực tuyến được giải quyết đúng hạn.</p>
+<table class="form-table"><colgroup><col style="width:10%"><col style="width:50%"><col style="width:20%">
+<col style="width:20%"></colgroup>
+<thead><tr><th>STT</th><th>Lĩnh vực</th><th>Tiếp nhận</th><th>Đúng hạn</th></tr></thead>
+<tbody>{rows}<tr class="total"><td class="index"></td><td class="text">Tổng cộng</td>
+<td class="count">{received}</td><td class="rate">{rate}</td></tr></tbody></table>
+<figure class="chart"><img alt="Biểu đồ" src="{chart}"><figcaption>Biểu đồ: {unit}</figcaption></figure>
+</main></body></html>"""
+
+
+def test_a_pdf_after_another_communes_has_the_bytes_of_a_cold_compile():
+    first = _page("Xã An Hưng", "7.026", "97,76%", (200, 30, 30))
+    second = _page("Xã Kiến Thụy", "6.112", "95,10%", (30, 30, 200))
+    pdf.forget()
+    cold = pdf.pdf(second, "Kiến Thụy")
+    pdf.forget()
+    other = pdf.pdf(first, "An Hưng")
+    warm = pdf.pdf(second, "Kiến Thụy")
+    assert other != cold
+    assert warm == cold
+    # the same again a compile later: the first commune's work is still in the cache
+    assert pdf.pdf(first, "An Hưng") == other
