@@ -132,12 +132,12 @@ def _rows(table, positions: np.ndarray, *columns: str) -> list[tuple]:
     """The rows of ``table`` at ``positions``: the values of ``columns``, as the rows give them."""
     if not len(positions):
         return []
-    return list(zip(*(table[column].take(positions).tolist() for column in columns)))
+    return list(zip(*(table[column].array.take(positions).tolist() for column in columns)))
 
 
 def _files(table, positions: np.ndarray) -> list[str]:
     """The raw files of the rows of ``table`` at ``positions``, sorted, each once."""
-    return sorted(set(table["source_file"].take(positions))) if len(positions) else []
+    return sorted(set(table["source_file"].array.take(positions).tolist())) if len(positions) else []
 
 
 def unknown_agencies(spec: UnknownAgenciesCheck, ctx: Context) -> list[Check]:

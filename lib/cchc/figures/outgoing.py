@@ -114,12 +114,6 @@ def _type_code(value: Any, lookup: dict[str, str]) -> str | None:
     return None if _text(value) is None else lookup.get(match_key(value))
 
 
-def _each_value(values: pd.Series, test) -> np.ndarray:
-    """``test`` of each row's value, run once per distinct value (a missing value: False)."""
-    codes, distinct = pd.factorize(values)
-    return np.array([bool(test(value)) for value in distinct] + [False], dtype=bool)[codes]
-
-
 def split_tags(value: Any) -> list[str]:
     """"CCHC; kiểm tra" -> ["CCHC", "kiểm tra"] (separators ";" and ",")."""
     if value is None or pd.isna(value):
@@ -131,26 +125,53 @@ def _text(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def _sorted_rows(table: pd.DataFrame, keep: np.ndarray, columns: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The rows of ``table`` kept (``columns`` and issued_at, number, each value as the row gives
-    it), by date, then by number ("5/QĐ-UBND" before "10/QĐ-UBND"); read from the few rows kept."""
-    def order(number: str) -> tuple[int, str]:
-        found = re.match(r"\d+", number)
-        return (int(found.group(0)) if found else 0, number)
+class _Register:
+    """The register as the cited lists read it: the documents of the window and each column's
+    distinct values, derived once for all the lists of a report."""
 
-    positions = np.flatnonzero(keep)
-    names = ("issued_at", "number", *columns)
-    values = [table[name].take(positions).tolist() for name in names]
-    rows = [dict(zip(names, row)) for row in zip(*values)]
-    return sorted(rows, key=lambda row: (row["issued_at"], order(str(row["number"]))))
+    def __init__(self, table: pd.DataFrame, window: Window) -> None:
+        self.table = table
+        self.within = in_window(table, window).to_numpy()
+        self._distinct: dict[str, tuple[np.ndarray, Any]] = {}
+        self._own: np.ndarray | None = None
+
+    def own(self) -> np.ndarray:
+        """Issued in the window, not classified."""
+        if self._own is None:
+            self._own = self.within & ~classified(self.table).to_numpy()
+        return self._own
+
+    def each_value(self, column: str, test) -> np.ndarray:
+        """``test`` of each row's value, run once per distinct value (a missing value: False)."""
+        if column not in self._distinct:
+            self._distinct[column] = pd.factorize(self.table[column])
+        codes, distinct = self._distinct[column]
+        return np.array([bool(test(value)) for value in distinct] + [False], dtype=bool)[codes]
+
+    def sorted_rows(self, keep: np.ndarray, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The rows kept (``columns`` and issued_at, number, each value as the row gives it), by
+        date, then by number ("5/QĐ-UBND" before "10/QĐ-UBND")."""
+        def order(number: str) -> tuple[int, str]:
+            found = re.match(r"\d+", number)
+            return (int(found.group(0)) if found else 0, number)
+
+        positions = np.flatnonzero(keep)
+        names = ("issued_at", "number", *columns)
+        values = [self.table[name].array.take(positions).tolist() for name in names]
+        rows = [dict(zip(names, row)) for row in zip(*values)]
+        return sorted(rows, key=lambda row: (row["issued_at"], order(str(row["number"]))))
 
 
 def legal_documents(table: pd.DataFrame, window: Window) -> list[dict[str, Any]]:
     """The legal normative documents (Văn bản QPPL = Có) issued in the window, by date:
     [{"number", "date", "title"}]."""
-    keep = (in_window(table, window) & flag(table["legal"])).to_numpy()
+    return _legal(_Register(table, window))
+
+
+def _legal(register: _Register) -> list[dict[str, Any]]:
+    keep = register.within & flag(register.table["legal"]).to_numpy()
     return [{"number": str(r["number"]), "date": r["issued_at"].date(), "title": _text(r["title"])}
-            for r in _sorted_rows(table, keep, ("title",))]
+            for r in register.sorted_rows(keep, ("title",))]
 
 
 def citations(table: pd.DataFrame, window: Window, types: list[str] | None = None,
@@ -160,8 +181,12 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
     a type outside the vocabulary as written; None: any) and which carry at least one of
     ``tags`` (case-insensitive; None: any). Each: {"type": display label ("Kế hoạch", or the
     type as written when outside the vocabulary), "type_code", "number", "date", "title", "tags"}."""
+    return _cite(_Register(table, window), types, tags)
+
+
+def _cite(register: _Register, types: list[str] | None, tags: list[str] | None) -> list[dict[str, Any]]:
     lookup, labels = _type_vocabulary()
-    keep = (in_window(table, window) & ~classified(table)).to_numpy()
+    keep = register.own()
     if types is not None:  # a type outside the vocabulary matches as written
         wanted = {lookup.get(match_key(t), match_key(t)) for t in types}
 
@@ -170,12 +195,12 @@ def citations(table: pd.DataFrame, window: Window, types: list[str] | None = Non
             code = lookup.get(key)
             return (key if code is None else code) in wanted
 
-        keep = keep & _each_value(table["doc_type"], typed)
+        keep = keep & register.each_value("doc_type", typed)
     if tags is not None:
         wanted_tags = {match_key(t) for t in tags}
-        keep = keep & _each_value(table["tags"], lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)))
+        keep = keep & register.each_value("tags", lambda v: any(match_key(t) in wanted_tags for t in split_tags(v)))
     out = []
-    for row in _sorted_rows(table, keep, ("doc_type", "title", "tags")):
+    for row in register.sorted_rows(keep, ("doc_type", "title", "tags")):
         code = _type_code(row["doc_type"], lookup)
         out.append({"type": labels[code] if code else _text(row["doc_type"]), "type_code": code,
                     "number": str(row["number"]), "date": row["issued_at"].date(), "title": _text(row["title"]),
@@ -193,8 +218,9 @@ def compute_lists(tables: dict[str, pd.DataFrame], params) -> dict[str, list[dic
     table = tables.get("documents")
     if table is None:
         return {}
-    lists: dict[str, list[dict[str, Any]]] = {"documents.legal": legal_documents(table, params.window)}
+    register = _Register(table, params.window)
+    lists: dict[str, list[dict[str, Any]]] = {"documents.legal": _legal(register)}
     for section, rule in sorted(citation_rules(params).items()):
-        items = citations(table, params.window, rule.get("types"), rule.get("tags"))
+        items = _cite(register, rule.get("types"), rule.get("tags"))
         lists[f"citations.{section}"] = [{k: v for k, v in item.items() if k != "tags"} for item in items]
     return lists
