@@ -188,6 +188,21 @@ def test_chart_png_is_savefig_in_a_box_within_a_few_pixels_of_the_tight_one(monk
             assert side.any()
 
 
+def test_chart_png_encoding_reads_back_as_its_pixels():
+    """The PNG written without PIL's encoder (issue 14) reads back, through PIL, as the pixels
+    given: RGB when all are opaque, RGBA otherwise; at the charts' resolution."""
+    import numpy
+
+    for opaque, mode in ((True, "RGB"), (False, "RGBA")):
+        pixels = numpy.random.default_rng(1).integers(0, 256, (37, 53, 4), dtype=numpy.uint8)
+        if opaque:
+            pixels[..., 3] = 255
+        image = Image.open(io.BytesIO(charts._encode(pixels)))
+        assert image.mode == mode and image.size == (53, 37)
+        assert numpy.array_equal(numpy.asarray(image), pixels[..., :len(mode)])
+        assert round(image.info["dpi"][0]) == charts.DPI
+
+
 FRESH = """
 import base64, json, sys
 sys.path.insert(0, sys.argv[1])

@@ -8,7 +8,9 @@ import datetime as dt
 import functools
 import io
 import logging
+import struct
 import threading
+import zlib
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -182,22 +184,36 @@ def _font_family(font_manager) -> str:
 # Room drawn around the figure for what lies outside it (the legend below the monthly chart, long
 # bar labels left of the axes); doubled until what is drawn keeps savefig.pad_inches from the edge.
 MARGIN_INCHES = 2.0
-PNG_LEVEL = 1  # zlib level: most of the encoding is PNG's row filters, level 6 saves about 5 % for 1.5x
+PNG_LEVEL = 3  # zlib: a chart's PNG as small as matplotlib's own (level 6, filtered), in a third of the time
 
 
 def _png(figure) -> bytes:
     """The figure as PNG at DPI, cropped to what is drawn and padded by savefig.pad_inches, drawn
-    once: ``savefig(bbox_inches="tight")`` draws twice (the box of every artist, then the image).
-    RGB when every pixel is opaque."""
-    import numpy  # noqa: PLC0415
-    from PIL import Image  # noqa: PLC0415
+    once: ``savefig(bbox_inches="tight")`` draws twice (the box of every artist, then the image)."""
+    return _encode(_cropped(figure)[0])
 
-    pixels, _ = _cropped(figure)
-    if (pixels[..., 3] == 255).all():
+
+def _encode(pixels) -> bytes:
+    """RGBA pixels as PNG: RGB when every pixel is opaque, rows unfiltered, zlib at PNG_LEVEL, the
+    resolution DPI. A chart's flat fills compress as well unfiltered as with PIL's adaptive row
+    filters (which cost most of PIL's encoding): the size of PIL's level 6, three times faster."""
+    import numpy  # noqa: PLC0415
+
+    opaque = bool((pixels[..., 3] == 255).all())
+    if opaque:
         pixels = pixels[..., :3]
-    buffer = io.BytesIO()
-    Image.fromarray(numpy.ascontiguousarray(pixels)).save(buffer, format="png", compress_level=PNG_LEVEL)
-    return buffer.getvalue()
+    height, width, _ = pixels.shape
+    rows = numpy.zeros((height, 1 + pixels.shape[1] * pixels.shape[2]), dtype=numpy.uint8)  # filter 0: none
+    rows[:, 1:] = pixels.reshape(height, -1)
+    per_metre = round(DPI / 0.0254)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0))
+            + chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+            + chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_LEVEL)) + chunk(b"IEND", b""))
 
 
 def _cropped(figure):
