@@ -18,7 +18,7 @@ import pandas as pd
 from cchc.config.params import Window
 from cchc.figures.provenance import SUM, Selection, flag, from_masks, in_window
 from cchc.figures.registry import Figure, count, definitions
-from cchc.figures.tthc import emit
+from cchc.figures.tthc import emit, file_codes, tally
 from cchc.ingest.parse import SOURCE_FILE
 
 SECTION = "citizens"
@@ -68,14 +68,12 @@ def reception_figures(r: pd.DataFrame, window: Window, hashes: dict[str, str],
     """Visits (sum of "Số lượt") in the window, in total and by form; sources = rows summed."""
     masks = reception_masks(r, window)
     visits = r[VISITS].fillna(0)
-    files = r[SOURCE_FILE].astype(str)
+    codes, files = file_codes(r[SOURCE_FILE])
+    per_file = tally(masks.to_numpy(dtype=bool), codes, len(files)).T.tolist()   # mask -> rows per file
     figures = []
-    for name in masks.columns:
-        rows = masks[name]
-        per_file = rows.groupby(files, sort=True).sum()
-        sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": int(n)}
-                   for file, n in per_file.items() if n > 0]
-        figures.append(count(f"{SECTION}.{name}", round(float(visits[rows].sum())), meta[name], sources))
+    for name, rows in zip(masks.columns, per_file):
+        sources = [{"file": file, "sha256": hashes.get(file, ""), "rows": n} for file, n in zip(files, rows) if n > 0]
+        figures.append(count(f"{SECTION}.{name}", round(float(visits[masks[name]].sum())), meta[name], sources))
     return figures
 
 

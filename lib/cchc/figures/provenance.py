@@ -19,13 +19,16 @@ A selection is one of:
 count, or as the numerator and denominator), ``SUM`` (the column ``summed["value"]`` of the rows,
 summed and rounded, is the value) or None (the value is read, converted or entered, not counted).
 
-Also the two mask helpers of every section: ``flag`` and ``in_window``.
+Also the mask helpers of every section: ``flag`` and ``in_window`` on pandas columns, ``values``,
+``known``, ``moments``, ``day`` and ``between`` for masks built with numpy.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from cchc.config.params import Window
@@ -58,6 +61,35 @@ def flag(series: pd.Series) -> pd.Series:
 def in_window(dates: pd.Series, window: Window) -> pd.Series:
     """The dates in [S, E] (a missing date is not)."""
     return flag((dates >= pd.Timestamp(window.start)) & (dates <= pd.Timestamp(window.cutoff)))
+
+
+def values(series: pd.Series) -> np.ndarray:
+    """A column's values as Python objects, a missing one as None, for the masks built with
+    numpy: ``values(s) == x`` is ``flag(s == x)`` (a missing value equals nothing); a rule reading
+    "not x" writes ``known(v) & (v != x)``, as ``flag(s != x)`` does."""
+    return series.to_numpy(dtype=object, na_value=None)
+
+
+def known(values: np.ndarray) -> np.ndarray:
+    """Where ``values`` (of ``values()``) is not missing."""
+    return pd.notna(values)
+
+
+def moments(series: pd.Series) -> np.ndarray:
+    """A date column as numpy datetimes in its own unit (missing: NaT, which every comparison
+    finds false). Compare them with ``day()``."""
+    array = series.to_numpy()
+    return array if array.dtype.kind == "M" else series.to_numpy(dtype="datetime64[ns]")
+
+
+def day(date: dt.date) -> np.datetime64:
+    """A day's first moment, as ``pd.Timestamp(date)`` compares (a day unit: no overflow)."""
+    return np.datetime64(date, "D")
+
+
+def between(moments: np.ndarray, window: Window) -> np.ndarray:
+    """``in_window`` of ``moments()``."""
+    return (moments >= day(window.start)) & (moments <= day(window.cutoff))
 
 
 def every_row(table: pd.DataFrame) -> pd.Series:

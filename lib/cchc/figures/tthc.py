@@ -17,7 +17,17 @@ from cchc.config.params import Window
 from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import load_yaml
 from cchc.core.text import match_key, normalize, slug
-from cchc.figures.provenance import Selection, every_row, flag, from_masks, in_window
+from cchc.figures.provenance import (
+    Selection,
+    between,
+    day,
+    every_row,
+    flag,
+    from_masks,
+    known,
+    moments,
+    values,
+)
 from cchc.figures.registry import Figure, count, definitions, rate
 from cchc.ingest.parse import SOURCE_FILE
 
@@ -52,40 +62,44 @@ CATALOGUE_RATES = {
 
 def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     """One boolean column per counted set of dossiers; rows are the dossiers of ``d``."""
-    start, cutoff = pd.Timestamp(window.start), pd.Timestamp(window.cutoff)
-    valid = flag(d["status"] != "rejected")
-    ended = flag(d["status"].isin(["resolved", "withdrawn"]))
-    end = d["resolved_at"].where(ended)
-    received, due = d["received_at"], d["due_at"]
-    m: dict[str, pd.Series] = {}
-    m["carried_over"] = valid & flag(received < start) & (end.isna() | flag(end >= start))
-    within = valid & in_window(received, window)
-    for channel in ("online", "direct", "postal"):
-        m[f"received.{channel}"] = within & flag(d["channel"] == channel)
+    start, cutoff = day(window.start), day(window.cutoff)
+    status = values(d["status"])
+    valid = known(status) & (status != "rejected")
+    ended = (status == "resolved") | (status == "withdrawn")
+    end = np.where(ended, moments(d["resolved_at"]), np.datetime64("NaT"))
+    received, due = moments(d["received_at"]), moments(d["due_at"])
+    no_end, no_due = np.isnat(end), np.isnat(due)
+    m: dict[str, np.ndarray] = {}
+    m["carried_over"] = valid & (received < start) & (no_end | (end >= start))
+    within = valid & between(received, window)
+    channel = values(d["channel"])
+    for name in ("online", "direct", "postal"):
+        m[f"received.{name}"] = within & (channel == name)
     m["received.offline"] = m["received.direct"] | m["received.postal"]
     m["received.total"] = m["received.online"] | m["received.offline"]
     m["to_handle"] = m["carried_over"] | m["received.total"]
-    resolved = m["to_handle"] & in_window(end, window)
+    resolved = m["to_handle"] & between(end, window)
     m["resolved.total"] = resolved
-    m["resolved.early"] = resolved & flag(end < due)
-    m["resolved.on_time"] = resolved & (due.isna() | flag(end == due))
-    m["resolved.late"] = resolved & flag(end > due)
+    m["resolved.early"] = resolved & (end < due)
+    m["resolved.on_time"] = resolved & (no_due | (end == due))
+    m["resolved.late"] = resolved & (end > due)
     m["resolved.in_time"] = m["resolved.early"] | m["resolved.on_time"]
-    pending = m["to_handle"] & (end.isna() | flag(end > cutoff))
+    pending = m["to_handle"] & (no_end | (end > cutoff))
     m["pending.total"] = pending
-    m["pending.not_due"] = pending & (due.isna() | flag(due >= cutoff))
-    m["pending.overdue"] = pending & flag(due < cutoff)
+    m["pending.not_due"] = pending & (no_due | (due >= cutoff))
+    m["pending.overdue"] = pending & (due < cutoff)
     total = m["received.total"]
-    m["received.digitized"] = total & flag(d["digitized"])
-    m["received.reused"] = total & flag(d["reused"])
-    m["resolved.result_digitized"] = resolved & flag(d["result_digitized"])
-    m["payment.online"] = total & flag(d["payment"] == "online")
-    m["payment.paying"] = total & d["payment"].notna() & flag(d["payment"] != "free")
-    m["interlinked.received"] = total & d["interlink_group"].notna()
+    m["received.digitized"] = total & flag(d["digitized"]).to_numpy()
+    m["received.reused"] = total & flag(d["reused"]).to_numpy()
+    m["resolved.result_digitized"] = resolved & flag(d["result_digitized"]).to_numpy()
+    payment = values(d["payment"])
+    m["payment.online"] = total & (payment == "online")
+    m["payment.paying"] = total & known(payment) & (payment != "free")
+    m["interlinked.received"] = total & known(values(d["interlink_group"]))
     m["interlinked.resolved"] = m["interlinked.received"] & resolved
-    m["satisfaction.rated"] = total & d["rating"].notna()
-    m["satisfaction.positive"] = m["satisfaction.rated"] & flag(
-        d["rating"].isin(["very_satisfied", "satisfied"]))
+    rating = values(d["rating"])
+    m["satisfaction.rated"] = total & known(rating)
+    m["satisfaction.positive"] = m["satisfaction.rated"] & ((rating == "very_satisfied") | (rating == "satisfied"))
     return pd.DataFrame(m, index=d.index)
 
 
