@@ -78,3 +78,15 @@ def test_payment_empty_means_free():
 
 def test_text_normalised_and_whole_numbers_without_decimal_point():
     assert V.parse_texts([1.001193, 1001.0, "Hoà  bình", None])[0] == ["1.001193", "1001", "Hòa bình", None]
+
+
+@pytest.mark.parametrize("cells", [
+    ["H1", "H2", "H1", "1.000656", "HS-2025/07"],                      # plain keys: kept as they are
+    ["H1", "0912345678", "H1", "a@b.vn", "0912345678"],                # personal values among them
+    ["H1", "#REF!", "Err:502", "#N/A", "H2"],                          # error values among them
+    ["H1", "H 2", "Hồ1", "H\n3", "", "  ", None, 12, 12.0, "#x"],      # none of them plain
+    ["H1", "Err:5021", "x#REF!", "\tH2"],
+])
+def test_keys_read_at_once_as_cell_by_cell(cells):
+    """parse_ids (distinct cells, the plain ones tested joined) = _parse_ids_each (cell by cell)."""
+    assert V.parse_ids(cells) == V._parse_ids_each(cells)

@@ -59,9 +59,12 @@ def _error_rules() -> tuple[frozenset[str], re.Pattern[str]]:
     return frozenset(rules.excel_errors), re.compile(rules.error_pattern)
 
 
+_ERROR_STARTS = ("#", "Err:", " ")  # how the text of an error value may start
+
+
 def excel_error(value: Any) -> bool:
     """Text that is an Excel (or LibreOffice) error value: '#REF!', '#N/A', 'Err:502'."""
-    if type(value) is not str or not value.startswith(("#", "Err:", " ")):
+    if type(value) is not str or not value.startswith(_ERROR_STARTS):
         return False
     errors, pattern = _error_rules()
     text = value.strip()
@@ -258,6 +261,19 @@ def _id_text(cell: Any) -> str | None:
     return None if type(cell) is Fault else _plain_text(cell)
 
 
+def _plain_keys(distinct: list[Any]) -> bool:
+    """Whether every cell is text that _id_text keeps as it is (ASCII, printable, without
+    spaces, not empty) and no Excel error (none starts with '#' or 'Err:'): tested on the
+    texts joined, not cell by cell."""
+    if set(map(type, distinct)) != {str} or not all(distinct):
+        return False
+    plain = "".join(distinct)
+    if not (plain.isascii() and plain.isprintable() and " " not in plain):
+        return False
+    joined = "\n" + "\n".join(distinct)  # each cell after a line break (none holds one: printable)
+    return not any("\n" + start in joined for start in _ERROR_STARTS)
+
+
 def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
     """Key-like text (dossier ids, procedure codes), each distinct cell read once. A key that
     is an Excel error or looks personal is a problem (its personal test is run over all the
@@ -265,6 +281,12 @@ def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
     if bool in set(map(type, cells)):  # True == 1 share a hash but not a text: cell by cell
         return _parse_ids_each(cells)
     distinct = list(dict.fromkeys(cells))
+    if _plain_keys(distinct):  # each cell its own text: only the personal test is left
+        personal = personal_among(distinct)
+        if not personal:
+            return list(cells), []
+        return ([None if cell in personal else cell for cell in cells],
+                [(index, cell, PERSONAL_VALUE) for index, cell in enumerate(cells) if cell in personal])
     texts = [_id_text(cell) for cell in distinct]
     reasons = [bad.reason if (bad := fault_of(cell)) is not None else None for cell in distinct]
     personal = personal_among([t for t, r in zip(texts, reasons) if r is None and t is not None])
