@@ -207,3 +207,21 @@ def test_figures_json_text_is_core_jsontext(figures):
     params = type("Params", (), {"unit": "u", "period": "2025", "window": W})()
     figures.lists = {"citations.x": [{"date": dt.date(2025, 7, 2), "number": "1/KH", "title": None, "tags": []}]}
     assert figures.dumps(params) == jsontext.dumps(figures.to_json(params))
+
+
+def test_a_dossier_without_status_or_channel_counts_nowhere():
+    """A missing cell equals no value: no status is not 'valid' (not rejected), no channel is no
+    channel, no rating is not rated (the masks are built with numpy from the columns' values)."""
+    rows = ROWS + [
+        ("O", None, "05/07", "10/07", None, "processing", "Hộ tịch", "UBND xã", None, None, None, None, None, None),
+        ("P", "online", "05/07", "10/07", "08/07", None, "Hộ tịch", "UBND xã", True, True, True, "online", "KS",
+         "satisfied"),
+        ("Q", "online", "06/07", "15/08", None, "processing", "Hộ tịch", "UBND xã", None, None, None, None, None, None),
+    ]
+    masks = tthc.dossier_masks(frame(rows), W)
+    assert not masks.iloc[len(ROWS)].any() and not masks.iloc[len(ROWS) + 1].any()
+    q = masks.iloc[len(ROWS) + 2]
+    assert sorted(q.index[q]) == ["pending.not_due", "pending.total", "received.online", "received.total", "to_handle"]
+    base = tthc.dossier_masks(frame(), W)
+    assert masks.iloc[:len(ROWS)].equals(base)
+    assert masks["received.total"].sum() == COUNTS["received.total"] + 1
