@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cchc.config.params import Window
-from cchc.figures.provenance import SUM, Selection, flag, from_masks, in_window
+from cchc.figures.provenance import SUM, Selection, between, day, flag, from_masks, in_window, moments, values
 from cchc.figures.registry import Figure, count, definitions
 from cchc.figures.tthc import emit, file_codes, tally
 from cchc.ingest.parse import SOURCE_FILE
@@ -35,21 +36,23 @@ VISITS = "visits"   # the column "Số lượt" of the reception log, summed
 
 def petition_masks(p: pd.DataFrame, window: Window) -> pd.DataFrame:
     """One boolean column per counted set of petitions; rows are the petitions of ``p``."""
-    received = in_window(p["received_at"], window)
-    result = p["result"]
+    received = between(moments(p["received_at"]), window)
+    result = values(p["result"])
     # "Đã giải quyết" counts as resolved at E unless its resolution date is after E.
-    resolved_by_e = flag(result == "resolved") & ~flag(p["resolved_at"] > pd.Timestamp(window.cutoff))
-    m: dict[str, pd.Series] = {"petitions.received.total": received}
+    resolved_by_e = (result == "resolved") & ~(moments(p["resolved_at"]) > day(window.cutoff))
+    m: dict[str, np.ndarray] = {"petitions.received.total": received}
+    kinds = values(p["petition_type"])
     for kind in ("complaint", "denunciation", "recommendation"):
-        m[f"petitions.received.{kind}"] = received & flag(p["petition_type"] == kind)
+        m[f"petitions.received.{kind}"] = received & (kinds == kind)
     m["petitions.resolved"] = received & resolved_by_e
-    m["petitions.forwarded"] = received & flag(result == "forwarded")
-    m["petitions.filed"] = received & flag(result == "filed")
+    m["petitions.forwarded"] = received & (result == "forwarded")
+    m["petitions.filed"] = received & (result == "filed")
     m["petitions.pending"] = received & ~(m["petitions.resolved"] | m["petitions.forwarded"]
                                           | m["petitions.filed"])
+    eligibility = values(p["eligibility"])
     for code in ("eligible", "anonymous", "impersonated"):
-        m[f"petitions.{code}"] = received & flag(p["eligibility"] == code)
-    m["petitions.within_authority"] = received & flag(p["within_authority"])
+        m[f"petitions.{code}"] = received & (eligibility == code)
+    m["petitions.within_authority"] = received & flag(p["within_authority"]).to_numpy()
     return pd.DataFrame(m, index=p.index)
 
 

@@ -25,8 +25,7 @@ import pandas as pd
 from cchc.config.params import Window
 from cchc.config.sources import load_spec
 from cchc.core.text import match_key
-from cchc.figures import provenance
-from cchc.figures.provenance import Selection, flag, from_masks
+from cchc.figures.provenance import Selection, between, flag, from_masks, known, moments, values
 from cchc.figures.registry import Figure, definitions
 from cchc.figures.tthc import emit
 from cchc.ingest.cells import category_lookup
@@ -41,28 +40,29 @@ RATES = {"outgoing.rate.electronic": ("outgoing.electronic", "outgoing.total"),
 TAG_SEPARATORS = re.compile(r"[;,]")
 
 
-def in_window(d: pd.DataFrame, window: Window) -> pd.Series:
+def in_window(d: pd.DataFrame, window: Window) -> np.ndarray:
     """The documents issued in the window."""
-    return provenance.in_window(d["issued_at"], window)
+    return between(moments(d["issued_at"]), window)
 
 
-def classified(d: pd.DataFrame) -> pd.Series:
-    return flag(d["secrecy"].notna() & (d["secrecy"] != "none"))
+def classified(d: pd.DataFrame) -> np.ndarray:
+    secrecy = values(d["secrecy"])
+    return known(secrecy) & (secrecy != "none")
 
 
 def document_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     within = in_window(d, window)
     secret = classified(d)
     total = within & ~secret
-    mode = d["send_mode"]
+    mode = values(d["send_mode"])
     m = {
         "outgoing.total": total,
-        "outgoing.electronic": total & flag(mode == "electronic"),
-        "outgoing.electronic_and_paper": total & flag(mode == "both"),
-        "outgoing.paper": total & flag(mode == "paper"),
-        "outgoing.signed": total & flag(d["signed"]),
+        "outgoing.electronic": total & (mode == "electronic"),
+        "outgoing.electronic_and_paper": total & (mode == "both"),
+        "outgoing.paper": total & (mode == "paper"),
+        "outgoing.signed": total & flag(d["signed"]).to_numpy(),
         "outgoing.classified": within & secret,
-        "legal.issued": within & flag(d["legal"]),
+        "legal.issued": within & flag(d["legal"]).to_numpy(),
     }
     return pd.DataFrame(m, index=d.index)
 
@@ -131,14 +131,14 @@ class _Register:
 
     def __init__(self, table: pd.DataFrame, window: Window) -> None:
         self.table = table
-        self.within = in_window(table, window).to_numpy()
+        self.within = in_window(table, window)
         self._distinct: dict[str, tuple[np.ndarray, Any]] = {}
         self._own: np.ndarray | None = None
 
     def own(self) -> np.ndarray:
         """Issued in the window, not classified."""
         if self._own is None:
-            self._own = self.within & ~classified(self.table).to_numpy()
+            self._own = self.within & ~classified(self.table)
         return self._own
 
     def each_value(self, column: str, test) -> np.ndarray:
