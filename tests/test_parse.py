@@ -85,3 +85,17 @@ def test_rows_keyed_in_the_first_column_blank_footer_and_data_alike(tmp_path):
     assert parsed.footer == {"row": 6, "text": "Tổng cộng: 3 hồ sơ", "declared": 3}
     assert parsed.records["dossier_id"] == ["H1", "TONG SO", "H2"]
     assert [(q["row"], q["reason"]) for q in parsed.quarantine] == [(4, "missing_value")]
+
+
+def test_header_keys_of_ascii_cells_are_their_match_keys():
+    """headers._header_key (a shortcut for ASCII text) = match_key(cell.rstrip(" :*"))."""
+    import random
+
+    from cchc.core.text import match_key
+    from cchc.ingest.headers import _header_key
+
+    random.seed(3)
+    cells = ["Mã hồ sơ:", "  STT *", "Ngày\u00a0tiếp nhận", "A\tB\x1fC", "x :* ", "ABC  def\n", "*", ":"]
+    cells += ["".join(random.choice("aZ9 \t\n\x0b\x1c:*.-Đô") for _ in range(random.randint(1, 12)))
+              for _ in range(2000)]
+    assert [_header_key(c) for c in cells] == [match_key(c.rstrip(" :*")) for c in cells]

@@ -25,8 +25,15 @@ def header_keys(rows: list[list[Any]]) -> list[list[str | None]]:
     """The match key of each header-like cell of the first HEADER_SCAN_ROWS rows (None for
     others), as SourceSpec.column_for computes it: computed once for a table, then looked up
     in every source's aliases (classify tries each source on the same rows)."""
-    return [[match_key(cell.rstrip(" :*")) if isinstance(cell, str) and cell.strip() else None
+    return [[_header_key(cell) if isinstance(cell, str) and cell.strip() else None
              for cell in row] for row in rows[:HEADER_SCAN_ROWS]]
+
+
+def _header_key(cell: str) -> str:
+    """match_key(cell.rstrip(" :*")); for ASCII text (most data cells of the scanned rows: keys,
+    dates, numbers) what it comes to: whitespace collapsed and trimmed, lower case (tested)."""
+    text = cell.rstrip(" :*")
+    return " ".join(text.split()).lower() if text.isascii() else match_key(text)
 
 
 def find_header(spec: SourceSpec, rows: list[list[Any]], keys: list[list[str | None]] | None = None

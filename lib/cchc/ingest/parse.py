@@ -319,8 +319,9 @@ def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], of
     values to ``records`` and the problems, with their row index, to ``problems``."""
     count = len(rows)
     width = max(match.columns.values(), default=-1) + 1
-    padded = (row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in rows)
-    columns = list(zip(*padded)) if count else [()] * width  # one transposition for all columns
+    if count and min(map(len, rows)) < width:  # a workbook's rows are all as wide: csv's may not be
+        rows = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in rows]
+    columns = list(zip(*rows)) if count else [()] * width  # one transposition for all columns
     for name, column in spec.columns.items():
         position = match.columns.get(name)
         if position is None:
@@ -329,7 +330,7 @@ def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], of
         cells = columns[position]
         parsed, bad = PARSERS[column.type](cells, spec, column, today)
         problems.extend((offset + index, name, raw, reason) for index, raw, reason in bad)
-        if column.required:
+        if column.required and None in parsed:
             flagged = {index for index, _, _ in bad}
             problems.extend((offset + index, name, cells[index], "missing_value")
                             for index, value in enumerate(parsed)
