@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from cchc.config.sources import load_spec
-from cchc.figures.provenance import Selection, every_row, flag, from_masks
+from cchc.figures.provenance import Selection, every_row, flag, from_masks, values
 from cchc.figures.registry import Figure, definitions, rate
 from cchc.figures.tthc import emit
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
@@ -45,7 +45,13 @@ def _number(value: float, kind: str) -> int | float:
     return int(value) if kind == "count" and float(value).is_integer() else float(value)
 
 
-def _row_source(row: pd.Series, hashes: dict[str, str]) -> dict[str, Any]:
+def _table_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``table`` as dicts of column -> value (a table of a few rows, read column by column)."""
+    columns = [table[name].tolist() for name in table.columns]
+    return [dict(zip(table.columns, values)) for values in zip(*columns)]
+
+
+def _row_source(row: dict[str, Any], hashes: dict[str, str]) -> dict[str, Any]:
     file = str(row[SOURCE_FILE])
     return {"file": file, "sha256": hashes.get(file, ""), "rows": 1,
             "sheet": _plain(row[SOURCE_SHEET]), "row": int(row[SOURCE_ROW])}
@@ -59,7 +65,7 @@ def key_value_figures(table: pd.DataFrame, hashes: dict[str, str], unit_name: st
     figures: list[Figure] = []
     entered: dict[str, tuple[int | float, dict[str, Any]]] = {}
     order = {figure_id: i for i, figure_id in enumerate(known)}
-    rows = [row for _, row in table.iterrows() if _plain(row[VALUE]) is not None]
+    rows = [row for row in _table_rows(table) if _plain(row[VALUE]) is not None]
     rows.sort(key=lambda r: (order.get(str(r["figure_id"]), len(order)), str(r["figure_id"])))
     for row in rows:
         figure_id = str(row["figure_id"])
@@ -87,12 +93,12 @@ def key_value_figures(table: pd.DataFrame, hashes: dict[str, str], unit_name: st
 
 def task_masks(tasks: pd.DataFrame) -> pd.DataFrame:
     """The plan tasks each manual.plan_tasks.* figure counts."""
-    result = tasks["result"]
+    result = values(tasks["result"])
     return pd.DataFrame({
-        "plan_tasks.total": every_row(tasks),
-        "plan_tasks.done": flag(result == "done"),
-        "plan_tasks.in_progress": flag(result == "in_progress"),
-        "plan_tasks.not_started": flag(result == "not_started"),
+        "plan_tasks.total": every_row(tasks).to_numpy(),
+        "plan_tasks.done": result == "done",
+        "plan_tasks.in_progress": result == "in_progress",
+        "plan_tasks.not_started": result == "not_started",
     }, index=tasks.index)
 
 
@@ -153,7 +159,7 @@ def _source_rows(table: pd.DataFrame, source: dict[str, Any]) -> pd.Series:
 
 def _records(table: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     keep = [*columns, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW]
-    return [{name: _plain(row[name]) for name in keep} for _, row in table.iterrows()]
+    return [{name: _plain(row[name]) for name in keep} for row in _table_rows(table[keep])]
 
 
 def _labels(kind: str, vocab: str) -> dict[str, str]:
