@@ -90,3 +90,26 @@ def test_text_normalised_and_whole_numbers_without_decimal_point():
 def test_keys_read_at_once_as_cell_by_cell(cells):
     """parse_ids (distinct cells, the plain ones tested joined) = _parse_ids_each (cell by cell)."""
     assert V.parse_ids(cells) == V._parse_ids_each(cells)
+
+
+@pytest.mark.parametrize("with_bool", [False, True])  # a boolean among them: the cell-by-cell path
+def test_dates_converted_once_a_day_as_cell_by_cell(with_bool):
+    """parse_dates (serials by whole days, a day's text and time by the day) = every cell
+    converted on its own, bounds and bad times included."""
+    import random
+
+    random.seed(5)
+    low, high = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    cells = [45839.0, 45839.99, 45658.5, 45657.9, 46022.1, 0.5, 1.0, 2958465.9, 2958466.0, -3.5,
+             float("nan"), float("inf"), 45839, *([True] if with_bool else []), "01/07/2025 08:30", "01/07/2025 23:59:59",
+             "01/07/2025 24:00", "01/07/2025 10:60", "01/07/2025 10:30:60", "2025-07-01 9:05",
+             "31/02/2025 08:00", "1-7-2025 08:00", "01/07/2025  08:00", "01/07/2025 08:00 ",
+             "01/07/2025T08:00", "٠١/٠٧/٢٠٢٥ ٠٨:٠٠", "31/12/2024 08:00", "01/01/2026 00:00", "", None,
+             dt.datetime(2025, 7, 1, 9), dt.date(2026, 2, 1), "#REF!"]
+    cells += [f"{random.randint(0, 32):02d}/{random.randint(0, 13):02d}/{random.choice((2024, 2025, 2026))} "
+              f"{random.randint(0, 25)}:{random.randint(0, 61):02d}" for _ in range(300)]
+    cells += [random.uniform(45000, 47000) for _ in range(300)]
+    plain = V._bounded(V.parse_date, low, high, ("too_early", "too_late"))
+    expected = V._map_each([c.date() if type(c) is dt.datetime else c for c in cells], plain, "bad_date")
+    assert V.parse_dates(cells, low, high) == expected
+    assert V.parse_dates(cells[::-1], low, high)[0] == expected[0][::-1]

@@ -90,7 +90,10 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@functools.lru_cache(maxsize=8192)
 def _date_from_text(text: str) -> dt.date | None:
+    """The day a text names (dd/mm/yyyy or yyyy-mm-dd, a valid time of day after it allowed),
+    or None. Cached: the texts of a period's days recur in every column and every commune."""
     text = text.strip()
     date_part, _, time_part = text.replace("T", " ", 1).partition(" ")
     time_part = time_part.strip()
@@ -242,10 +245,39 @@ def _bounded(convert: Callable[[Any], Any], low: Any, high: Any, reasons: tuple[
     return check
 
 
+# A day's text and a time after one space: the common text form of a date cell with its time.
+_DAY_AND_TIME = re.compile(r"(\d{1,2}[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{1,2}-\d{1,2}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+def _by_day(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` (a date cell's check), computed once a day for the cells that differ only by
+    the time of day: an Excel serial number (float) converts as its whole days, a text of a
+    day and a time as the day's text when the time is valid (else it is bad, as
+    _date_from_text says). Other cells are converted as they are."""
+    days: dict[Any, Any] = {}
+
+    def check(cell: Any) -> Any:
+        kind = type(cell)
+        if kind is float and 1 <= cell < 2958466:  # NaN and out of range: converted as they are
+            day: Any = int(cell)
+        elif kind is str and (found := _DAY_AND_TIME.fullmatch(cell)) is not None:
+            if int(found[2]) > 23 or int(found[3]) > 59 or int(found[4] or 0) > 59:  # as _date_from_text
+                return _MISSING
+            day = found[1]
+        else:
+            return convert(cell)
+        try:
+            return days[day]
+        except KeyError:
+            result = days[day] = convert(day)
+            return result
+    return check
+
+
 def parse_dates(cells: Sequence[Any], low: dt.date | None = None, high: dt.date | None = None
                 ) -> tuple[list[dt.date | None], list[Problem]]:
     """Dates; ``low``/``high``: the plausible ones (a date outside is 'too_early'/'too_late')."""
-    convert = _bounded(parse_date, low, high, ("too_early", "too_late"))
+    convert = _by_day(_bounded(parse_date, low, high, ("too_early", "too_late")))
     # Excel date cells are mostly distinct (times to the minute): convert them directly and
     # leave the distinct-value cache to the text forms.
     if any(type(cell) is dt.datetime for cell in cells):
