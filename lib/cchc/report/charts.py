@@ -183,7 +183,7 @@ def _font_family(font_manager) -> str:
 
 # Room drawn around the figure for what lies outside it (the legend below the monthly chart, long
 # bar labels left of the axes); doubled until what is drawn keeps savefig.pad_inches from the edge.
-MARGIN_INCHES = 2.0
+MARGIN_INCHES = 1.0
 PNG_LEVEL = 3  # zlib: a chart's PNG as small as matplotlib's own (level 6, filtered), in a third of the time
 
 
