@@ -202,6 +202,17 @@ def test_chart_png_does_not_depend_on_the_room_drawn_around_the_figure(monkeypat
     assert len(margins) > 2 and max(margins) > 0.125
 
 
+def test_a_style_changed_between_reports_gives_a_new_figure():
+    """A kept figure is drawn again only under the settings it was made with: a chart drawn
+    under another style shows it, and the next one under the charts' style is as before."""
+    from matplotlib import rc_context
+
+    before = charts.timeliness(monthly_figures(), HALF_YEAR)
+    with rc_context({"axes.linewidth": 3, "xtick.major.width": 3}):
+        assert charts.timeliness(monthly_figures(), HALF_YEAR) != before
+    assert charts.timeliness(monthly_figures(), HALF_YEAR) == before
+
+
 def test_chart_png_encoding_reads_back_as_its_pixels():
     """The PNG written without PIL's encoder (issue 14) reads back, through PIL, as the pixels
     given: RGB when all are opaque, RGBA otherwise; at the charts' resolution."""

@@ -62,17 +62,21 @@ def _axes(chart: str, size: tuple[float, float]):
     """The axes of ``chart``, emptied of the last report's bars, values and legend.
 
     A figure, its axes and their ticks cost more to make than the bars (a tick is five artists);
-    each chart keeps its own figure per thread and the next report draws on it again. A chart
-    function sets everything it shows on every call (ticks, labels, limits, locators), so what
-    stays from the last report is only what every report has in common (tested: a chart drawn
-    after another commune's is the chart of a fresh process)."""
-    kept = _KEPT.__dict__.setdefault("axes", {})
-    key = chart, size, DPI, _installed_family()
-    axes = kept.get(key)
-    if axes is None:
-        kept[key] = axes = _figure(size)[1]
-        return axes
+    each chart keeps its figure per thread and the next report draws on it again, while the
+    settings it was made with hold (size, resolution, every rcParam: a style changed in between
+    makes a new figure). A chart function sets everything it shows on every call (ticks, labels,
+    limits, locators), so what stays from the last report is only what every report has in
+    common (tested: a chart drawn after another commune's is the chart of a fresh process)."""
+    from matplotlib import rcParams  # noqa: PLC0415
+
     _style()
+    settings = size, DPI, str(list(dict.items(rcParams)))
+    kept = _KEPT.__dict__.setdefault("axes", {})
+    made, axes = kept.get(chart, (None, None))
+    if made != settings:
+        axes = _figure(size)[1]
+        kept[chart] = settings, axes
+        return axes
     if axes.get_legend() is not None:
         axes.get_legend().remove()
     for container in list(axes.containers):
