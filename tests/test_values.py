@@ -113,3 +113,17 @@ def test_dates_converted_once_a_day_as_cell_by_cell(with_bool):
     expected = V._map_each([c.date() if type(c) is dt.datetime else c for c in cells], plain, "bad_date")
     assert V.parse_dates(cells, low, high) == expected
     assert V.parse_dates(cells[::-1], low, high)[0] == expected[0][::-1]
+
+
+def test_nine_digits_in_a_row_found_as_by_translating_the_text():
+    """privacy._NINE_RUN (the cheap test for personal numbers) = nine 'd' in the text with its
+    digits as 'd' and its grouping separators dropped."""
+    import random
+
+    from cchc.ingest import privacy
+
+    random.seed(9)
+    texts = ["0912.345.678", "0912 345 67", "ddd-ddd-ddd", "H31.57.12-250701-0001", "Số 12 đường 3", ""]
+    texts += ["".join(random.choice("0d9 .-\u00a0xđ\n٣") for _ in range(random.randint(0, 25))) for _ in range(5000)]
+    for text in texts:
+        assert (privacy._NINE_RUN.search(text) is not None) == (privacy._NINE in text.translate(privacy._DIGIT_RUNS))

@@ -18,6 +18,9 @@ _NOT_DIGIT = re.compile(r"\D")
 _DIGIT_RUNS = str.maketrans({**{str(d): "d" for d in range(10)}, " ": None, ".": None, "-": None,
                              "\u00a0": None})
 _NINE = "d" * 9
+# The same test on the text itself: nine digits or "d" in a row, grouping separators aside
+# (``_NINE in text.translate(_DIGIT_RUNS)``, tested), without translating text character by character.
+_NINE_RUN = re.compile("[0-9d](?:[ .\\-\u00a0]*[0-9d]){8}")
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def _pattern(text: str) -> re.Pattern[str] | None:
     '@', those of digits when it has nine digits in a row (grouping separators aside)."""
     if "@" in text:
         return _rules().everywhere
-    if _NINE in text.translate(_DIGIT_RUNS):
+    if _NINE_RUN.search(text) is not None:
         return _rules().digits
     return None
 
@@ -113,7 +116,7 @@ def personal_among(texts: list[str]) -> set[str]:
 def personal_in_number(text: str) -> bool:
     """Whether the text of a number cell is a personal value rather than an amount: a phone, an
     e-mail, an ID number with its leading 0 (a plain 9- or 12-digit number is an amount)."""
-    return ("@" in text or _NINE in text.translate(_DIGIT_RUNS)) and _rules().numbers.search(text.strip()) is not None
+    return ("@" in text or _NINE_RUN.search(text) is not None) and _rules().numbers.search(text.strip()) is not None
 
 
 def mask_value(value: object) -> str:
