@@ -1,12 +1,15 @@
 """The PDF writer keeps Typst's memoized work from one PDF to the next in a process (a batch
 worker writes report after report): a PDF compiled after another commune's has the bytes of
-the same PDF compiled from an empty cache, its own chart and figures included."""
+the same PDF compiled from an empty cache, its own chart and figures included; and the body
+compiled as parts (one file a block) gives the bytes of the document in one source."""
 
 from __future__ import annotations
 
 import base64
 import struct
 import zlib
+
+import typst
 
 from cchc.render import pdf
 
@@ -20,10 +23,10 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
             + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
 
 
-def _page(unit: str, received: str, rate: str, colour: tuple[int, int, int]) -> str:
+def _page(unit: str, received: str, rate: str, colour: tuple[int, int, int], fields: int = 29) -> str:
     chart = "data:image/png;base64," + base64.b64encode(_png(40, 20, colour)).decode("ascii")
     rows = "".join(f'<tr><td class="index">{n}</td><td class="text">Lĩnh vực {n}</td>'
-                   f'<td class="count">{received}</td><td class="rate">{rate}</td></tr>' for n in range(1, 30))
+                   f'<td class="count">{received}</td><td class="rate">{rate}</td></tr>' for n in range(1, fields + 1))
     return f"""<html><body><main>
 <h2>I. KẾT QUẢ THỰC HIỆN — {unit}</h2>
 <p>Tiếp nhận {received} hồ sơ, đúng hạn {rate}; hồ sơ trực tuyến được giải quyết đúng hạn.</p>
@@ -38,7 +41,7 @@ def _page(unit: str, received: str, rate: str, colour: tuple[int, int, int]) -> 
 
 def test_a_pdf_after_another_communes_has_the_bytes_of_a_cold_compile():
     first = _page("Xã An Hưng", "7.026", "97,76%", (200, 30, 30))
-    second = _page("Xã Kiến Thụy", "6.112", "95,10%", (30, 30, 200))
+    second = _page("Xã Kiến Thụy", "6.112", "95,10%", (30, 30, 200), fields=31)  # another shape
     pdf.forget()
     cold = pdf.pdf(second, "Kiến Thụy")
     pdf.forget()
@@ -48,3 +51,14 @@ def test_a_pdf_after_another_communes_has_the_bytes_of_a_cold_compile():
     assert warm == cold
     # the same again a compile later: the first commune's work is still in the cache
     assert pdf.pdf(first, "An Hưng") == other
+
+
+def test_the_parts_compile_to_the_document_in_one_source(tmp_path):
+    page = _page("Phường Ngô Quyền", "5.004", "99,02%", (30, 160, 30))
+    source, images = pdf.markup(page, "Ngô Quyền", banner="Đã công bố dù 1 kiểm tra lỗi")
+    for name, data in images.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "one.typ").write_text(source, encoding="utf-8")
+    whole = typst.compile(str(tmp_path / "one.typ"), root=str(tmp_path), font_paths=pdf.font_paths(),
+                          ignore_system_fonts=True)
+    assert pdf.pdf(page, "Ngô Quyền", banner="Đã công bố dù 1 kiểm tra lỗi") == whole

@@ -11,6 +11,8 @@ compiler reads nothing else, so a text of the data can never make it fetch a fil
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import tempfile
 from collections.abc import Iterable
@@ -52,6 +54,9 @@ PREAMBLE = r"""
 #show heading.where(level: 1): it => heading-block(upper(it.body))
 #show heading.where(level: 2): it => heading-block([#h(10mm)#it.body])
 #show heading.where(level: 3): it => heading-block([#h(10mm)#emph(it.body)])
+"""
+# What the body's blocks call: a module of its own, imported by each part of the body (see pdf).
+DEFS = r"""
 #let centred(body) = block(width: 100%, { set par(first-line-indent: 0pt, justify: false); align(center, body) })
 // a short centred rule under the agency's name and under the subject (NĐ 30): a block of its own,
 // clear of the descenders above it (a block's spacing counts from the text's baseline)
@@ -104,13 +109,26 @@ class _Writer:
 
     # -- blocks -----------------------------------------------------------------------------
     def blocks(self, nodes: Iterable[Node | str]) -> str:
-        return "".join(self.block(node) for node in nodes if isinstance(node, Node))
+        return "".join(self.statements(nodes))
+
+    def statements(self, nodes: Iterable[Node | str]) -> list[str]:
+        """The blocks of ``nodes`` one by one, those of a section or main element flattened."""
+        out = []
+        for node in nodes:
+            if not isinstance(node, Node):
+                continue
+            if node.tag in ("main", "section"):
+                if node.has("appendix") or node.has("annex"):
+                    out.append("#pagebreak(weak: true)\n")
+                out += self.statements(node.children)
+            else:
+                out.append(self.block(node))
+        return out
 
     def block(self, node: Node) -> str:
         tag = node.tag
         if tag in ("main", "section"):
-            brk = "#pagebreak(weak: true)\n" if node.has("appendix") or node.has("annex") else ""
-            return brk + self.blocks(node.children)
+            return self.blocks([node])
         if tag == "p":
             body = self.text_of(node)
             if node.has("basis"):
@@ -269,7 +287,12 @@ class _Writer:
 
 def markup(html: str | Node, title: str = "", banner: str | None = None) -> tuple[str, dict[str, bytes]]:
     """The Typst source of a report page (its HTML, or its content tree already parsed), and the
-    images it reads (name -> PNG bytes)."""
+    images it reads (name -> PNG bytes): the document pdf compiles, in one source."""
+    preamble, statements, images = _document(html, banner)
+    return preamble + DEFS + "".join(statements) + DOCUMENT.format(_string(title)), images
+
+
+def _document(html: str | Node, banner: str | None) -> tuple[str, list[str], dict[str, bytes]]:
     root = html if isinstance(html, Node) else parse(html)
     writer = _Writer(root)
     if banner is None:  # a run published with failed checks: the page's banner, on every page
@@ -277,8 +300,30 @@ def markup(html: str | Node, title: str = "", banner: str | None = None) -> tupl
         banner = node.text() if node is not None else None
     footer = (f'align(center, text(size: 9pt, fill: rgb("#b00020"))[{writer.inline([banner])}])'
               if banner else "none")
-    preamble = PREAMBLE.replace("BANNER", footer)
-    return preamble + writer.blocks(root.children) + DOCUMENT.format(_string(title)), writer.images
+    return PREAMBLE.replace("BANNER", footer), writer.statements(root.children), writer.images
+
+
+# A Typst element's identity holds its span: its file and its node's number there, numbers spread
+# over the file by its count of nodes. In one source, a row more anywhere renumbers every element
+# and a document never finds another's memoized work (see EVICTIONS). So the body is compiled as
+# parts, one file a block (a paragraph, a heading, a table), named by its shape (the block with
+# its texts left out) and the how-many-th of that shape it is, read by a main file that is the
+# same for every document: a block of the same shape as another commune's has the same spans,
+# and its cells, lines and words the same as there are found again. Same pages, same bytes.
+LITERAL = re.compile(r'#"(?:[^"\\]|\\.)*"')
+MAIN = '#for part in json("parts.json") { include part }\n'
+
+
+def _parts(statements: list[str]) -> dict[str, str]:
+    """The body's files (name -> Typst source), in the order of the body."""
+    seen: dict[str, int] = {}
+    parts = {}
+    for statement in statements:
+        shape = hashlib.sha1(LITERAL.sub('#""', statement).encode("utf-8")).hexdigest()[:16]
+        count = seen.get(shape, 0)
+        seen[shape] = count + 1
+        parts[f"part-{shape}-{count}.typ"] = '#import "defs.typ": *\n' + statement
+    return parts
 
 
 def font_paths() -> list[str]:
@@ -294,12 +339,17 @@ def _fonts(paths: tuple[str, ...]) -> typst.Fonts:
 
 def pdf(html: str | Node, title: str = "", banner: str | None = None) -> bytes:
     """The PDF of a report page (the HTML of the report's templates, or its content tree)."""
-    source, images = markup(html, title, banner)
+    preamble, statements, images = _document(html, banner)
+    parts = _parts(statements)
     with tempfile.TemporaryDirectory(prefix="cchc-typst-") as folder:
         root = Path(folder)
         for name, data in images.items():
             (root / name).write_bytes(data)
-        (root / "report.typ").write_text(source, encoding="utf-8")
+        for name, text in parts.items():
+            (root / name).write_text(text, encoding="utf-8")
+        (root / "defs.typ").write_text(DEFS, encoding="utf-8")
+        (root / "parts.json").write_text(json.dumps(list(parts)), encoding="utf-8")
+        (root / "report.typ").write_text(preamble + MAIN + DOCUMENT.format(_string(title)), encoding="utf-8")
         try:
             return typst.compile(str(root / "report.typ"), root=str(root), font_paths=_fonts(tuple(font_paths())))
         finally:
