@@ -159,6 +159,8 @@ def parse_workbook(path: Path, display: str, sha256: str, spec: SourceSpec | Non
 
 def _title_values(spec: SourceSpec, rows: list[list[Any]]) -> dict[str, Any]:
     """Values a source reads from its title rows (e.g. 'Đơn vị tính: triệu đồng', 'đến ngày …')."""
+    if not spec.title_fields:  # most sources read none: their title rows are not keyed
+        return {}
     text = " | ".join(str(cell) for row in rows for cell in row if not V.is_empty(cell))
     text = match_key(text) if text else ""
     values: dict[str, Any] = {}
