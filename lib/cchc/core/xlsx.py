@@ -40,7 +40,7 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
         parts = {name: written.read(name) for name in written.namelist()}
     if cached:
         _fill_cached_values(parts, cached)
-    return _zip(parts, stamp)
+    return zip_parts(parts, stamp)
 
 
 class _InMemoryWriter(ExcelWriter):
@@ -84,13 +84,7 @@ def _number(value: int | float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def deterministic_zip(data: bytes, stamp: dt.datetime = FIXED_TIME) -> bytes:
-    """The same Office file (a zip) with entries sorted, dated ``stamp``, fixed attributes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        return _zip({name: source.read(name) for name in source.namelist()}, stamp)
-
-
-def _zip(parts: dict[str, bytes], stamp: dt.datetime) -> bytes:
+def zip_parts(parts: dict[str, bytes], stamp: dt.datetime = FIXED_TIME) -> bytes:
     """A zip of ``parts`` with entries sorted by name, dated ``stamp``, fixed attributes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -26,7 +26,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement
 
-from cchc.core.xlsx import FIXED_TIME, deterministic_zip
+from cchc.core.xlsx import FIXED_TIME, zip_parts
 from cchc.render import wordxml as xml
 from cchc.render.blocks import Node, parse
 
@@ -458,6 +458,28 @@ def docx(html: str | Node, title: str = "", stamp: dt.datetime = FIXED_TIME) -> 
     properties.author, properties.last_modified_by = "cchc", "cchc"
     properties.created = properties.modified = stamp
     properties.revision = 1
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return deterministic_zip(buffer.getvalue(), stamp)
+    return zip_parts(package_parts(document), stamp)
+
+
+def package_parts(document) -> dict[str, bytes]:
+    """The files ``document.save()`` puts in its zip (content types, the package's relationships,
+    each part and its relationships), by name and uncompressed: the .docx is compressed once, by
+    zip_parts, rather than by save() and again after sorting its entries. python-docx's own
+    PackageWriter steps, on a collector instead of its zip (tested: the same files as save())."""
+    from docx.opc.pkgwriter import PackageWriter  # noqa: PLC0415 (python-docx's save(), step by step)
+
+    package = document.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    files: dict[str, bytes] = {}
+
+    class _Collector:
+        def write(self, uri, blob: bytes) -> None:
+            files[uri.membername] = blob
+
+    collector = _Collector()
+    PackageWriter._write_content_types_stream(collector, parts)
+    PackageWriter._write_pkg_rels(collector, package.rels)
+    PackageWriter._write_parts(collector, parts)
+    return files
