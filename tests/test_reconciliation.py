@@ -162,3 +162,25 @@ def test_rows_dated_after_the_cutoff_are_flagged_with_their_places():
     assert (check.id, check.actual, check.status, check.files) == ("dates.after_cutoff.dossiers.received_at", 1,
                                                                    "warning", ["b.csv"])
     assert check.description == "sau 31/07/2025" and check.details == [{"file": "b.csv", "row": 2, "value": "01/08/2025"}]
+
+
+def test_a_check_as_json_is_asdict_with_its_status():
+    """Check.to_json copies plain values itself (faster than dataclasses.asdict): the same dict
+    as asdict, and a copy (changing it leaves the check as it was); other values go to asdict."""
+    from dataclasses import asdict
+
+    from cchc.checks.base import Check, status_label
+
+    plain = Check("a.b", "mô tả", expected=[1, 2.5], actual={"x": None, "y": [True, "z"]}, status="warning",
+                  figures=["tthc.x"], files=["a.xlsx"], details=[{"row": 2, "value": float("nan")}, "text"])
+    dated = Check("c", "d", expected=dt.date(2025, 7, 1), actual=(1, 2), status="pass",
+                  details=[{"at": dt.datetime(2025, 7, 1, 8)}])
+    for check in (plain, dated):
+        data = check.to_json()
+        expected = {**asdict(check), "status": status_label(check.status), "status_code": check.status}
+        assert json.dumps(data, default=str, sort_keys=True) == json.dumps(expected, default=str, sort_keys=True)
+        assert list(data) == list(expected)
+    data = plain.to_json()
+    data["details"][0]["row"] = 99
+    data["actual"]["y"].append(1)
+    assert plain.details[0]["row"] == 2 and plain.actual == {"x": None, "y": [True, "z"]}
