@@ -33,7 +33,7 @@ from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import tthc_forms
 from cchc.render import docx, pdf
 from cchc.render.blocks import parse
-from cchc.report import charts
+from cchc.report import charts, raster
 
 from conftest import REPO, run_cli
 
@@ -152,7 +152,7 @@ def test_chart_png_is_savefig_in_a_box_within_a_few_pixels_of_the_tight_one(monk
 
     def both(figure) -> bytes:
         ours = png(figure)
-        _, box = charts._cropped(figure)
+        _, box = raster.cropped(figure)
         FigureCanvasAgg(figure)  # matplotlib's canvas and renderers
         top = figure.get_figheight() + math.ceil(box.y1 - figure.get_figheight()) + 1
         larger = Bbox([[math.floor(box.x0) - 1, box.y0 - 0.4], [box.x1 + 0.6, top]])  # whole pixels
@@ -195,9 +195,9 @@ def test_chart_png_does_not_depend_on_the_room_drawn_around_the_figure(monkeypat
     the chart is drawn again with twice the room, and the PNG is the same."""
     expected = [draw(monthly_figures(), HALF_YEAR) for draw in (charts.received_by_month, charts.timeliness)]
     margins = []
-    drawn = charts._drawn
-    monkeypatch.setattr(charts, "_drawn", lambda figure, margin: margins.append(margin) or drawn(figure, margin))
-    monkeypatch.setattr(charts, "MARGIN_INCHES", 0.125)  # the legend and the bars' names lie further out
+    drawn = raster.drawn
+    monkeypatch.setattr(raster, "drawn", lambda figure, margin: margins.append(margin) or drawn(figure, margin))
+    monkeypatch.setattr(raster, "MARGIN_INCHES", 0.125)  # the legend and the bars' names lie further out
     assert [draw(monthly_figures(), HALF_YEAR) for draw in (charts.received_by_month, charts.timeliness)] == expected
     assert len(margins) > 2 and max(margins) > 0.125
 
@@ -222,7 +222,7 @@ def test_chart_png_encoding_reads_back_as_its_pixels():
         pixels = numpy.random.default_rng(1).integers(0, 256, (37, 53, 4), dtype=numpy.uint8)
         if opaque:
             pixels[..., 3] = 255
-        image = Image.open(io.BytesIO(charts._encode(pixels)))
+        image = Image.open(io.BytesIO(raster.encode(pixels)))
         assert image.mode == mode and image.size == (53, 37)
         assert numpy.array_equal(numpy.asarray(image), pixels[..., :len(mode)])
         assert round(image.info["dpi"][0]) == charts.DPI
