@@ -188,3 +188,27 @@ def test_date_columns_keep_each_day_and_missing_cells():
     series = _date_series(days)
     assert str(series.dtype) == "datetime64[s]"
     assert [None if pd.isna(v) else v.date() for v in series] == days
+
+
+def test_kept_rows_written_from_the_converted_table_as_pandas_writes_them(tmp_path):
+    """run._ingest writes a source whose duplicates collapsed as its converted Arrow table
+    filtered by the kept rows: the same Parquet bytes as the kept frame's to_parquet."""
+    import datetime as dt
+
+    import numpy as np
+
+    from cchc.ingest import cache
+    from cchc.ingest.combine import _date_series, _text_series
+
+    frame = pd.DataFrame({
+        "key": _text_series(["H1", "H2", "H1", None, "H3"]).array,
+        "amount": pd.array([1.5, None, 2.0, 3.0, None], dtype="Float64"),
+        "online": pd.array([True, None, False, True, False], dtype="boolean"),
+        "day": _date_series([dt.date(2025, 7, 1), None, dt.date(2025, 7, 3), dt.date(2025, 7, 4), None]).array,
+        "source_row": pd.array([2, 3, 4, 5, 6], dtype="int64"),
+    })
+    kept = np.array([False, True, True, True, False])
+    table = cache.arrow_tables({"dossiers": frame})["dossiers"]
+    cache.write_parquet(table.filter(kept), tmp_path / "filtered.parquet")
+    frame[kept].reset_index(drop=True).to_parquet(tmp_path / "pandas.parquet", index=False)
+    assert (tmp_path / "filtered.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()

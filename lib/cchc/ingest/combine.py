@@ -229,9 +229,12 @@ def reason_text(item: dict[str, Any]) -> str:
 
 
 def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
-            framed: tuple[dict[str, pd.DataFrame], Offsets] | None = None
+            framed: tuple[dict[str, pd.DataFrame], Offsets] | None = None,
+            kept_rows: dict[str, tuple[pd.DataFrame, np.ndarray]] | None = None
             ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """``framed``: kind_frames(parsed, specs), when the caller made them already."""
+    """``framed``: kind_frames(parsed, specs), when the caller made them already. ``kept_rows``
+    (filled in when given): for a source whose duplicates collapsed, its whole frame and the
+    mask of the rows kept (its table is that frame's rows under the mask)."""
     frames, offsets = framed or kind_frames(parsed, specs)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Any] = {}
@@ -246,6 +249,8 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
             p.account.collapsed = dropped
             p.account.kept = size - dropped
         kept = frame[~collapsed].reset_index(drop=True) if collapsed.any() else frame
+        if kept_rows is not None and kept is not frame:
+            kept_rows[kind] = (frame, ~collapsed.to_numpy(dtype=bool))
         del frame
         tables[kind] = kept
         rows = Counter()

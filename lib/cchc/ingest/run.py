@@ -167,7 +167,8 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
             for key, entry, passed_over in fresh:
                 cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, cached))
         del converted, cached
-    tables, report = combine(parsed, specs, (frames, offsets))
+    kept_rows: dict = {}
+    tables, report = combine(parsed, specs, (frames, offsets), kept_rows)
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
                    "ignored_sheets": ignored_sheets})
@@ -179,6 +180,9 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
             for name, frame in sorted(tables.items()):
                 if name in arrow and arrow[name][0] is frame:  # nothing collapsed: as converted
                     cache.write_parquet(arrow[name][1], staging.path / f"{name}.parquet")
+                elif name in arrow and name in kept_rows and kept_rows[name][0] is arrow[name][0]:
+                    # duplicates collapsed: the converted rows kept, not the kept frame converted again
+                    cache.write_parquet(arrow[name][1].filter(kept_rows[name][1]), staging.path / f"{name}.parquet")
                 else:
                     frame.to_parquet(staging.path / f"{name}.parquet", index=False)
                 report["tables"][name] = f"{name}.parquet"
