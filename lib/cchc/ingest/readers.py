@@ -206,7 +206,7 @@ def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: s
                      guards: Guards) -> None:
     with archive.open(info) as handle:
         head = handle.read(65536)
-    found = _DIMENSION.search(head)
+    found = _DIMENSION.search(head) if b"dimension" in head else None  # no element: no regex pass
     if found is None or found.group(3) is None:
         return
     first_col, first_row = _column_number((found.group(1) or b"A").decode()), int(found.group(2) or 1)
