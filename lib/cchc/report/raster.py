@@ -102,7 +102,6 @@ def canvas_type():
     return Canvas
 
 
-
 # Room drawn around the figure for what lies outside it (the legend below the monthly chart, long
 # bar labels left of the axes); doubled until what is drawn keeps savefig.pad_inches from the edge.
 MARGIN_INCHES = 1.0
@@ -141,7 +140,8 @@ def encode(pixels) -> bytes:
 
 def cropped(figure):
     """The figure's RGBA pixels at DPI cropped to its ink box padded by savefig.pad_inches, and
-    that box in the figure's inches (the pixels are ``savefig(bbox_inches=box)``'s: tested).
+    that box in the figure's inches (tested: matplotlib's own savefig in a larger box, cropped to
+    it, draws the same pixels but for a line's end on a half pixel).
 
     The figure is drawn once on a canvas MARGIN_INCHES wider on each side, a whole number of
     pixels, so that the drawing is the figure's own moved whatever is drawn, and cropped to the
@@ -188,5 +188,5 @@ def ink(pixels):
     import numpy  # noqa: PLC0415
 
     words = pixels.view(numpy.uint32)[..., 0]
-    ink = words != words[0, 0]
-    return numpy.flatnonzero(ink.any(axis=1)), numpy.flatnonzero(ink.any(axis=0))
+    marked = words != words[0, 0]
+    return numpy.flatnonzero(marked.any(axis=1)), numpy.flatnonzero(marked.any(axis=0))
