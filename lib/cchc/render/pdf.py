@@ -306,23 +306,31 @@ def _document(html: str | Node, banner: str | None) -> tuple[str, list[str], dic
 # A Typst element's identity holds its span: its file and its node's number there, numbers spread
 # over the file by its count of nodes. In one source, a row more anywhere renumbers every element
 # and a document never finds another's memoized work (see EVICTIONS). So the body is compiled as
-# parts, one file a block (a paragraph, a heading, a table), named by its shape (the block with
-# its texts left out) and the how-many-th of that shape it is, read by a main file that is the
-# same for every document: a block of the same shape as another commune's has the same spans,
-# and its cells, lines and words the same as there are found again. Same pages, same bytes.
+# parts read by a main file that is the same for every document: each large block (a table) a
+# file of its own, the small ones between (paragraphs, headings) a file together; a file named by
+# its shape (its text with the texts left out) and the how-many-th of that shape it is. A part of
+# the same shape as another commune's has the same spans, and its cells, lines and words the same
+# as there are found again. Same pages, same bytes.
 LITERAL = re.compile(r'#"(?:[^"\\]|\\.)*"')
 MAIN = '#for part in json("parts.json") { include part }\n'
+LARGE = 1000  # characters of a block that is a part of its own
 
 
 def _parts(statements: list[str]) -> dict[str, str]:
     """The body's files (name -> Typst source), in the order of the body."""
+    groups: list[list[str]] = []
+    for statement in statements:
+        if len(statement) >= LARGE or not groups or len(groups[-1][-1]) >= LARGE:
+            groups.append([])
+        groups[-1].append(statement)
     seen: dict[str, int] = {}
     parts = {}
-    for statement in statements:
-        shape = hashlib.sha1(LITERAL.sub('#""', statement).encode("utf-8")).hexdigest()[:16]
+    for group in groups:
+        text = "".join(group)
+        shape = hashlib.sha1(LITERAL.sub('#""', text).encode("utf-8")).hexdigest()[:16]
         count = seen.get(shape, 0)
         seen[shape] = count + 1
-        parts[f"part-{shape}-{count}.typ"] = '#import "defs.typ": *\n' + statement
+        parts[f"part-{shape}-{count}.typ"] = '#import "defs.typ": *\n' + text
     return parts
 
 
