@@ -99,3 +99,19 @@ def test_header_keys_of_ascii_cells_are_their_match_keys():
     cells += ["".join(random.choice("aZ9 \t\n\x0b\x1c:*.-Đô") for _ in range(random.randint(1, 12)))
               for _ in range(2000)]
     assert [_header_key(c) for c in cells] == [match_key(c.rstrip(" :*")) for c in cells]
+
+
+def test_header_found_through_the_shared_keys_as_through_each_cell():
+    """find_header with header_keys (a row skipped when none of its keys names the key column)
+    = find_header cell by cell, for every source, on title rows, headers and data rows."""
+    from conftest import CATALOGUE_HEADER
+
+    from cchc.ingest.headers import find_header, header_keys
+
+    rows = [["UBND XÃ A"], ["Mã thủ tục :", 12, None], DOSSIER_HEADER, _row("H1"), CATALOGUE_HEADER,
+            ["STT", "Số ký hiệu*", "Ngày ban hành", "Trích yếu"], [None, "  "], _row("H2")]
+    for start in range(len(rows)):
+        part = rows[start:]
+        keys = header_keys(part)
+        for spec in load_specs().values():
+            assert find_header(spec, part, keys) == find_header(spec, part)
