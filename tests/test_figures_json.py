@@ -5,6 +5,7 @@ import datetime as dt
 import enum
 import json
 
+import numpy as np
 import pytest
 
 from cchc.core import jsontext
@@ -21,7 +22,8 @@ class Name(str):
 
 ODD = {
     "plain": [1, 2.5, float("nan"), float("inf"), -float("inf"), None, True, False, "x\n\"é\x00\u2028", -0.0, 10**30, 1e-7],
-    "subclasses": [Level.HIGH, Name("ñ"), {"level": Level.HIGH, "name": Name("a")}],
+    "subclasses": [Level.HIGH, Name("ñ"), {"level": Level.HIGH, "name": Name("a")}, np.float64(0.1), np.int64(3),
+                   np.bool_(True), {"x": np.float64(2.0)}],
     "empty": [{}, [], (), {"a": {}, "b": []}],
     "dates": {"day": dt.date(2025, 7, 1), "at": dt.datetime(2025, 7, 1, 8, 30), "in": [dt.date(2025, 1, 2)]},
     "nested": [{"a": {"b": {"c": [1, {"d": "e"}, [[], [None]]]}}}, (1, (2, 3))],
