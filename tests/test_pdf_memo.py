@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import struct
+import threading
 import zlib
 
 import typst
@@ -62,3 +63,26 @@ def test_the_parts_compile_to_the_document_in_one_source(tmp_path):
     whole = typst.compile(str(tmp_path / "one.typ"), root=str(tmp_path), font_paths=pdf.font_paths(),
                           ignore_system_fonts=True)
     assert pdf.pdf(page, "Ngô Quyền", banner="Đã công bố dù 1 kiểm tra lỗi") == whole
+
+
+def test_threads_write_pdfs_at_once():
+    """A Dask worker's threads each write a report: each PDF as written alone (one compiler of
+    the empty document a thread: a compiler compiles one document at a time)."""
+    pages = [_page(f"Xã {n}", f"{n}.0{n}5", f"9{n},10%", (40 * n, 90, 30), fields=20 + n) for n in range(4)]
+    alone = [pdf.pdf(page, str(n)) for n, page in enumerate(pages)]
+    results: dict[int, list[bytes]] = {}
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            results[n] = [pdf.pdf(pages[n], str(n)) for _ in range(3)]
+        except BaseException as error:  # noqa: BLE001 (reported by the test below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert all(results[n] == [alone[n]] * 3 for n in range(4))

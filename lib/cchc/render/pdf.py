@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -383,10 +384,15 @@ MAX_AGE, KEEP = 10, 2
 EVICTIONS = (MAX_AGE + KEEP + 1) // (KEEP + 1) - 1  # the fewest with (1 + EVICTIONS) x (KEEP + 1) > MAX_AGE
 
 
-@functools.lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _empty() -> typst.Compiler:
-    """A compiler of an empty document (package data only), kept: each compile is one ageing."""
-    return typst.Compiler(ignore_system_fonts=True)
+    """A compiler of an empty document (package data only), kept: each compile is one ageing. One
+    a thread: a compiler compiles one document at a time (a Dask worker's threads write PDFs at once)."""
+    if not hasattr(_local, "empty"):
+        _local.empty = typst.Compiler(ignore_system_fonts=True)
+    return _local.empty
 
 
 def _age(times: int) -> None:
