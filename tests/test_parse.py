@@ -5,7 +5,7 @@ import datetime as dt
 from cchc.config.sources import load_specs
 from cchc.ingest.parse import parse_file
 
-from conftest import DOSSIER_HEADER, write_csv, write_xlsx
+from conftest import CATALOGUE_HEADER, DOSSIER_HEADER, write_csv, write_xlsx
 
 
 def _row(key, status="Đang xử lý", received="01/07/2025", resolved="", channel="Trực tuyến", **kw):
@@ -104,8 +104,6 @@ def test_header_keys_of_ascii_cells_are_their_match_keys():
 def test_header_found_through_the_shared_keys_as_through_each_cell():
     """find_header with header_keys (a row skipped when none of its keys names the key column)
     = find_header cell by cell, for every source, on title rows, headers and data rows."""
-    from conftest import CATALOGUE_HEADER
-
     from cchc.ingest.headers import find_header, header_keys
 
     rows = [["UBND XÃ A"], ["Mã thủ tục :", 12, None], DOSSIER_HEADER, _row("H1"), CATALOGUE_HEADER,
