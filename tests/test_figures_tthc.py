@@ -204,12 +204,13 @@ def test_each_figure_counts_per_file_the_rows_its_rule_selects(figures):
     assert breakdowns > 20
 
 
-def test_figures_json_text_is_core_jsontext(figures):
-    from cchc.core import jsontext
+def test_figures_json_text_is_the_standard_indented_json(figures):
+    import json
 
     params = type("Params", (), {"unit": "u", "period": "2025", "window": W})()
     figures.lists = {"citations.x": [{"date": dt.date(2025, 7, 2), "number": "1/KH", "title": None, "tags": []}]}
-    assert figures.dumps(params) == jsontext.dumps(figures.to_json(params))
+    assert figures.dumps(params) == json.dumps(figures.to_json(params), ensure_ascii=False, sort_keys=True,
+                                               indent=2, default=str) + "\n"
 
 
 def test_a_dossier_without_status_or_channel_counts_nowhere():

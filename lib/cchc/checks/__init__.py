@@ -13,7 +13,7 @@ from typing import Any
 from cchc.checks.base import ERROR, PASS, WARNING, Check, Context, status_label
 from cchc.checks.kinds import KINDS
 from cchc.config.checks import load_checks
-from cchc.figures import jsonwrite
+from cchc.core import jsontext
 
 __all__ = ["PASS", "WARNING", "ERROR", "Check", "Context", "status_label", "run_checks", "summary", "dumps",
            "load"]
@@ -32,7 +32,7 @@ def summary(checks: list[Check]) -> dict[str, int]:
 
 def dumps(checks: list[Check]) -> str:
     data = {"summary": summary(checks), "checks": [c.to_json() for c in checks]}
-    return jsonwrite.dumps(data)   # core.jsontext's text, faster
+    return jsontext.dumps(data)
 
 
 def load(path: Path) -> list[dict[str, Any]]:

@@ -13,9 +13,9 @@ from typing import Any
 
 from cchc.config.figures import figure_definitions
 from cchc.config.params import Params, Window
+from cchc.core import jsontext
 from cchc.core.errors import CchcError
 from cchc.core.resources import load_yaml
-from cchc.figures import jsonwrite
 
 
 @dataclass
@@ -118,7 +118,7 @@ class FigureSet:
                 "lists": self.lists}
 
     def dumps(self, params: Params) -> str:
-        return jsonwrite.dumps(self.to_json(params))   # core.jsontext's text, faster
+        return jsontext.dumps(self.to_json(params))
 
 
 def assessment_label(code: str | None) -> str:
