@@ -196,12 +196,12 @@ def _map_distinct(cells: Sequence[Any], convert: Callable[[Any], Any], reason: s
     results = {cell: convert(cell) for cell in dict.fromkeys(cells)}
     bad = {cell: result for cell, result in results.items() if result is _MISSING or type(result) is Bad}
     if not bad:
-        return [results[cell] for cell in cells], []
+        return list(map(results.__getitem__, cells)), []
     for cell in bad:
         results[cell] = None
     problems = [(index, cell, reason if bad[cell] is _MISSING else bad[cell].reason)
                 for index, cell in enumerate(cells) if cell in bad]
-    return [results[cell] for cell in cells], problems
+    return list(map(results.__getitem__, cells)), problems
 
 
 def _map_each(cells: Sequence[Any], convert: Callable[[Any], Any], reason: str
@@ -331,7 +331,7 @@ def parse_ids(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
         else:
             values[cell], bad[cell] = None, reason
     problems = [(index, cell, bad[cell]) for index, cell in enumerate(cells) if cell in bad] if bad else []
-    return [values[cell] for cell in cells], problems
+    return list(map(values.__getitem__, cells)), problems
 
 
 def _parse_ids_each(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:

@@ -266,8 +266,8 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     account.quarantined = len(bad_rows)
     keep = [i for i in range(len(data_numbers)) if i not in bad_rows] if bad_rows else None
     if keep is not None:
-        records = {name: [col[i] for i in keep] for name, col in records.items()}
-        numbers = array("q", (data_numbers[i] for i in keep))
+        records = {name: list(map(col.__getitem__, keep)) for name, col in records.items()}
+        numbers = array("q", map(data_numbers.__getitem__, keep))
     else:
         numbers = data_numbers
     for name, value in _title_values(spec, head[: match.row_index]).items():
