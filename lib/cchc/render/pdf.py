@@ -376,10 +376,11 @@ def pdf(html: str | Node, title: str = "", banner: str | None = None) -> bytes:
 # more: what a compile used is kept for the next KEEP compiles, then dropped ((1 + 3) x 2 = 8 <=
 # 10 < (1 + 3) x 3 ageings), so the cache holds at most the work of the last two PDFs. A batch
 # worker writes two a report (report.pdf, kiem-tra.pdf): each finds the same PDF of the previous
-# commune. A table cell's layout depends on the height left on its page: when the two communes'
-# documents have the same shape (tables of as many rows) nearly all is found again and the PDF
-# takes about half the time; otherwise mostly the text outside the tables. Memoized results are
-# the same as computed ones: the PDF's bytes do not change (tested against a cold cache).
+# commune, as much of it as is alike (the parts of the same shape, see _parts: their cells, lines
+# and words; the PDF's own writing is never memoized): on the demo communes report.pdf about a
+# third less Typst time, kiem-tra.pdf a tenth to a third (its tables differ more from commune to
+# commune). Memoized results are the same as computed ones: the PDF's bytes do not change (tested
+# against a cold cache).
 MAX_AGE, KEEP = 10, 2
 EVICTIONS = (MAX_AGE + KEEP + 1) // (KEEP + 1) - 1  # the fewest with (1 + EVICTIONS) x (KEEP + 1) > MAX_AGE
 
