@@ -7,7 +7,7 @@ given back as it goes: TRIM_ENV) has grown past ``RECYCLE_MB`` ends after its re
 its place: a leak in a library cannot exhaust the machine, and a start (imports, kernel: a few
 seconds of CPU) is paid only when needed, not every so many reports. (The growth measured in
 benchmarks/results/batch.md before, about 100 MB a report, was Typst's memo cache; cchc.render.pdf
-now empties it after each PDF, and a worker with its kernel stays near 650 MB.)"""
+now keeps only what the last two PDFs used, and a worker with its kernel stays near 700 MB.)"""
 
 from __future__ import annotations
 
