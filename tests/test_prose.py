@@ -260,9 +260,9 @@ def test_write_starters_never_overwrites(tmp_path, figures, numbers):
     assert header.startswith("<!--") and "{{ rate tthc.rate.on_time }}" in body and "7.026" not in body
     assert "Tổng hợp, cập nhật kết quả giải quyết hồ sơ TTHC" in text  # the outline's title
     # the starter renders as the neutral text; a header-only file falls back to it
-    assert section_prose(tmp_path, UNIT, PERIOD, "tthc.results", figures, numbers) == \
+    assert section_prose(load_prose(tmp_path, UNIT, PERIOD, "tthc.results"), "tthc.results", figures, numbers) == \
         neutral_text("tthc.results", figures, numbers)
-    assert section_prose(tmp_path, UNIT, PERIOD, "tthc.satisfaction", figures, numbers) == \
+    assert section_prose(load_prose(tmp_path, UNIT, PERIOD, "tthc.satisfaction"), "tthc.satisfaction", figures, numbers) == \
         neutral_text("tthc.satisfaction", figures, numbers)
 
     edited = "Văn bản của chuyên viên: {{ tthc.received.total }} hồ sơ.\n"
@@ -270,5 +270,5 @@ def test_write_starters_never_overwrites(tmp_path, figures, numbers):
     assert write_starters(tmp_path, UNIT, PERIOD, sections + ["tthc.satisfaction"], figures) == \
         [prose_path(tmp_path, UNIT, PERIOD, "tthc.satisfaction")]
     assert written[0].read_text(encoding="utf-8") == edited
-    html = str(section_prose(tmp_path, UNIT, PERIOD, "tthc.results", figures, numbers))
+    html = str(section_prose(load_prose(tmp_path, UNIT, PERIOD, "tthc.results"), "tthc.results", figures, numbers))
     assert html.startswith("<p>Văn bản của chuyên viên: <a") and "7.026" in html

@@ -32,7 +32,14 @@ def format_decimal(value: int | float | Decimal, format: str, locale: str = LOCA
 
 
 def integer(value: int | float | None) -> str:
-    return MISSING if value is None else format_decimal(value, format="#,##0", locale=LOCALE)
+    return MISSING if value is None else _integer(type(value), value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _integer(kind: type, value: int | float) -> str:
+    """A report shows the same counts again and again (its text, its forms, the annex); the
+    type is in the key, as 1 and 1.0 are one key to a cache."""
+    return format_decimal(value, format="#,##0", locale=LOCALE)
 
 
 def decimal(value: float | None, places: int = 2) -> str:

@@ -74,10 +74,15 @@ def prose_path(root: Path, unit: str, period: str, section: str) -> Path:
 
 def load_prose(root: Path, unit: str, period: str, section: str) -> ProseText | None:
     """The section's prose file, or None when there is none."""
-    path = prose_path(root, unit, period, section)
+    return read_prose(Layout(root, unit, period), section)
+
+
+def read_prose(layout: Layout, section: str) -> ProseText | None:
+    """The section's prose file in ``layout``, or None when there is none."""
+    path = layout.prose_file(section)
     if not path.is_file():
         return None
-    shown = Layout(root, unit, period).shown(path)
+    shown = layout.shown(path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -283,10 +288,9 @@ def neutral_text(section: str, figures: FigureSet, numbers: Numbers) -> Markup:
     return render_prose(source, figures, numbers)
 
 
-def section_prose(root: Path, unit: str, period: str, section: str, figures: FigureSet,
-                  numbers: Numbers) -> Markup:
-    """The section's prose, or its neutral text when the file is absent or has no content."""
-    prose = load_prose(root, unit, period, section)
+def section_prose(prose: ProseText | None, section: str, figures: FigureSet, numbers: Numbers) -> Markup:
+    """The section's prose (its file, read: ``prose``), or its neutral text when the file is absent
+    or has no content."""
     html = render_prose(prose, figures, numbers) if prose is not None else Markup("")
     return html or neutral_text(section, figures, numbers)
 

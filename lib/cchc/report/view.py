@@ -28,7 +28,7 @@ from cchc.report.charts import chart_figure
 from cchc.report.comparison import render as render_comparison
 from cchc.report.numbers import Numbers
 from cchc.report.outline import outline, parts
-from cchc.report.prose import ProseText, load_prose, render_prose, section_prose
+from cchc.report.prose import ProseText, read_prose, render_prose, section_prose
 from cchc.report.style import stylesheet
 
 
@@ -72,9 +72,11 @@ class Report:
         self.shown_parts: set[str] = set()
         self.labels = load_yaml("report/labels.yaml")
         self._chart_numbers: dict[str, int] = {}
-        # The prose files read during one call (part, section): read again by the next call, so
-        # that an analyst's edit shows when the cell runs again.
+        # The prose files read during one call (part, section), and what is derived from them and
+        # from the figures' lists there (the documents the prose cites, the lists as shown): read
+        # again by the next call, so that an analyst's edit shows when the cell runs again.
         self._prose_files: dict[str, ProseText | None] = {}
+        self._derived: dict[tuple[str, str], Any] = {}
 
     @classmethod
     def load(cls, root: str | Path | None = None, unit: str = "", period: str | int = "",
@@ -142,15 +144,20 @@ class Report:
             return Html("")
         part = found[number - 1]
         self.shown_parts.add(part.id)
-        self._prose_files.clear()
+        self._fresh()
         if not part.children:
             return self._section(part.id)
         return Html(str(self._heading(part.id)) + "".join(self._section(child) for child in part.children))
 
     def section(self, section_id: str) -> Html:
         """A level-2 section (or a part without subsections) with its subsections."""
-        self._prose_files.clear()
+        self._fresh()
         return self._section(section_id)
+
+    def _fresh(self) -> None:
+        """A call of the notebook's begins: prose files are read again."""
+        self._prose_files.clear()
+        self._derived.clear()
 
     def _section(self, section_id: str) -> Html:
         body = _section_template(section_id).render(
@@ -205,14 +212,19 @@ class Report:
 
     def _prose(self, section_id: str) -> Markup:
         """The analyst's text for a section, or a neutral sentence built from its figures."""
-        return section_prose(self.root, self.params.unit, self.params.period, section_id,
-                             self.figures, self.numbers)
+        return section_prose(self._load_prose(section_id), section_id, self.figures, self.numbers)
 
     def _window_dates(self) -> dict[str, str]:
         return {"start": fmt.date(self.params.window.start), "cutoff": fmt.date(self.params.window.cutoff)}
 
     def _listed(self, name: str) -> list[dict]:
         """A list computed with the figures (figures.json "lists"), dates as dd/mm/yyyy."""
+        key = ("listed", name)
+        if key not in self._derived:
+            self._derived[key] = self._list_rows(name)
+        return self._derived[key]
+
+    def _list_rows(self, name: str) -> list[dict]:
         rows = []
         for item in self.figures.lists.get(name, []):
             row = dict(item)
@@ -242,8 +254,11 @@ class Report:
         """The unit's own documents a section cites (outgoing register; data/report/citations.yaml),
         each named once in the report (report/wording.py citations_to_list); the lead-in is left
         out when the section's prose already says it."""
+        key = ("cited", "")
+        if key not in self._derived:  # the documents the report's prose cites
+            self._derived[key] = wording.cited_in(list(self.headings), self._typed_prose)
         rows = wording.citations_to_list(section_id, list(self.headings),
-                                         lambda s: self._listed(f"citations.{s}"), self._typed_prose)
+                                         lambda s: self._listed(f"citations.{s}"), cited=self._derived[key])
         if not rows:
             return Markup("")
         items = Markup("").join(Markup("<li>{} số {} ngày {} {};</li>").format(
@@ -256,7 +271,7 @@ class Report:
 
     def _load_prose(self, section_id: str) -> ProseText | None:
         if section_id not in self._prose_files:
-            self._prose_files[section_id] = load_prose(self.root, self.params.unit, self.params.period, section_id)
+            self._prose_files[section_id] = read_prose(self.layout, section_id)
         return self._prose_files[section_id]
 
     def _typed_prose(self, section_id: str) -> str:

@@ -78,11 +78,18 @@ def cited_numbers(text: str) -> set[str]:
     return set(_citation_pattern().findall(text))
 
 
-def citations_to_list(section_id: str, sections: list[str], rows_of, prose_of) -> list[dict]:
+def cited_in(sections: list[str], prose_of) -> set[str]:
+    """The document numbers the prose of ``sections`` cites (``prose_of(section)``, the typed text)."""
+    return set().union(*(cited_numbers(prose_of(s)) for s in sections))
+
+
+def citations_to_list(section_id: str, sections: list[str], rows_of, prose_of=None,
+                      cited: set[str] | None = None) -> list[dict]:
     """The section's citation rows (``rows_of(section)``) without the documents the report's
-    prose cites (``prose_of(section)``, the typed text) nor those an earlier section (in
-    ``sections``' order) lists: each document is named once."""
-    cited = set().union(*(cited_numbers(prose_of(s)) for s in sections))
+    prose cites (``cited``, or those ``prose_of(section)``, the typed text, cites: cited_in) nor
+    those an earlier section (in ``sections``' order) lists: each document is named once."""
+    if cited is None:
+        cited = cited_in(sections, prose_of)
     earlier = sections[:sections.index(section_id)] if section_id in sections else []
     listed = {row["number"] for s in earlier for row in rows_of(s)}
     return [row for row in rows_of(section_id) if row["number"] not in cited | listed]
