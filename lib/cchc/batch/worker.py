@@ -99,11 +99,16 @@ class ReportWorker:
 
     def _close_clients(self) -> None:
         """Close the clients papermill opened on the kept kernel (it leaves them open when the
-        kernel is not its own: three threads and fourteen descriptors a report, else)."""
+        kernel is not its own: three threads and fourteen descriptors a report, else), but the
+        one every report is executed through (cchc.render.kernel.report_client)."""
         clients = getattr(self._kernel, "batch_clients", [])
+        lasting = getattr(self._kernel, "report_client", None)  # kept for the next report
         while clients:
+            client = clients.pop()
+            if client is lasting:
+                continue
             try:
-                clients.pop().stop_channels()
+                client.stop_channels()
             except Exception:  # already closed
                 pass
 

@@ -12,11 +12,14 @@ from typing import Any
 import nbformat
 import papermill
 from nbclient.exceptions import CellTimeoutError
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.log import logger
 
 from cchc.core.errors import CchcError
 from cchc.render import CELL_TIMEOUT
-from cchc.render.kernel import KERNEL_NAME, ProjectKernelManager
+from cchc.render.kernel import KERNEL_NAME, ProjectKernelManager, report_client
 
 
 def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path, kernel: Any = None,
@@ -32,13 +35,46 @@ def execute(notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path,
                 language="python", cwd=str(cwd), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager,
                 execution_timeout=seconds, on_notebook_start=lambda notebook: live.append(notebook),
-                **({"km": kernel} if kernel is not None else {}))
+                **_kernel_arguments(kernel))
     except PapermillExecutionError as exc:
         raise CchcError("notebook_cell_failed", notebook=notebook.name, cell=_cell_name(output, exc),
                         ename=exc.ename, evalue=exc.evalue) from exc
     except CellTimeoutError as exc:
         raise CchcError("notebook_cell_timeout", notebook=notebook.name, cell=_timed_out(live, output),
                         seconds=seconds) from exc
+
+
+ENGINE = "cchc-kept-client"
+
+
+class KeptClientEngine(NBClientEngine):
+    """papermill's nbclient engine, registered under ENGINE, that executes through the kernel
+    client it is given (``kc``: see cchc.render.kernel.report_client) instead of a new one:
+    nbclient takes no client from its caller, so the engine sets it on nbclient's before executing."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, kc=None, **kwargs):
+        client = PapermillNotebookClient(
+            nb_man, **{name: value for name, value in kwargs.items()
+                       if name not in ("input_path", "timeout", "startup_timeout")},
+            timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+            log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
+        client.kc = kc
+        return client.execute()
+
+
+papermill_engines.register(ENGINE, KeptClientEngine)
+
+
+def _kernel_arguments(kernel: Any) -> dict[str, Any]:
+    """papermill's (nbclient's) ``km``; for a kept kernel its lasting client ``kc`` too, through
+    KeptClientEngine."""
+    if kernel is None:
+        return {}
+    if getattr(kernel, "kept", False):
+        return {"km": kernel, "kc": report_client(kernel), "engine_name": ENGINE}
+    return {"km": kernel}
 
 
 @contextlib.contextmanager

@@ -47,6 +47,28 @@ def start_kernel(cwd: Path) -> ProjectKernelManager:
     return manager
 
 
+READY_TIMEOUT_S = 60
+
+
+def report_client(manager: ProjectKernelManager):
+    """The client a kept kernel's reports are executed through (papermill's ``kc``), made once.
+
+    Without it nbclient makes a client a report and waits until it is ready (a kernel_info
+    round-trip, then IOPub quiet for 0,2 s: jupyter_client's wait_for_ready), 0,2-0,4 s a report
+    in which neither the worker nor its kernel works. Messages of other requests (the reset between
+    reports) are skipped by nbclient, which reads only the replies to its own."""
+    client = getattr(manager, "report_client", None)
+    if client is None:
+        async def ready():
+            made = manager.client()
+            made.start_channels()
+            await made.wait_for_ready(timeout=READY_TIMEOUT_S)
+            return made
+
+        client = manager.report_client = run_sync(ready)()
+    return client
+
+
 def keep(manager: ProjectKernelManager, kept: bool = True) -> ProjectKernelManager:
     """Mark a kernel as kept: stop_kernel leaves it running (a batch worker reuses it from report
     to report, see cchc.batch.worker); ``kept=False`` lets it stop again."""
@@ -57,9 +79,10 @@ def keep(manager: ProjectKernelManager, kept: bool = True) -> ProjectKernelManag
 def stop_kernel(manager: ProjectKernelManager | None) -> None:
     if manager is None or getattr(manager, "kept", False):
         return
-    client = getattr(manager, "warm_up_client", None)
-    if client is not None:
-        client.stop_channels()
-        manager.warm_up_client = None
+    for name in ("warm_up_client", "report_client"):
+        client = getattr(manager, name, None)
+        if client is not None:
+            client.stop_channels()
+            setattr(manager, name, None)
     if manager.has_kernel:
         run_sync(manager.shutdown_kernel)(now=True)
