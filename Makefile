@@ -11,8 +11,9 @@ DEMO_RAW := data/raw/nguyen-luong-bang/2025
 # Debian packages: a Times New Roman-compatible serif with Vietnamese (the PDF writer reads these
 # font files; the charts), poppler-utils for checking PDFs (pdftotext, pdftoppm).
 DEB_PACKAGES := fonts-liberation2 poppler-utils
-# The tests only: a real Word client (LibreOffice) opens report.docx.
-TEST_DEB_PACKAGES := libreoffice-writer-nogui
+# The tests only: a real office suite opens what we write: Writer report.docx, Calc phu-luc.xlsx
+# (LibreOffice opens a file only with the component of its kind; tests/programs.py names them).
+TEST_DEB_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui
 # The benchmarks only: WeasyPrint, the PDF route compared against, needs Pango.
 BENCH_DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
@@ -27,7 +28,8 @@ test-system:
 	@$(MAKE) --no-print-directory apt PACKAGES="$(TEST_DEB_PACKAGES)"
 
 apt:
-	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@# installed means "install ok installed": a removed package keeps a status (config-files) that dpkg -s accepts
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \

@@ -21,6 +21,7 @@ from cchc.report.previous import Published, previous, published, year_before, ye
 from cchc.report.review import declared_lines, previous_lines, republished_lines, shown
 
 from conftest import DOSSIER_HEADER, REPO, catalogue_rows, d, make_root, run_cli, write_xlsx
+from programs import pdftotext
 
 UNIT, PERIOD = "nguyen-luong-bang", "2025"
 AUDIT_WORDS = ("Đối chiếu số liệu", "Nguồn số liệu", "Nguồn của từng số liệu", "Bảng rà soát", "tthc.rate.",
@@ -147,7 +148,7 @@ def demo(tmp_path_factory):
 
 
 def _pdf_text(path) -> str:
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    return " ".join(pdftotext(path).split())
 
 
 @pytest.mark.slow

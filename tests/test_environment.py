@@ -1,5 +1,6 @@
 """pyproject.toml pins every dependency exactly and environment.yml mirrors the same list."""
 
+import re
 import tomllib
 
 import yaml
@@ -34,3 +35,34 @@ def test_environment_python_matches_requires_python():
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "python=3.11" in env["dependencies"] and "3.11" in project["requires-python"]
+
+
+def _make_variable(text: str, name: str) -> set[str]:
+    line = next(line for line in text.splitlines() if line.startswith(f"{name} :="))
+    return set(line.split(":=", 1)[1].split())
+
+
+def test_make_test_installs_every_package_a_test_runs():
+    """The outside programs the tests call come from packages that `make test` installs itself,
+    so that a fresh machine (CI's) has them: the system packages of `make setup` and the test ones."""
+    from programs import OFFICE_COMPONENTS, PROGRAMS
+
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: .*\bsetup\b.*\btest-system\b", makefile, re.M)
+    assert re.search(r"^setup: .*\bsystem\b", makefile, re.M)
+    installed = _make_variable(makefile, "DEB_PACKAGES") | _make_variable(makefile, "TEST_DEB_PACKAGES")
+    needed = set(PROGRAMS.values()) | set(OFFICE_COMPONENTS.values())
+    assert needed <= installed, needed - installed
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for package in installed:
+        assert f"`{package}`" in readme, package
+
+
+def test_a_missing_program_fails_naming_its_package(monkeypatch):
+    import pytest
+
+    from programs import pdftotext
+
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(pytest.fail.Exception, match="install the Debian package poppler-utils"):
+        pdftotext(REPO / "README.md")

@@ -5,7 +5,6 @@ all three; a bad one is refused in Vietnamese, naming the file and the key."""
 
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import docx
@@ -18,6 +17,7 @@ from cchc.figures.registry import FigureSet
 from cchc.report.view import Report
 
 from conftest import REPO, make_root, run_cli
+from programs import pdftotext
 
 NBSP = "\u00a0"
 # The reference report's frame (bao-cao-cchc-2025-nguyen-luong-bang.txt), its typos fixed and its
@@ -132,8 +132,7 @@ def html_headings(html: str) -> list[str]:
 
 
 def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return pdftotext(path, "-layout")
 
 
 def docx_lines(path) -> list[str]:

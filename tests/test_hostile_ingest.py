@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from conftest import CATALOGUE_HEADER, catalogue_rows, make_root, run_cli, write_csv, write_xlsx
+from programs import pdftotext
 
 UNIT, PERIOD = "xa-thu", "2025-07"
 RAW = Path("data/raw") / UNIT / PERIOD
@@ -343,8 +344,7 @@ def _everything_written(root: Path) -> str:
                 with zipfile.ZipFile(path) as archive:
                     texts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
             elif path.suffix == ".pdf":
-                texts.append(subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                            text=True).stdout)
+                texts.append(pdftotext(path))
             else:
                 texts.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(texts)

@@ -27,6 +27,7 @@ from cchc.report.notebook import enforce_policy, known_parameters, overrides, pa
 from cchc.report.view import Report
 
 from conftest import REPO, make_root, run_cli
+from programs import pdftotext
 
 BIN = Path(sys.executable).parent
 NOTEBOOK = REPO / "notebooks" / "report.ipynb"
@@ -207,7 +208,7 @@ def test_nbconvert_gives_the_official_html_pdf_and_word(executed, tmp_path):
     for absent in ("<script", "cdn.", "papermill", "Report.from_notebook", "CCHC_ROOT", 'class="input'):
         assert absent not in html, absent
     assert html.count("<style") == 1 and "<title>Báo cáo" in html and "Nguyễn Lương Bằng" in html
-    pdf = subprocess.run(["pdftotext", str(tmp_path / "executed.pdf"), "-"], capture_output=True, text=True).stdout
+    pdf = pdftotext(tmp_path / "executed.pdf")
     assert "BÁO CÁO" in pdf and "papermill" not in pdf
     word = "\n".join(p.text for p in docx.Document(str(tmp_path / "executed.docx")).paragraphs)
     assert "BÁO CÁO" in word and "papermill" not in word

@@ -4,12 +4,12 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
 
 import pandas as pd
 import pytest
 
 from conftest import REPO, make_root, run_cli, write_xlsx
+from programs import pdf_pages, pdftotext
 
 pytestmark = pytest.mark.slow
 DECLARED_HEADER = ["STT", "Chỉ số được công bố", "Nội dung", "Giá trị công bố", "Đơn vị", "Cơ quan công bố",
@@ -106,9 +106,8 @@ def test_allow_failed_checks_publishes_with_a_banner_on_every_page(demo_root, tm
     out = root / "outputs/nguyen-luong-bang/2025"
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'class="failed-checks-banner"' in html and "within.appointments" in html
-    pages = subprocess.run(["pdfinfo", str(out / "report.pdf")], capture_output=True, text=True).stdout
-    count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
-    text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True).stdout
+    count = pdf_pages(out / "report.pdf")
+    text = pdftotext(out / "report.pdf")
     per_page = text.split("\f")[:count]
     assert all("CẢNH BÁO" in " ".join(page.split()) for page in per_page)
 

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from conftest import REPO, make_root, run_cli, write_csv
+from programs import pdfinfo, pdftotext
 
 pytestmark = pytest.mark.slow
 OUT = "outputs/xa-thu/2025-07"
@@ -46,9 +47,9 @@ def test_html_has_the_06a_table_with_right_totals_and_no_code(ran):
 
 def test_pdf_is_a4_and_its_text_has_correct_diacritics(ran):
     pdf = ran / OUT / "report.pdf"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info = pdfinfo(pdf)
     assert "(A4)" in info
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdftotext(pdf)
     for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Cải cách thủ tục hành chính",
                    "giải quyết trước hạn", "Kết quả việc thực hiện đánh giá chất lượng giải quyết TTHC",
                    "Chi nhánh Văn phòng đăng ký đất đai"):
