@@ -212,3 +212,6 @@ def test_kept_rows_written_from_the_converted_table_as_pandas_writes_them(tmp_pa
     cache.write_parquet(table.filter(kept), tmp_path / "filtered.parquet")
     frame[kept].reset_index(drop=True).to_parquet(tmp_path / "pandas.parquet", index=False)
     assert (tmp_path / "filtered.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()
+    # without a converted table (every file from the parse cache): the frame under the mask, as it is
+    frame[kept].to_parquet(tmp_path / "masked.parquet", index=False)
+    assert (tmp_path / "masked.parquet").read_bytes() == (tmp_path / "pandas.parquet").read_bytes()

@@ -84,6 +84,16 @@ def entry_slices(tables: list[Any], offsets: dict[int, tuple[int, int]], arrow: 
     return [(arrow[t.kind], *offsets[id(t)]) for t in tables]
 
 
+def kept_rows(columns: list[pa.ChunkedArray], schema: pa.Schema, kept: Any) -> pa.Table:
+    """The table of ``columns`` filtered by the mask ``kept``, as ``Table.filter`` gives it, made
+    a column at a time: each column is taken out of ``columns`` as it is filtered, so that (when
+    the list holds the only reference) no more than one column stands twice in memory."""
+    filtered = []
+    while columns:
+        filtered.append(columns.pop(0).filter(kept))
+    return pa.Table.from_arrays(filtered, schema=schema)
+
+
 def write_parquet(table: pa.Table, path: Path) -> None:
     """The Parquet file DataFrame.to_parquet(path, index=False) writes, from the frame's Arrow
     table (arrow_tables): the same bytes without converting the frame again."""

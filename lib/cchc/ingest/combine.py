@@ -230,11 +230,14 @@ def reason_text(item: dict[str, Any]) -> str:
 
 def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
             framed: tuple[dict[str, pd.DataFrame], Offsets] | None = None,
-            kept_rows: dict[str, tuple[pd.DataFrame, np.ndarray]] | None = None
+            kept_rows: dict[str, np.ndarray] | None = None
             ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """``framed``: kind_frames(parsed, specs), when the caller made them already. ``kept_rows``
-    (filled in when given): for a source whose duplicates collapsed, its whole frame and the
-    mask of the rows kept (its table is that frame's rows under the mask)."""
+    """``framed``: kind_frames(parsed, specs), when the caller made them already.
+
+    ``kept_rows`` (filled in when given): a source whose duplicates collapsed stays whole in the
+    tables and the mask of its kept rows is put here, for the caller to take those rows from
+    what it holds already (its Arrow table) instead of a copy of the frame beside the whole one:
+    at a million rows that copy was the ingest's peak of memory."""
     frames, offsets = framed or kind_frames(parsed, specs)
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, Any] = {}
@@ -248,11 +251,14 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
         for p, size, dropped in zip(files, sizes, _collapsed_per_file(sizes, collapsed)):
             p.account.collapsed = dropped
             p.account.kept = size - dropped
-        kept = frame[~collapsed].reset_index(drop=True) if collapsed.any() else frame
-        if kept_rows is not None and kept is not frame:
-            kept_rows[kind] = (frame, ~collapsed.to_numpy(dtype=bool))
+        if not collapsed.any():
+            tables[kind] = frame
+        elif kept_rows is not None:
+            tables[kind] = frame
+            kept_rows[kind] = ~collapsed.to_numpy(dtype=bool)
+        else:
+            tables[kind] = frame[~collapsed].reset_index(drop=True)
         del frame
-        tables[kind] = kept
         rows = Counter()
         for p in files:
             rows.update(asdict(p.account))

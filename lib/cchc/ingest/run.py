@@ -167,8 +167,9 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
             for key, entry, passed_over in fresh:
                 cache.store(layout.cache_dir, key, entry, passed_over, cache.entry_slices(entry, offsets, cached))
         del converted, cached
-    kept_rows: dict = {}
+    kept_rows: dict = {}  # kind -> mask of the rows kept, for a source whose duplicates collapsed
     tables, report = combine(parsed, specs, (frames, offsets), kept_rows)
+    del frames
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
                    "ignored_sheets": ignored_sheets})
@@ -177,14 +178,10 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
         staging = atomic.Staging(target)
         try:
             report["tables"] = {}
-            for name, frame in sorted(tables.items()):
-                if name in arrow and arrow[name][0] is frame:  # nothing collapsed: as converted
-                    cache.write_parquet(arrow[name][1], staging.path / f"{name}.parquet")
-                elif name in arrow and name in kept_rows and kept_rows[name][0] is arrow[name][0]:
-                    # duplicates collapsed: the converted rows kept, not the kept frame converted again
-                    cache.write_parquet(arrow[name][1].filter(kept_rows[name][1]), staging.path / f"{name}.parquet")
-                else:
-                    frame.to_parquet(staging.path / f"{name}.parquet", index=False)
+            for name in sorted(tables):
+                # each table let go once written: the next one's copies do not stand beside it
+                _write_table(tables.pop(name), arrow.pop(name, None), kept_rows.get(name),
+                             staging.path / f"{name}.parquet")
                 report["tables"][name] = f"{name}.parquet"
             (staging.path / INGEST_REPORT_JSON).write_text(jsontext.dumps(report), encoding="utf-8")
             (staging.path / INGEST_REPORT_MD).write_text(render_markdown(report), encoding="utf-8")
@@ -192,6 +189,25 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
             staging.discard()
             raise
     return IngestResult(report, staging.path, from_cache=False, staging=staging, layout=layout)
+
+
+def _write_table(frame, converted: tuple | None, kept, path: Path) -> None:
+    """A source's Parquet file: from its Arrow table when it was converted for the cache (the
+    rows kept under ``kept`` when its duplicates collapsed), else from the frame; the same bytes."""
+    from cchc.ingest import cache  # noqa: PLC0415 (pandas: off the path of a cached ingest)
+
+    if converted is not None and converted[0] is frame:
+        table = converted[1]
+        del converted, frame  # the frame's text columns are the table's: the table holds them
+        if kept is not None:
+            columns, schema = table.columns, table.schema
+            del table
+            table = cache.kept_rows(columns, schema, kept)
+        cache.write_parquet(table, path)
+    elif kept is not None:
+        frame[kept].to_parquet(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
 
 
 def writing(layout: Layout, where: Path) -> contextlib.AbstractContextManager:
