@@ -15,6 +15,7 @@ import pyarrow as pa
 from cchc.config.sources import Column, SourceSpec
 from cchc.core import fmt
 from cchc.core.errors import message
+from cchc.ingest.absent import absent_columns
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
@@ -225,7 +226,8 @@ def kind_frames(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
 
 def reason_text(item: dict[str, Any]) -> str:
     """The message of a quarantined or warned row's reason (with the bound it broke, if any)."""
-    return message(f"reason_{item['reason']}", limit=item.get("limit", ""))
+    return message(f"reason_{item['reason']}", limit=item.get("limit", ""), vocab=item.get("vocab", ""),
+                   codes=item.get("codes", ""), value=item.get("value", ""))
 
 
 def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
@@ -249,7 +251,10 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
             p.account.collapsed = dropped
             p.account.kept = size - dropped
         kept = frame[~collapsed].reset_index(drop=True) if collapsed.any() else frame
-        if kept_rows is not None and kept is not frame:
+        absent = absent_columns(files, spec)   # no file has them: left out (cchc.ingest.absent)
+        if absent:
+            kept = kept.drop(columns=absent)
+        elif kept_rows is not None and kept is not frame:
             kept_rows[kind] = (frame, ~collapsed.to_numpy(dtype=bool))
         del frame
         tables[kind] = kept
@@ -258,6 +263,8 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
             rows.update(asdict(p.account))
         sources[kind] = {"label": spec.label, "files": [p.file for p in files], "rows": dict(rows),
                          "conflicts": conflicts, "conflict_count": len(conflicts)}
+        if absent:
+            sources[kind]["absent_columns"] = absent
 
     quarantine = [dict(q, reason_text=reason_text(q)) for p in parsed for q in p.quarantine]
     tables["quarantine"] = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).astype(
