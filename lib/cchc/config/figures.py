@@ -36,6 +36,9 @@ class FigureMeta(Model):
     # the source's required ones: when one is absent from every file, the figure is absent.
     needs: list[str] = []
     source: str | None = None   # the source kind it counts, when not the file's (absent: no figure)
+    # column -> the definition when that column is absent from every file (the figure computed
+    # without it, as received.total without a channel)
+    definition_without: dict[Key, str] = {}
 
 
 class ByMonth(Model):
@@ -78,6 +81,8 @@ class FigureFile(Model):
                 raise problem("expect_figure", at=f"by_month.figures.{index}", value=figure)
         for name, figure in self.figures.items():
             _known_needs(figure.source or self.source, figure.needs, f"figures.{name}")
+            _known_needs(figure.source or self.source, list(figure.definition_without),
+                         f"figures.{name}.definition_without")
         for name, breakdown in self.breakdowns.items():
             _known_needs(self.source, breakdown.needs, f"breakdowns.{name}")
         return self

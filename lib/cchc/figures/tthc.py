@@ -141,6 +141,17 @@ def absent_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
     return {f"{SECTION}.{name}" for name in absent(tables)}
 
 
+def _definitions(meta: dict[str, Any], dossiers: pd.DataFrame) -> dict[str, Any]:
+    """The figures' labels and definitions, a definition replaced by its ``definition_without``
+    a column the dossiers lack."""
+    out = dict(meta)
+    for name, figure in figure_definitions(SECTION).figures.items():
+        for column, definition in figure.definition_without.items():
+            if column not in dossiers.columns:
+                out[name] = {**out[name], "definition": definition}
+    return out
+
+
 def _breakdowns(dossiers: pd.DataFrame) -> dict[str, Any]:
     """The breakdowns of data/figures/tthc.yaml whose columns the dossiers have."""
     rules = figure_definitions(SECTION).breakdowns
@@ -265,7 +276,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
     """Every tthc.* figure: overall, by field and by agency, and the catalogue totals; those
     whose source or columns are absent (``absent``) left out."""
     spec = definitions(SECTION)
-    meta = spec["figures"]
+    meta = _definitions(spec["figures"], dossiers)
     left_out = absent({"dossiers": dossiers, "catalogue": catalogue} if catalogue is not None
                       else {"dossiers": dossiers})
     counts = [name for name in DOSSIER_COUNTS if name not in left_out]
@@ -292,7 +303,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
             for figure in group_figures:
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
-    figures += _by_month(masks, dossiers, (files, names), hashes, spec, left_out)
+    figures += _by_month(masks, dossiers, (files, names), hashes, {**spec, "figures": meta}, left_out)
     if catalogue is not None:
         figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE],
                         [name for name in CATALOGUE_COUNTS if name not in left_out],
