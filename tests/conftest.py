@@ -18,7 +18,9 @@ CCHC = [sys.executable, "-m", "cchc"]
 
 DOSSIER_HEADER = ["STT", "Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cơ quan giải quyết",
                   "Hình thức nộp", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày hoàn thành", "Trạng thái",
-                  "Số hóa hồ sơ", "Tái sử dụng", "Thanh toán", "Chủ hồ sơ", "Số điện thoại"]
+                  "Số hóa hồ sơ", "Tái sử dụng", "Thanh toán", "Chủ hồ sơ", "Số điện thoại",
+                  # columns no row fills: present, so their figures are computed (0, or 0/0)
+                  "Số hóa kết quả", "Liên thông", "Đánh giá"]
 CATALOGUE_HEADER = ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Mức độ DVC", "Công khai trên Cổng DVC",
                     "Quy trình điện tử"]
 

@@ -76,10 +76,12 @@ def _bad(root, *args):
 
 def test_missing_required_column(tmp_path):
     root = make_root(tmp_path)
-    header = [h for h in DOSSIER_HEADER if h != "Trạng thái"]
+    # Only the key and the received date are required (raw-exports.md §7): another missing
+    # column takes away its figures (tests/test_vendor_list.py).
+    header = [h for h in DOSSIER_HEADER if h != "Ngày tiếp nhận"]
     write_xlsx(root / "data/raw/xa-thu/2025-07/ho-so-thieu.xlsx", [header, ["1", "HS100"]])
     message = _bad(root)
-    assert "ho-so-thieu.xlsx" in message and "'Trạng thái'" in message and "Tình trạng" in message
+    assert "ho-so-thieu.xlsx" in message and "'Ngày tiếp nhận'" in message and "Ngày nhận" in message
 
 
 def test_text_file_named_xlsx(tmp_path):

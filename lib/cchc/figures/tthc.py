@@ -61,11 +61,11 @@ CATALOGUE_RATES = {
 }
 
 
-def _column(d: pd.DataFrame, name: str) -> pd.Series:
+def _column(d: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:
     """A column of ``d``; one no raw file has (left out at ingest: cchc.ingest.absent) as a
-    column of missing values, so that every mask is built (the figures needing it are left out:
-    ``absent``)."""
-    return d[name] if name in d.columns else pd.Series(None, index=d.index, dtype=object)
+    column of missing values of ``dtype``, so that every mask is built (the figures needing it
+    are left out: ``absent``)."""
+    return d[name] if name in d.columns else pd.Series(None, index=d.index, dtype=dtype)
 
 
 def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -75,8 +75,8 @@ def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     status = values(_column(d, "status"))
     valid = known(status) & (status != "rejected")
     ended = (status == "resolved") | (status == "withdrawn")
-    end = np.where(ended, moments(_column(d, "resolved_at")), np.datetime64("NaT"))
-    received, due = moments(d["received_at"]), moments(_column(d, "due_at"))
+    end = np.where(ended, moments(_column(d, "resolved_at", "datetime64[s]")), np.datetime64("NaT"))
+    received, due = moments(d["received_at"]), moments(_column(d, "due_at", "datetime64[s]"))
     no_end, no_due = np.isnat(end), np.isnat(due)
     m: dict[str, np.ndarray] = {}
     m["carried_over"] = valid & (received < start) & (no_end | (end >= start))
