@@ -154,3 +154,30 @@ def test_the_last_line_of_an_ingest_names_the_missing_column(vendor_root):
     assert done.returncode == 0, done.stderr
     last = done.stdout.strip().splitlines()[-1]
     assert CHANNEL_TAKEN in last and "Danh mục thủ tục hành chính" in last
+
+
+@pytest.mark.slow
+def test_a_full_run_of_the_vendor_list_publishes_without_the_absent_figures(vendor_root):
+    # Also without a due date: the timeliness figures go too.
+    rows = vendor_rows()
+    due = VENDOR_HEADER.index("Ngày hẹn trả")
+    write_xlsx(vendor_root / "data/raw/xa-thu/2025-07/danh-sach-ho-so.xlsx",
+               [row[:due] + row[due + 1:] if len(row) > due else row for row in rows])
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(vendor_root))
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert "Tổng kết: 1 báo cáo" in last and CHANNEL_TAKEN in last and "không có cột Ngày hẹn trả" in last
+    out = vendor_root / "outputs/xa-thu/2025-07"
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"]
+    assert figures["tthc.received.total"]["value"] == 6 and figures["tthc.resolved.total"]["value"] == 3
+    for absent in [*CHANNEL_FIGURES, "tthc.resolved.early", "tthc.rate.on_time", "tthc.pending.overdue"]:
+        assert absent not in figures
+    audit = (out / "kiem-tra.html").read_text(encoding="utf-8")
+    assert CHANNEL_TAKEN in audit and "không có cột Ngày hẹn trả" in audit
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "chưa có số liệu" in html and 'data-fig="tthc.received.online"' not in html
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "phu-luc.xlsx", read_only=True)
+    cells = [cell for row in book["06a theo lĩnh vực"].iter_rows(values_only=True) for cell in row]
+    assert "chưa có số liệu" in cells
