@@ -181,3 +181,41 @@ def test_a_full_run_of_the_vendor_list_publishes_without_the_absent_figures(vend
     book = openpyxl.load_workbook(out / "phu-luc.xlsx", read_only=True)
     cells = [cell for row in book["06a theo lĩnh vực"].iter_rows(values_only=True) for cell in row]
     assert "chưa có số liệu" in cells
+
+
+def _check(computed, check_id):
+    return next(c for c in computed.checks if c.id == check_id)
+
+
+def test_a_dossier_without_a_code_is_matched_to_the_catalogue_by_its_name(vendor_root):
+    from conftest import catalogue_rows
+
+    raw = vendor_root / "data/raw/xa-thu/2025-07"
+    write_xlsx(raw / "danh-muc.xlsx", catalogue_rows())
+    rows = vendor_rows()
+    name = VENDOR_HEADER.index("Tên thủ tục hành chính")
+    rows[5][name] = "  ĐĂNG KÝ   khai sinh "  # the catalogue's name, another case and spacing
+    rows[6][name] = "Thủ tục không có trong danh mục"
+    write_xlsx(raw / "danh-sach-ho-so.xlsx", rows)
+    computed = compute(Layout(vendor_root, "xa-thu", "2025-07"))
+    assert computed.figures["tthc.catalogue.total"].value == 3  # present with its source
+    check = _check(computed, "reference.procedures")
+    assert check.actual == 1
+    assert [(d["dossier"], d["procedure_name"]) for d in check.details] == [
+        ("VD002", "Thủ tục không có trong danh mục")]
+    assert not [e for e in computed.ingest.report["missing"] if e["kind"] == "catalogue"]
+
+
+def test_a_column_missing_from_some_files_only_keeps_its_figures(messy_root):
+    # The messy July exports have a channel; a vendor list beside them has none: the channel
+    # figures are computed from the rows that have one, and the vendor file is listed as lacking it.
+    write_xlsx(messy_root / "data/raw/xa-thu/2025-07/danh-sach-ho-so.xlsx", vendor_rows())
+    computed = compute(Layout(messy_root, "xa-thu", "2025-07"))
+    report = computed.ingest.report
+    [partly] = [e for e in report["missing"] if e.get("column") == "channel"]
+    assert partly["files"] == ["data/raw/xa-thu/2025-07/danh-sach-ho-so.xlsx"]
+    assert partly["text"].startswith("tệp danh-sach-ho-so.xlsx không có cột Hình thức nộp")
+    vendor = next(f for f in report["files"] if f["file"].endswith("danh-sach-ho-so.xlsx"))
+    assert "Hình thức nộp" in vendor["missing_columns"]
+    assert computed.figures["tthc.received.online"].value == 2
+    assert computed.figures["tthc.received.total"].value == 4  # the rows without a channel are in no channel

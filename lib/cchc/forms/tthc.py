@@ -18,7 +18,7 @@ def groups(figures: FigureSet, breakdown: str) -> list[tuple[str, str]]:
     found = {}
     prefix = f"tthc.{breakdown}."
     for figure in figures:
-        if figure.id.startswith(prefix) and figure.extra.get("breakdown") == breakdown:
+        if figure.id.startswith(prefix) and "group" in figure.extra:
             found[figure.id[len(prefix):].partition(".")[0]] = figure.extra["group"]
     return sorted(found.items())
 

@@ -23,6 +23,17 @@ def absent_columns(files: list[ParsedFile], spec: SourceSpec) -> list[str]:
             if column.without and all(name not in parsed.headers for parsed in files)]
 
 
+def partly_absent(files: list[ParsedFile], spec: SourceSpec) -> dict[str, list[str]]:
+    """The columns that say what they take away and that some of ``files`` have and others not:
+    column -> the files lacking it (their rows' values unknown, as empty cells)."""
+    out = {}
+    for name, column in spec.columns.items():
+        lacking = sorted({parsed.file for parsed in files if name not in parsed.headers})
+        if column.without and lacking and len(lacking) < len({parsed.file for parsed in files}):
+            out[name] = lacking
+    return out
+
+
 def missing_entries(specs: dict[str, SourceSpec], sources: dict[str, Any]) -> list[dict[str, Any]]:
     """One entry per optional source absent (one that says what it takes away) and per column
     absent from every file of its source (``sources``: the ingest report's, whose entries name
@@ -41,6 +52,12 @@ def missing_entries(specs: dict[str, SourceSpec], sources: dict[str, Any]) -> li
                             "without": column.without,
                             "text": message("missing_column_takes_away", header=column.header,
                                             without=column.without)})
+        for name, files in sources[kind].get("partly_absent_columns", {}).items():
+            column = spec.columns[name]
+            entries.append({"kind": kind, "label": spec.label, "column": name, "header": column.header,
+                            "files": files,
+                            "text": message("missing_column_in_files", header=column.header,
+                                            files=", ".join(file.rsplit("/", 1)[-1] for file in files))})
     return entries
 
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 from cchc.config.sources import Column, SourceSpec
 from cchc.core import fmt
 from cchc.core.errors import message
-from cchc.ingest.absent import absent_columns
+from cchc.ingest.absent import absent_columns, partly_absent
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
@@ -265,6 +265,8 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
                          "conflicts": conflicts, "conflict_count": len(conflicts)}
         if absent:
             sources[kind]["absent_columns"] = absent
+        if partly := partly_absent(files, spec):  # in some files only: values unknown in the others
+            sources[kind]["partly_absent_columns"] = partly
 
     quarantine = [dict(q, reason_text=reason_text(q)) for p in parsed for q in p.quarantine]
     tables["quarantine"] = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).astype(
