@@ -219,3 +219,19 @@ def test_a_column_missing_from_some_files_only_keeps_its_figures(messy_root):
     assert "Hình thức nộp" in vendor["missing_columns"]
     assert computed.figures["tthc.received.online"].value == 2
     assert computed.figures["tthc.received.total"].value == 4  # the rows without a channel are in no channel
+
+
+def test_a_figure_needs_columns_of_its_source_that_say_what_they_take_away():
+    import copy
+
+    from cchc.config.figures import read_figure_definitions
+    from cchc.core.errors import CchcError
+    from cchc.core.resources import load_yaml
+
+    data = load_yaml("figures/tthc.yaml")
+    assert read_figure_definitions("tthc", data).figures["rate.online"].needs == ["status", "channel"]
+    for bad in ("kenh", "procedure_code"):  # not a column; a column no figure's absence is said of
+        changed = copy.deepcopy(data)
+        changed["figures"]["rate.online"]["needs"] = [bad]
+        with pytest.raises(CchcError, match=bad):
+            read_figure_definitions("tthc", changed)
