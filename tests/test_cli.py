@@ -37,7 +37,8 @@ def test_run_on_a_messy_fixture(messy_root):
         assert figures[figure_id]["value"] == value, figure_id
     online = figures["tthc.rate.online"]
     assert (online["value"], online["numerator"], online["denominator"], online["unit"]) == (0.5, 2, 4, "%")
-    assert figures["tthc.rate.satisfaction"]["value"] is None  # 0/0
+    # no file has a rating column: the satisfaction rate is absent, not 0/0 (raw-exports.md §7)
+    assert "tthc.rate.satisfaction" not in figures
     assert figures["tthc.rate.online_payment"]["numerator"] == 1 and figures["tthc.rate.online_payment"]["denominator"] == 2
     total = figures["tthc.received.total"]
     assert total["label"] == "Tổng số hồ sơ tiếp nhận" and total["definition"]
@@ -76,10 +77,12 @@ def _bad(root, *args):
 
 def test_missing_required_column(tmp_path):
     root = make_root(tmp_path)
-    header = [h for h in DOSSIER_HEADER if h != "Trạng thái"]
+    # Only the key and the received date are required (raw-exports.md §7): another missing
+    # column takes away its figures (tests/test_vendor_list.py).
+    header = [h for h in DOSSIER_HEADER if h != "Ngày tiếp nhận"]
     write_xlsx(root / "data/raw/xa-thu/2025-07/ho-so-thieu.xlsx", [header, ["1", "HS100"]])
     message = _bad(root)
-    assert "ho-so-thieu.xlsx" in message and "'Trạng thái'" in message and "Tình trạng" in message
+    assert "ho-so-thieu.xlsx" in message and "'Ngày tiếp nhận'" in message and "Ngày nhận" in message
 
 
 def test_text_file_named_xlsx(tmp_path):

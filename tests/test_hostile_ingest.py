@@ -219,8 +219,10 @@ def test_a_csv_row_wider_than_a_sheet_is_refused(root):
 
 
 def test_a_missing_required_column_is_named_with_its_aliases(root):
-    write_xlsx(root / RAW / "thieu.xlsx", [[h for h in HEADER if h != "Trạng thái"], dossier("HS9")[:8] + ["Có"]])
-    refused(root, "thieu.xlsx", "'Trạng thái'", "Tình trạng")
+    # Only the key and the received date are required (raw-exports.md §7, issue 21).
+    row = dossier("HS9")
+    write_xlsx(root / RAW / "thieu.xlsx", [[h for h in HEADER if h != "Ngày tiếp nhận"], row[:6] + row[7:]])
+    refused(root, "thieu.xlsx", "'Ngày tiếp nhận'", "Ngày nhận")
 
 
 def test_a_failed_run_keeps_previous_outputs(root):

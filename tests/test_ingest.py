@@ -113,10 +113,19 @@ def test_sources_override_and_ignore(tmp_path):
     assert result.report["ignored_files"] == ["ghi-chu.xlsx"]
 
 
-def test_missing_catalogue_is_an_error(tmp_path):
+def test_missing_catalogue_is_said_and_a_missing_dossier_list_is_an_error(tmp_path):
+    # The catalogue is optional (raw-exports.md §7, issue 21): its absence is named, with what it
+    # takes away, in the ingest report; the dossier list stays required.
     root = make_root(tmp_path)
     (root / "data/raw/xa-thu/2025-07/danh-muc.xlsx").unlink()
-    with pytest.raises(CchcError, match="Danh mục thủ tục hành chính"):
+    result = ingest(root, load_params(root, "xa-thu", "2025-07"))
+    [entry] = [e for e in result.report["missing"] if "column" not in e]
+    assert entry["kind"] == "catalogue" and "Danh mục thủ tục hành chính" in entry["text"]
+    assert "không tính được số thủ tục" in entry["text"]
+    assert "catalogue" not in result.report["tables"]
+    for path in (root / "data/raw/xa-thu/2025-07").glob("ho-so*"):
+        path.unlink()
+    with pytest.raises(CchcError, match="Danh sách hồ sơ TTHC"):
         ingest(root, load_params(root, "xa-thu", "2025-07"))
 
 

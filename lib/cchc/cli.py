@@ -18,6 +18,7 @@ from cchc.core import fmt, log
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import AUDIT_HTML, INGEST_REPORT_MD, Layout
 from cchc.core.resources import load_yaml
+from cchc.ingest.absent import missing_text
 from cchc.ingest.run import ingest
 from cchc.render import CELL_TIMEOUT
 
@@ -125,11 +126,12 @@ def _ingest_summary(result, root: Path) -> str:
         for key in rows:
             rows[key] += source["rows"][key]
     report_path = _shown(result.processed_dir / INGEST_REPORT_MD, root)
+    missing = missing_text(report)  # the sources and columns absent, with what they take away
     if result.from_cache:
-        return message("ingest_cached", report=report_path)
+        return message("ingest_cached", report=report_path, missing=missing)
     shown = {key: fmt.integer(value) for key, value in rows.items()}
     files = len({entry["file"] for entry in report["files"]})  # one entry per sheet
-    return message("ingest_done", files=files, report=report_path, **shown)
+    return message("ingest_done", files=files, report=report_path, missing=missing, **shown)
 
 
 def _warnings(report: dict) -> list[str]:
@@ -167,6 +169,7 @@ def _summary(runlog: log.RunLog, result, root: Path) -> None:
     runlog.emit(words["summary"].format(
         reports=words["reports"].format(count=1, folder=_shown(result.output_dir, root)), warnings=runlog.warnings,
         failed=failed, placeholders=words["placeholders"].format(count=missing, total=total, notes=result.notes),
+        missing=missing_text(result.ingest.report),
         seconds=fmt.plain(round(result.seconds, 1))), seconds=result.seconds, final=True)
 
 

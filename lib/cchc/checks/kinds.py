@@ -37,7 +37,7 @@ from cchc.core import fmt
 from cchc.core.errors import message
 from cchc.core.layout import FIGURES, Layout
 from cchc.core.resources import DATA_DIR
-from cchc.core.text import letters_key, slug
+from cchc.core.text import letters_key, match_key, slug
 from cchc.figures.manual import declared as declared_rows
 from cchc.figures.registry import definitions
 from cchc.figures.tthc import group_key, grouping
@@ -114,15 +114,35 @@ def footer(spec: FooterCheck, ctx: Context) -> list[Check]:
     return out
 
 
+def _procedure_names(names) -> np.ndarray:
+    """Procedure names as compared: normalised, case aside (core.text.match_key); missing: None."""
+    return np.array([None if name is None else match_key(str(name))
+                     for name in names.to_numpy(dtype=object, na_value=None)], dtype=object)
+
+
+def matched_procedures(dossiers, catalogue) -> np.ndarray:
+    """Whether each dossier's procedure is in the catalogue: by its code, else (a dossier without
+    a code: a vendor's list has none) by its name normalised, case aside."""
+    by_code = dossiers["procedure_code"].isin(set(catalogue["procedure_code"].dropna())).to_numpy(dtype=bool)
+    if "procedure_name" not in dossiers.columns or "procedure_name" not in catalogue.columns:
+        return by_code
+    uncoded = dossiers["procedure_code"].isna().to_numpy(dtype=bool)
+    if not uncoded.any():
+        return by_code
+    names = set(_procedure_names(catalogue["procedure_name"])) - {None}
+    by_name = np.isin(_procedure_names(dossiers["procedure_name"]), list(names))
+    return by_code | (uncoded & by_name)
+
+
 def unknown_procedures(spec: UnknownProceduresCheck, ctx: Context) -> list[Check]:
     dossiers, catalogue = ctx.tables.get("dossiers"), ctx.tables.get("catalogue")
     if dossiers is None or catalogue is None:
         return []
-    known = set(catalogue["procedure_code"].dropna())
-    unknown = np.flatnonzero(~dossiers["procedure_code"].isin(known).to_numpy(dtype=bool))
-    examples = [{"file": file, "row": int(row), "dossier": dossier, "procedure_code": code}
+    unknown = np.flatnonzero(~matched_procedures(dossiers, catalogue))
+    shown = "procedure_code" if not dossiers["procedure_code"].isna().all() else "procedure_name"
+    examples = [{"file": file, "row": int(row), "dossier": dossier, shown: code}
                 for file, row, dossier, code in _rows(dossiers, unknown[:20], "source_file", "source_row",
-                                                      "dossier_id", "procedure_code")]
+                                                      "dossier_id", shown)]
     return [Check(spec.id, spec.description, expected=0, actual=len(unknown),
                   status=PASS if not len(unknown) else _severity(spec),
                   files=_files(dossiers, unknown), details=examples)]
@@ -144,6 +164,8 @@ def unknown_agencies(spec: UnknownAgenciesCheck, ctx: Context) -> list[Check]:
     declared = ctx.params.agencies
     dossiers = ctx.tables.get("dossiers")
     if not declared or dossiers is None:
+        return []
+    if "agency" not in dossiers.columns:  # absent from every file: no agency to compare
         return []
     wanted = {group_key(a) for a in declared}
     found = sorted({a for a in dossiers["agency"].dropna().unique() if group_key(a) not in wanted})
@@ -187,6 +209,8 @@ def lookalike_names(spec: LookalikeNamesCheck, ctx: Context) -> list[Check]:
     if dossiers is None:
         return []
     column = definitions("tthc")["breakdowns"][spec.breakdown]["column"]
+    if column not in dossiers.columns:  # absent from every file: no breakdown
+        return []
     codes, order, names = grouping(dossiers[column])
     sizes = dict(zip(order, np.bincount(codes, minlength=len(order)).tolist()))   # group -> rows
     head = f"tthc.{spec.breakdown}."

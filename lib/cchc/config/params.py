@@ -17,7 +17,7 @@ import yaml
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, model_validator
 
 from cchc.config.outline import Outline, OutlineNode
-from cchc.config.sources import load_spec, source_kinds
+from cchc.config.sources import load_spec, source_kinds, vocabulary_codes, vocabulary_names
 from cchc.config.validation import (
     Date,
     Key,
@@ -112,6 +112,28 @@ def _known_columns(aliases: dict[str, dict[str, list[str]]]) -> dict[str, dict[s
 Aliases = Annotated[dict[Key, dict[Key, Names]], AfterValidator(_known_columns)]
 
 
+def _known_codes(vocabularies: dict[Any, dict[Any, list[str]]]) -> dict[str, dict[str, list[str]]]:
+    """vocabularies: <vocabulary>: <code>: [labels]: only vocabularies and codes that exist (a
+    code as YAML reads it: ``true``, ``online``); the codes kept as text."""
+    known = vocabulary_names()
+    out: dict[str, dict[str, list[str]]] = {}
+    for name, codes in vocabularies.items():
+        if name not in known:
+            raise problem("unknown_key", at=str(name), value=codes)
+        valid = vocabulary_codes(name)
+        lowered = {text.lower(): text for text in valid}
+        out[name] = {}
+        for code, labels in codes.items():
+            text = lowered.get(str(code).lower())
+            if text is None:
+                raise problem("unknown_key", at=f"{name}.{code}", value=labels)
+            out[name][text] = [*out[name].get(text, []), *labels]
+    return out
+
+
+Vocabularies = Annotated[dict[Key, dict[Any, Names]], AfterValidator(_known_codes)]
+
+
 class SignerParams(Model):
     capacity: Words | None = None
     title: Words | None = None
@@ -161,6 +183,7 @@ class ParamsFile(Model):
     targets: dict[Key, Rate] = None
     sources: dict[Key, SourceEntry] = None
     aliases: Aliases = None
+    vocabularies: Vocabularies = None                    # vocabulary -> code -> extra labels
     document: DocumentParams = None
     citations: dict[Key, CitationRule] = None
     outline: Outline = None                              # another city's đề cương (outline.yaml's schema)
@@ -178,6 +201,7 @@ class Params:
     targets: dict[str, float] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    vocabularies: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # extra category labels
     extra: dict[str, Any] = field(default_factory=dict)
     merged: dict[str, Any] = field(default_factory=dict)   # as read, after the merge
     files: list[Path] = field(default_factory=list)        # the parameter files read
@@ -277,6 +301,7 @@ def load_params(root: Path, unit: str, period: str | int, overrides: dict[str, A
                         cutoff=fmt.date(window.cutoff))
     return Params(unit=unit, period=period, unit_name=typed.unit_name, window=window,
                   targets=merged.get("targets", {}), sources=merged.get("sources", {}),
-                  aliases=merged.get("aliases", {}), extra=merged.get("extra", {}),
+                  aliases=merged.get("aliases", {}), vocabularies=merged.get("vocabularies", {}),
+                  extra=merged.get("extra", {}),
                   merged=merged, files=files, document=typed.document, citations=typed.citations, outline=typed.outline,
                   agencies=typed.agencies, vertical_agencies=typed.vertical_agencies)

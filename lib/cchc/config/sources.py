@@ -88,8 +88,13 @@ class ColumnSpec(Model):
     header: str
     aliases: list[str] = []
     type: ColumnType
-    required: StrictBool = False
+    required: StrictBool = False   # the file cannot be read without it; and every row fills it
+    filled: StrictBool = False     # not required, but a file that has it fills it in every row
     vocab: str | None = None   # the vocabulary of a category column
+    # What the column's absence from every file of its source takes away (raw-exports.md §7), in
+    # Vietnamese: a column some figure needs (data/figures/*.yaml ``needs``) says it; such a column
+    # absent from every file is absent from the processed table, and its figures are absent.
+    without: Words | None = None
     # Plausible values of a number or date column (inclusive); a value outside is quarantined.
     # Numbers: numbers; dates: ISO dates or "today[+/-days]" (the day of the run).
     min: Any = None
@@ -129,6 +134,7 @@ class SourceFile(Model):
     label: str
     key: str
     required: StrictBool = False       # a run needs at least one file of this kind
+    without: Words | None = None       # what an absent source takes away (an optional one)
     columns: dict[Key, ColumnSpec]
     personal: list[str] = []
     row_rules: RowRule | None = None
@@ -230,6 +236,8 @@ class Column:
     vocab: str | None = None
     min: Any = None            # plausible values (see ColumnSpec); dates resolved by date_bound
     max: Any = None
+    filled: bool = False       # a file that has the column fills it in every row (ColumnSpec)
+    without: str | None = None  # what its absence from every file takes away (ColumnSpec)
 
 
 @dataclass
@@ -244,6 +252,9 @@ class SourceSpec:
     dedup: bool = True                     # collapse duplicates by key (False: rows are events)
     vocabularies: dict[str, Any] = field(default_factory=dict)   # this source's own vocabularies
     title_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # values read from title rows
+    without: str | None = None             # what an absent source takes away (SourceFile)
+    # The parameters' extra labels: vocabulary -> code (as text) -> labels (``vocabularies``).
+    vocabulary_aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
     _personal_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
 
@@ -266,37 +277,67 @@ class SourceSpec:
         """A vocabulary of this source (data/sources/<kind>.yaml) or the shared data/vocab.yaml."""
         return self.vocabularies.get(name) or shared_vocabularies()[name]
 
+    def labels_for(self, name: str) -> dict[str, list[str]]:
+        """The parameters' extra labels of a vocabulary (code as text -> labels)."""
+        return self.vocabulary_aliases.get(name, {})
+
     def names_for(self, column: str) -> list[str]:
         spec = self.columns[column]
         return [spec.header, *spec.aliases]
 
 
-def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None) -> SourceSpec:
-    """The spec of a source, with the parameters' extra aliases (column -> names) added."""
+def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None,
+              vocabularies: dict[str, dict[str, list[str]]] | None = None) -> SourceSpec:
+    """The spec of a source, with the parameters' extra aliases (column -> names) and extra
+    vocabulary labels (vocabulary -> code -> labels) added."""
     spec = source_file(kind)
     raw = load_yaml(f"sources/{kind}.yaml")  # vocabularies and title fields as read
     columns = {}
     for name, col in spec.columns.items():
         aliases = tuple(col.aliases) + tuple((extra_aliases or {}).get(name, ()))
         columns[name] = Column(name=name, header=col.header, aliases=aliases, type=col.type,
-                               required=col.required, vocab=col.vocab, min=col.min, max=col.max)
+                               required=col.required, vocab=col.vocab, min=col.min, max=col.max,
+                               filled=col.filled, without=col.without)
     return SourceSpec(kind=spec.kind, label=spec.label, key=spec.key, required=spec.required,
                       columns=columns, personal=tuple(spec.personal), row_rules=spec.row_rules,
                       dedup=spec.dedup, vocabularies=raw.get("vocabularies", {}),
-                      title_fields=raw.get("title_fields", {}))
+                      title_fields=raw.get("title_fields", {}), without=spec.without,
+                      vocabulary_aliases=vocabularies or {})
 
 
 def source_kinds() -> list[str]:
     return sorted(path.stem for path in (DATA_DIR / "sources").glob("*.yaml"))
 
 
-def load_specs(aliases: dict[str, dict[str, list[str]]] | None = None) -> dict[str, SourceSpec]:
+def load_specs(aliases: dict[str, dict[str, list[str]]] | None = None,
+               vocabularies: dict[str, dict[str, list[str]]] | None = None) -> dict[str, SourceSpec]:
     aliases = aliases or {}
-    return {kind: load_spec(kind, aliases.get(kind)) for kind in source_kinds()}
+    return {kind: load_spec(kind, aliases.get(kind), vocabularies) for kind in source_kinds()}
 
 
-def specs_fingerprint(aliases: dict[str, Any] | None) -> str:
-    """Hash of everything that changes how a file is parsed (specs, vocabularies, aliases)."""
+def vocabulary_codes(name: str) -> dict[str, Any]:
+    """Code as text -> code, of a vocabulary of data/vocab.yaml or of a source's own (the
+    first source declaring it): the codes the parameters' ``vocabularies`` may add labels to."""
+    vocabulary = shared_vocabularies().get(name)
+    for kind in source_kinds():
+        if vocabulary is not None:
+            break
+        vocabulary = (load_yaml(f"sources/{kind}.yaml").get("vocabularies") or {}).get(name)
+    return {} if vocabulary is None else {str(code): code for code in vocabulary["values"]}
+
+
+def vocabulary_names() -> list[str]:
+    """Every vocabulary a category column reads: data/vocab.yaml's and the sources' own."""
+    names = set(shared_vocabularies())
+    for kind in source_kinds():
+        names.update(load_yaml(f"sources/{kind}.yaml").get("vocabularies") or {})
+    return sorted(names)
+
+
+def specs_fingerprint(aliases: dict[str, Any] | None, vocabularies: dict[str, Any] | None = None) -> str:
+    """Hash of everything that changes how a file is parsed (specs, vocabularies, aliases, the
+    parameters' extra vocabulary labels)."""
     files = sorted(DATA_DIR.glob("sources/*.yaml")) + [DATA_DIR / SHARED_VOCABULARIES, DATA_DIR / INGEST_RULES]
+    extra = json.dumps(vocabularies, sort_keys=True, ensure_ascii=False).encode() if vocabularies else b""
     return sha256_bytes(b"".join(path.read_bytes() for path in files)
-                        + json.dumps(aliases or {}, sort_keys=True, ensure_ascii=False).encode())
+                        + json.dumps(aliases or {}, sort_keys=True, ensure_ascii=False).encode() + extra)

@@ -8,7 +8,9 @@ Each section module in SECTIONS declares ``SECTION``, the prefix of its figure i
   (window, targets) and the raw files' hashes (provenance);
 - ``rows_of(name, figure, tables, params) -> Selection | None``, the raw rows a figure was
   computed from (cchc.figures.provenance; what ``cchc explain`` lists);
-- optionally ``compute_lists(tables, params)`` for the lists the report cites.
+- optionally ``compute_lists(tables, params)`` for the lists the report cites;
+- optionally ``absent_ids(tables) -> set[str]``, the figures left out because their source or a
+  column they need is absent (raw-exports.md §7): a target set for one is not applied.
 """
 
 from __future__ import annotations
@@ -55,9 +57,12 @@ def compute_all(processed: Path, params: Params, report: dict, tables: dict | No
     hashes = {entry["file"]: entry["sha256"] for entry in report["files"]}
     tables = load_tables(processed, report) if tables is None else tables
     figures = FigureSet()
+    absent: set[str] = set()
     for module in SECTIONS:
         figures.extend(module.compute_section(tables, params, hashes))
         if hasattr(module, "compute_lists"):
             figures.lists.update(module.compute_lists(tables, params))
-    figures.apply_targets(params.targets)
+        if hasattr(module, "absent_ids"):
+            absent |= module.absent_ids(tables)
+    figures.apply_targets(params.targets, absent)
     return figures

@@ -94,10 +94,13 @@ class FigureSet:
     def ids(self) -> list[str]:
         return list(self._figures)
 
-    def apply_targets(self, targets: dict[str, float]) -> None:
-        """Attach each target to its figure with the computed assessment."""
+    def apply_targets(self, targets: dict[str, float], absent: set[str] | frozenset[str] = frozenset()) -> None:
+        """Attach each target to its figure with the computed assessment. ``absent``: figures not
+        computed because their data are absent (raw-exports.md §7); their targets are not applied."""
         known = [f.id for f in self if f.is_rate]
         for figure_id, target in sorted(targets.items()):
+            if figure_id in absent and figure_id not in self._figures:
+                continue
             if figure_id not in self._figures or not self._figures[figure_id].is_rate:
                 raise CchcError("unknown_target", figure=figure_id,
                                 known=", ".join(k for k in known if k.count(".") <= 2))

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc.config.figures import figure_definitions
 from cchc.config.params import Window
 from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import load_yaml
@@ -60,23 +61,31 @@ CATALOGUE_RATES = {
 }
 
 
+def _column(d: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:
+    """A column of ``d``; one no raw file has (left out at ingest: cchc.ingest.absent) as a
+    column of missing values of ``dtype``, so that every mask is built (the figures needing it
+    are left out: ``absent``)."""
+    return d[name] if name in d.columns else pd.Series(None, index=d.index, dtype=dtype)
+
+
 def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
-    """One boolean column per counted set of dossiers; rows are the dossiers of ``d``."""
+    """One boolean column per counted set of dossiers; rows are the dossiers of ``d``. Without a
+    channel column, every dossier received in the window is in received.total."""
     start, cutoff = day(window.start), day(window.cutoff)
-    status = values(d["status"])
+    status = values(_column(d, "status"))
     valid = known(status) & (status != "rejected")
     ended = (status == "resolved") | (status == "withdrawn")
-    end = np.where(ended, moments(d["resolved_at"]), np.datetime64("NaT"))
-    received, due = moments(d["received_at"]), moments(d["due_at"])
+    end = np.where(ended, moments(_column(d, "resolved_at", "datetime64[s]")), np.datetime64("NaT"))
+    received, due = moments(d["received_at"]), moments(_column(d, "due_at", "datetime64[s]"))
     no_end, no_due = np.isnat(end), np.isnat(due)
     m: dict[str, np.ndarray] = {}
     m["carried_over"] = valid & (received < start) & (no_end | (end >= start))
     within = valid & between(received, window)
-    channel = values(d["channel"])
+    channel = values(_column(d, "channel"))
     for name in ("online", "direct", "postal"):
         m[f"received.{name}"] = within & (channel == name)
     m["received.offline"] = m["received.direct"] | m["received.postal"]
-    m["received.total"] = m["received.online"] | m["received.offline"]
+    m["received.total"] = m["received.online"] | m["received.offline"] if "channel" in d.columns else within
     m["to_handle"] = m["carried_over"] | m["received.total"]
     resolved = m["to_handle"] & between(end, window)
     m["resolved.total"] = resolved
@@ -89,15 +98,15 @@ def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     m["pending.not_due"] = pending & (no_due | (due >= cutoff))
     m["pending.overdue"] = pending & (due < cutoff)
     total = m["received.total"]
-    m["received.digitized"] = total & flag(d["digitized"]).to_numpy()
-    m["received.reused"] = total & flag(d["reused"]).to_numpy()
-    m["resolved.result_digitized"] = resolved & flag(d["result_digitized"]).to_numpy()
-    payment = values(d["payment"])
+    m["received.digitized"] = total & flag(_column(d, "digitized")).to_numpy()
+    m["received.reused"] = total & flag(_column(d, "reused")).to_numpy()
+    m["resolved.result_digitized"] = resolved & flag(_column(d, "result_digitized")).to_numpy()
+    payment = values(_column(d, "payment"))
     m["payment.online"] = total & (payment == "online")
     m["payment.paying"] = total & known(payment) & (payment != "free")
-    m["interlinked.received"] = total & known(values(d["interlink_group"]))
+    m["interlinked.received"] = total & known(values(_column(d, "interlink_group")))
     m["interlinked.resolved"] = m["interlinked.received"] & resolved
-    rating = values(d["rating"])
+    rating = values(_column(d, "rating"))
     m["satisfaction.rated"] = total & known(rating)
     m["satisfaction.positive"] = m["satisfaction.rated"] & ((rating == "very_satisfied") | (rating == "satisfied"))
     return pd.DataFrame(m, index=d.index)
@@ -106,12 +115,48 @@ def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
 def catalogue_masks(c: pd.DataFrame) -> pd.DataFrame:
     m = {
         "catalogue.total": every_row(c),
-        "catalogue.published": flag(c["published"]),
-        "catalogue.e_process": flag(c["e_process"]),
-        "catalogue.online_full": flag(c["online_level"] == "full"),
-        "catalogue.online_partial": flag(c["online_level"] == "partial"),
+        "catalogue.published": flag(_column(c, "published")),
+        "catalogue.e_process": flag(_column(c, "e_process")),
+        "catalogue.online_full": flag(_column(c, "online_level") == "full"),
+        "catalogue.online_partial": flag(_column(c, "online_level") == "partial"),
     }
     return pd.DataFrame(m, index=c.index)
+
+
+def absent(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """The figures (id suffixes, data/figures/tthc.yaml) not computed: their source is absent,
+    or a column they need is absent from every file of it (raw-exports.md §7). Absent, never
+    zero: the report says nothing of them and the forms say "chưa có số liệu"."""
+    spec = figure_definitions(SECTION)
+    out = set()
+    for name, meta in spec.figures.items():
+        table = tables.get(meta.source or spec.source)
+        if table is None or any(need not in table.columns for need in meta.needs):
+            out.add(name)
+    return out
+
+
+def absent_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
+    """``absent`` as figure ids (tthc.<suffix>): a target set for one is not applied."""
+    return {f"{SECTION}.{name}" for name in absent(tables)}
+
+
+def _definitions(meta: dict[str, Any], dossiers: pd.DataFrame) -> dict[str, Any]:
+    """The figures' labels and definitions, a definition replaced by its ``definition_without``
+    a column the dossiers lack."""
+    out = dict(meta)
+    for name, figure in figure_definitions(SECTION).figures.items():
+        for column, definition in figure.definition_without.items():
+            if column not in dossiers.columns:
+                out[name] = {**out[name], "definition": definition}
+    return out
+
+
+def _breakdowns(dossiers: pd.DataFrame) -> dict[str, Any]:
+    """The breakdowns of data/figures/tthc.yaml whose columns the dossiers have."""
+    rules = figure_definitions(SECTION).breakdowns
+    return {name: rule for name, rule in definitions(SECTION)["breakdowns"].items()
+            if all(need in dossiers.columns for need in rules[name].needs)}
 
 
 def file_codes(files: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -226,17 +271,22 @@ def _month_codes(received: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.reshape(-1), list(firsts.strftime("%Y-%m"))
 
 
-def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
+def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Window,
             hashes: dict[str, str]) -> list[Figure]:
-    """Every tthc.* figure: overall, by field and by agency, and the catalogue totals."""
+    """Every tthc.* figure: overall, by field and by agency, and the catalogue totals; those
+    whose source or columns are absent (``absent``) left out."""
     spec = definitions(SECTION)
-    meta = spec["figures"]
+    meta = _definitions(spec["figures"], dossiers)
+    left_out = absent({"dossiers": dossiers, "catalogue": catalogue} if catalogue is not None
+                      else {"dossiers": dossiers})
+    counts = [name for name in DOSSIER_COUNTS if name not in left_out]
+    rates = {name: rule for name, rule in DOSSIER_RATES.items() if name not in left_out}
     masks = dossier_masks(dossiers, window)
     values, columns = masks.to_numpy(dtype=bool), list(masks.columns)
     files, names = file_codes(dossiers[SOURCE_FILE])
-    figures = emit_table(tally(values, files, len(names)), names, columns, DOSSIER_COUNTS, DOSSIER_RATES,
+    figures = emit_table(tally(values, files, len(names)), names, columns, counts, rates,
                          hashes, "tthc.", meta.__getitem__)
-    for breakdown, rule in spec["breakdowns"].items():
+    for breakdown, rule in _breakdowns(dossiers).items():
         codes, order, shown = grouping(dossiers[rule["column"]])
         per_group = tally(values, np.where(files >= 0, codes * len(names) + files, -1),
                           len(order) * len(names)).reshape(len(order), len(names), len(columns))
@@ -248,24 +298,27 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame, window: Window,
                 return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], name=name),
                         "definition": rule["definition"].format(definition=base["definition"], name=name)}
 
-            group_figures = emit_table(per_group[position], names, columns, DOSSIER_COUNTS,
-                                       DOSSIER_RATES, hashes, f"tthc.{breakdown}.{group}.", describe)
+            group_figures = emit_table(per_group[position], names, columns, counts,
+                                       rates, hashes, f"tthc.{breakdown}.{group}.", describe)
             for figure in group_figures:
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
-    figures += _by_month(masks, dossiers, (files, names), hashes, spec)
-    figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE], CATALOGUE_COUNTS, CATALOGUE_RATES,
-                    hashes, "tthc.", meta.__getitem__)
+    figures += _by_month(masks, dossiers, (files, names), hashes, {**spec, "figures": meta}, left_out)
+    if catalogue is not None:
+        figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE],
+                        [name for name in CATALOGUE_COUNTS if name not in left_out],
+                        {name: rule for name, rule in CATALOGUE_RATES.items() if name not in left_out},
+                        hashes, "tthc.", meta.__getitem__)
     return figures
 
 
 def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarray, list[str]],
-              hashes: dict[str, str], spec: dict[str, Any]) -> list[Figure]:
+              hashes: dict[str, str], spec: dict[str, Any], left_out: set[str] = frozenset()) -> list[Figure]:
     """Received dossiers per calendar month: tthc.by_month.<yyyy-mm>.received.<channel>."""
     rule, meta = spec["by_month"], spec["figures"]
     codes, months = _month_codes(dossiers["received_at"])
     file_code, names = files
-    counted = rule["figures"]
+    counted = [name for name in rule["figures"] if name not in left_out]
     per_month = tally(masks[counted].to_numpy(dtype=bool),
                       np.where((codes >= 0) & (file_code >= 0), codes * len(names) + file_code, -1),
                       len(months) * len(names)).reshape(len(months), len(names), len(counted))
@@ -291,7 +344,7 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarr
 
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
-    return compute(tables["dossiers"], tables["catalogue"], params.window, hashes)
+    return compute(tables["dossiers"], tables.get("catalogue"), params.window, hashes)
 
 
 def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) -> Selection | None:
@@ -299,6 +352,8 @@ def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) 
     (tthc.by_field.<group>.<x>, tthc.by_agency.<group>.<x>, tthc.by_month.<yyyy-mm>.<x>) takes the
     mask of x on the rows of its group."""
     if name in CATALOGUE_COUNTS or name in CATALOGUE_RATES:
+        if "catalogue" not in tables:
+            return None
         return from_masks("catalogue", catalogue_masks(tables["catalogue"]), name, CATALOGUE_COUNTS,
                           CATALOGUE_RATES)
     spec = definitions(SECTION)
@@ -307,6 +362,8 @@ def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) 
     counts, rates = DOSSIER_COUNTS, DOSSIER_RATES
     parts = name.split(".")
     if len(parts) > 2 and parts[0] in spec["breakdowns"]:
+        if parts[0] not in _breakdowns(dossiers):
+            return None
         rows = group_rows(dossiers[spec["breakdowns"][parts[0]]["column"]])[0] == parts[1]
         masks, name = masks[rows], ".".join(parts[2:])
     elif len(parts) > 2 and parts[0] == "by_month":

@@ -18,8 +18,8 @@ def groups(figures: FigureSet, breakdown: str) -> list[tuple[str, str]]:
     found = {}
     prefix = f"tthc.{breakdown}."
     for figure in figures:
-        if figure.id.startswith(prefix) and figure.id.endswith(".to_handle"):
-            found[figure.id[len(prefix): -len(".to_handle")]] = figure.extra["group"]
+        if figure.id.startswith(prefix) and "group" in figure.extra:
+            found[figure.id[len(prefix):].partition(".")[0]] = figure.extra["group"]
     return sorted(found.items())
 
 
@@ -46,6 +46,8 @@ def form_06a(figures: FigureSet, document: Document, breakdown: str) -> Form:
                 cells.append(Cell(number, kind="index"))
             elif leaf.key == "@group":
                 cells.append(Cell(label, kind="text"))
+            elif prefix + leaf.key not in figures:  # its data are absent (raw-exports.md §7)
+                cells.append(Cell(spec["missing"], kind="text"))
             else:
                 figure = figures[prefix + leaf.key]
                 cells.append(Cell(figure.value, figure=figure.id, kind="rate" if figure.is_rate else "count"))

@@ -366,6 +366,9 @@ def parse_texts(cells: Sequence[Any]) -> tuple[list[str | None], list[Problem]]:
     return _map_distinct(cells, _text_cell, "bad_text")
 
 
+BAD_CATEGORY = "bad_category"   # the reason of a value outside its vocabulary
+
+
 def category_lookup(vocabulary: dict[str, Any], extra: dict[str, list[str]] | None = None
                     ) -> dict[str, Any]:
     """Label match key -> canonical code, from a vocabulary of data/vocab.yaml."""
@@ -393,4 +396,4 @@ def parse_categories(cells: Sequence[Any], vocabulary: dict[str, Any],
             cell = int(cell)
         return lookup.get(match_key(str(cell)), _MISSING)
 
-    return _map_distinct(cells, convert, "bad_category")
+    return _map_distinct(cells, convert, BAD_CATEGORY)

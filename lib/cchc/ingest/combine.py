@@ -15,6 +15,7 @@ import pyarrow as pa
 from cchc.config.sources import Column, SourceSpec
 from cchc.core import fmt
 from cchc.core.errors import message
+from cchc.ingest.absent import absent_columns, partly_absent
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, ParsedFile
 
 QUARANTINE_COLUMNS = ["file", "sheet", "row", "column", "value", "reason", "reason_text"]
@@ -225,7 +226,8 @@ def kind_frames(parsed: list[ParsedFile], specs: dict[str, SourceSpec]
 
 def reason_text(item: dict[str, Any]) -> str:
     """The message of a quarantined or warned row's reason (with the bound it broke, if any)."""
-    return message(f"reason_{item['reason']}", limit=item.get("limit", ""))
+    return message(f"reason_{item['reason']}", limit=item.get("limit", ""), vocab=item.get("vocab", ""),
+                   codes=item.get("codes", ""), value=item.get("value", ""))
 
 
 def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
@@ -251,7 +253,11 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
         for p, size, dropped in zip(files, sizes, _collapsed_per_file(sizes, collapsed)):
             p.account.collapsed = dropped
             p.account.kept = size - dropped
-        if not collapsed.any():
+        absent = absent_columns(files, spec)   # no file has them: left out (cchc.ingest.absent)
+        if absent:
+            kept = frame[~collapsed].reset_index(drop=True) if collapsed.any() else frame
+            tables[kind] = kept.drop(columns=absent)
+        elif not collapsed.any():
             tables[kind] = frame
         elif kept_rows is not None:
             tables[kind] = frame
@@ -264,6 +270,10 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
             rows.update(asdict(p.account))
         sources[kind] = {"label": spec.label, "files": [p.file for p in files], "rows": dict(rows),
                          "conflicts": conflicts, "conflict_count": len(conflicts)}
+        if absent:
+            sources[kind]["absent_columns"] = absent
+        if partly := partly_absent(files, spec):  # in some files only: values unknown in the others
+            sources[kind]["partly_absent_columns"] = partly
 
     quarantine = [dict(q, reason_text=reason_text(q)) for p in parsed for q in p.quarantine]
     tables["quarantine"] = pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS).astype(

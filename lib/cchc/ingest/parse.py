@@ -262,6 +262,8 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
                 "column": mask(match.headers.get(column, column)), "value": mask_value(raw), "reason": reason}
         if reason in BOUND_REASONS and column in spec.columns:
             item["limit"] = _shown_bound(spec.columns[column], reason, today)
+        elif reason == V.BAD_CATEGORY and column in spec.columns and spec.columns[column].vocab:
+            item.update(_vocabulary_hint(spec, spec.columns[column].vocab))
         quarantine.append(item)
     account.quarantined = len(bad_rows)
     keep = [i for i in range(len(data_numbers)) if i not in bad_rows] if bad_rows else None
@@ -289,11 +291,17 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     )
 
 
+def _vocabulary_hint(spec: SourceSpec, name: str) -> dict[str, str]:
+    """What the message of an unknown category names: its vocabulary (the key of the parameter
+    ``vocabularies`` that adds a label) and the vocabulary's codes."""
+    return {"vocab": name, "codes": ", ".join(str(code) for code in spec.vocabulary(name)["values"])}
+
+
 Parsed = tuple[list[Any], list[V.Problem]]
 
 
 def _categories(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
-    return V.parse_categories(cells, spec.vocabulary(column.vocab))
+    return V.parse_categories(cells, spec.vocabulary(column.vocab), spec.labels_for(column.vocab))
 
 
 def _numbers(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
@@ -332,7 +340,7 @@ def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], of
         cells = columns[position]
         parsed, bad = PARSERS[column.type](cells, spec, column, today)
         problems.extend((offset + index, name, raw, reason) for index, raw, reason in bad)
-        if column.required and None in parsed:
+        if (column.required or column.filled) and None in parsed:
             flagged = {index for index, _, _ in bad}
             problems.extend((offset + index, name, cells[index], "missing_value")
                             for index, value in enumerate(parsed)

@@ -39,6 +39,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                      r["kept"], r["collapsed"], r["quarantined"]])
     out += _table(L["rows_columns"], rows)
     out += [L["balance_ok"] if report["balanced"] else L["balance_bad"], ""]
+    if report.get("missing"):  # sources and columns absent, and the figures they take away
+        out += [f"## {L['missing']}", "", L["missing_intro"], ""]
+        out += [f"- {entry['label']}: {entry['text']}" for entry in report["missing"]] + [""]
 
     out += [f"## {L['files']}", ""]
     out += _table(L["file_columns"], [

@@ -24,6 +24,7 @@ from cchc.core.errors import CchcError, message
 from cchc.core.hashing import sha256_bytes, sha256_file, sha256_json
 from cchc.core.layout import INGEST_REPORT_JSON, INGEST_REPORT_MD, Layout
 from cchc.ingest import parse
+from cchc.ingest.absent import missing_entries
 from cchc.ingest.readers import SUPPORTED
 from cchc.ingest.report import render_markdown
 
@@ -87,7 +88,7 @@ def list_raw_files(layout: Layout, params: Params) -> tuple[list[Path], list[str
 
 def fingerprint(files: list[tuple[str, str]], params: Params) -> str:
     return sha256_json({"parser": PARSER_VERSION, "files": files, "sources": params.sources,
-                        "specs": specs_fingerprint(params.aliases)})
+                        "specs": specs_fingerprint(params.aliases, params.vocabularies)})
 
 
 def _cached_report(target: Path, stamp: str) -> dict[str, Any] | None:
@@ -138,7 +139,7 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
             ignored: list[str]) -> IngestResult:
     """Parse, combine and write the tables into a staging folder of the processed data."""
     folder = layout.raw_dir
-    specs = load_specs(params.aliases)
+    specs = load_specs(params.aliases, params.vocabularies)
     parsed, ignored_sheets, fresh = [], [], []
     for done, (path, (display, digest)) in enumerate(zip(paths, hashed), 1):
         override = params.sources.get(path.relative_to(folder).as_posix(), {})
@@ -173,6 +174,8 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
     report.update({"unit": params.unit, "period": params.period, "fingerprint": stamp,
                    "parser_version": PARSER_VERSION, "ignored_files": ignored,
                    "ignored_sheets": ignored_sheets})
+    if missing := missing_entries(specs, report["sources"]):  # what the files lack (cchc.ingest.absent)
+        report["missing"] = missing
     target = layout.processed_dir
     with writing(layout, target):
         staging = atomic.Staging(target)
@@ -238,7 +241,8 @@ def _cache_key(digest: str, display: str, override: dict[str, Any], params: Para
     the cache's files (``form``)."""
     # The day of the run too: date bounds such as "today+1" (data/sources/*.yaml) are read against it.
     settings = json.dumps({"parser": PARSER_VERSION, "override": override, "display": display,
-                           "specs": specs_fingerprint(params.aliases), "day": dt.date.today().isoformat(),
+                           "specs": specs_fingerprint(params.aliases, params.vocabularies),
+                           "day": dt.date.today().isoformat(),
                            "cache": form}, sort_keys=True)
     return f"{digest[:32]}-{sha256_bytes(settings.encode())[:16]}"
 

@@ -136,7 +136,8 @@ def render(computed: Computed, audit: Review) -> tuple[str, str]:
         counts="".join(f"; {label}: {count}" for label, count in summary(checks).items()),
         notable=[c for c in table if c["status_code"] != "pass"],
         passed=[c for c in table if c["status_code"] == "pass"],
-        command=words["sources"]["command"].format(unit=params.unit, period=params.period))
+        command=words["sources"]["command"].format(unit=params.unit, period=params.period),
+        missing=computed.ingest.report.get("missing", []))  # what the raw files lack (cchc.ingest.absent)
     html = environment().get_template("audit.html.j2").render(
         **context, printed=False, groups=_source_groups(items, words["sources"]), breakdowns=[])
     printed = environment(wrap_ids=True).get_template("audit.html.j2").render(

@@ -331,7 +331,14 @@ class Report:
             wanted = {group_key(name) for name in named}
             chosen = [(s, n) for s, n in agencies if group_key(n) in wanted]
         else:
-            size = {s: self.figures[f"tthc.by_agency.{s}.to_handle"].value for s, _ in agencies}
+            size = {s: self._agency_size(s) for s, _ in agencies}
             own = max(size, key=lambda s: (size[s], s)) if size else None
             chosen = [(s, n) for s, n in agencies if s != own]
         return [{"name": name, "prefix": f"tthc.by_agency.{s}."} for s, name in chosen]
+
+    def _agency_size(self, group: str) -> int:
+        """An agency's dossiers to handle (received, when the end dates are absent)."""
+        for name in ("to_handle", "received.total"):
+            if f"tthc.by_agency.{group}.{name}" in self.figures:
+                return self.figures[f"tthc.by_agency.{group}.{name}"].value
+        return 0
