@@ -5,6 +5,7 @@ Jupyter machinery nor, when its cache is fresh, pandas."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -92,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--root", type=Path, default=None, metavar="DIR", help=ex_help["root"])
     explain.add_argument("--only", choices=("outside", "inside"), help=ex_help["only"])
     explain.add_argument("--csv", type=Path, metavar="FILE", help=ex_help["csv"])
+    shown = load_yaml("sources-view.yaml")["command"]
+    sources = commands.add_parser("sources", help=shown, description=shown)
+    unit_period(sources)
+    sources.add_argument("--force", action="store_true", help=opts["force"])
+    sources.add_argument("--json", action="store_true", help=opts["json"])
     template = commands.add_parser("template", help=text["commands"]["template"],
                                    description=text["commands"]["template"])
     unit_period(template)
@@ -217,6 +223,17 @@ def _dispatch(args: argparse.Namespace, runlog: log.RunLog | None = None) -> int
         print(to_text(result, csv_path=None if args.csv is None else str(args.csv)), end="")
         if args.csv is not None:
             print(say("csv_done", rows=fmt.integer(len(result.rows)), path=args.csv))
+        return 0
+    if args.command == "sources":
+        from cchc.config.sources import load_specs  # noqa: PLC0415 (see the docstring)
+        from cchc.ingest.describe import describe, to_text  # noqa: PLC0415 (see the docstring)
+
+        params = load_params(root, args.unit, args.period)
+        result = ingest(root, params, force=args.force)
+        described = describe(result.report, load_specs(params.aliases, params.vocabularies))
+        print(json.dumps(described, ensure_ascii=False, indent=1) if args.json else to_text(described), end="")
+        if args.json:
+            print()
         return 0
     if args.command == "template":
         from cchc.manual import write_template  # noqa: PLC0415 (see the docstring)
