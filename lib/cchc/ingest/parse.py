@@ -64,6 +64,7 @@ class ParsedFile:
     footer: dict[str, Any] | None  # {"row", "text", "declared"} when the file states a total
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    cleaned: dict[str, int] = field(default_factory=dict)  # header text -> cells cleaned of controls
     records: dict[str, list[Any]] = field(default_factory=dict)  # canonical columns, valid rows
 
     def meta(self) -> dict[str, Any]:
@@ -213,6 +214,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     key_index = match.columns[spec.key]
     records: dict[str, list[Any]] = {name: [] for name in spec.columns}
     problems: list[tuple[int, str, Any, str]] = []
+    cleaned: dict[str, int] = {}  # canonical column -> cells cleaned of control characters
     data_numbers = array("q")  # the Excel row of each data row
     footer: dict[str, Any] | None = None
     chunk: list[list[Any]] = []
@@ -242,10 +244,10 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         chunk.append(row)
         data_numbers.append(read)
         if len(chunk) >= CHUNK_ROWS:
-            _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+            _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, cleaned, today)
             chunk = []
     if chunk:
-        _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+        _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, cleaned, today)
     chunk = []
     account.read = read
     account.data = len(data_numbers)
@@ -287,6 +289,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         warnings=[{"file": display, "sheet": table.sheet, "row": data_numbers[i],
                    "column": mask(match.headers.get(c, c)), "value": mask_value(raw), "reason": reason}
                   for i, c, raw, reason in warnings if i not in bad_rows],
+        cleaned={mask(match.headers.get(name, name)): count for name, count in cleaned.items()},
         records=records,
     )
 
@@ -324,9 +327,10 @@ PARSERS: dict[str, Callable[[Sequence[Any], SourceSpec, Column, _dt.date], Parse
 
 def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], offset: int,
                  records: dict[str, list[Any]], problems: list[tuple[int, str, Any, str]],
-                 today: _dt.date) -> None:
+                 cleaned: dict[str, int], today: _dt.date) -> None:
     """Parse ``rows`` (data rows ``offset``… of the table) column by column, appending the
-    values to ``records`` and the problems, with their row index, to ``problems``."""
+    values to ``records``, the problems, with their row index, to ``problems`` and the number
+    of cells cleaned of control characters (cells.strip_controls) to ``cleaned``."""
     count = len(rows)
     width = max(match.columns.values(), default=-1) + 1
     if count and min(map(len, rows)) < width:  # a workbook's rows are all as wide: csv's may not be
@@ -337,7 +341,9 @@ def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], of
         if position is None:
             records[name].extend([None] * count)
             continue
-        cells = columns[position]
+        cells, dirty = V.strip_controls(columns[position])
+        if dirty:
+            cleaned[name] = cleaned.get(name, 0) + dirty
         parsed, bad = PARSERS[column.type](cells, spec, column, today)
         problems.extend((offset + index, name, raw, reason) for index, raw, reason in bad)
         if (column.required or column.filled) and None in parsed:
