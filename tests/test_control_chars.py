@@ -3,6 +3,7 @@ and never reach a writer (issue 21.6: a vertical tab in an agency name made the 
 
 from __future__ import annotations
 
+import io
 import json
 
 import docx
@@ -89,3 +90,18 @@ def test_full_run_writes_a_word_file_with_the_clean_name(dirty_root):
                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
     assert AGENCY in text
     assert V.clean_text(text) == text  # no control character anywhere in the document
+
+
+def test_the_word_writer_drops_what_xml_refuses():
+    """A text that reaches the Word writer with a control character (a parameter, a prose)
+    loses the character, not the document."""
+    from cchc.render.docx import docx as word_file
+
+    data = word_file(f"<p>Báo cáo</p><p>{DIRTY_AGENCY}</p><table><tr><td>{DIRTY_PROCEDURE}</td></tr></table>",
+                     title="Xã\x07 Thử")
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    joined = " ".join(texts)
+    assert "pháp Thử" in joined and "khai sinh" in joined
+    assert not any(ch in joined for ch in "\x0b\x1b\x07\x01")
+    assert document.core_properties.title == "Xã Thử"
