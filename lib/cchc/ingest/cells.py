@@ -95,17 +95,25 @@ def clean_text(text: str) -> str:
 
 def strip_controls(cells: Sequence[Any]) -> tuple[Sequence[Any], int]:
     """The cells of one column with every text cleaned of control and zero-width characters
-    (clean_text), and how many cells were cleaned. The distinct texts are tested at once,
-    joined: a column without such a character (nearly every one) is returned as it is."""
-    distinct = [cell for cell in dict.fromkeys(cells) if type(cell) is str]
-    if not distinct:
+    (clean_text), and how many cells were cleaned. The texts are tested at once, joined: a
+    column without such a character (nearly every one) is returned as it is, cell by cell
+    work being left to the rare column that has one."""
+    kinds = set(map(type, cells))
+    if str not in kinds:
         return cells, 0
-    joined = "".join(distinct)
-    if (joined.isascii() and joined.isprintable()) or _CONTROL.search(joined) is None:
+    if kinds <= _TEXT_KINDS:  # a csv's column, or a workbook's text one: joined without a Python step
+        joined = "".join(filter(None, cells))
+    else:
+        joined = "".join([cell for cell in cells if type(cell) is str])
+    if joined.isprintable() or _CONTROL.search(joined) is None:  # every character of _CONTROL is unprintable
         return cells, 0
-    dirty = {cell: clean_text(cell) for cell in distinct if _CONTROL.search(cell) is not None}
+    dirty = {cell: clean_text(cell) for cell in dict.fromkeys(cells)
+             if type(cell) is str and _CONTROL.search(cell) is not None}
     count = sum(map(dirty.__contains__, cells))
     return [dirty.get(cell, cell) for cell in cells], count
+
+
+_TEXT_KINDS = frozenset({str, type(None)})
 
 
 _DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
