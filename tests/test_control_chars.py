@@ -105,3 +105,20 @@ def test_the_word_writer_drops_what_xml_refuses():
     assert "pháp Thử" in joined and "khai sinh" in joined
     assert not any(ch in joined for ch in "\x0b\x1b\x07\x01")
     assert document.core_properties.title == "Xã Thử"
+
+
+def test_a_header_with_a_zero_width_space_is_still_its_column(tmp_path):
+    root = make_root(tmp_path, with_data=False)
+    raw = root / "data/raw/xa-thu/2025-07"
+    write_xlsx(raw / "danh-muc.xlsx", catalogue_rows())
+    header = [f"{name}\u200b" if name == "Cơ quan giải quyết" else name for name in DOSSIER_HEADER]
+    write_csv(raw / "ho-so.csv", [["DANH SÁCH\x07 HỒ SƠ"], header,
+                                  [c.strftime("%d/%m/%Y") if hasattr(c, "strftime") else c
+                                   for c in _row(1, "HS001", PROCEDURE, AGENCY, "02/07/2025")],
+                                  ["Tổng\x01 số: 1 hồ sơ"]])
+    result = ingest(root, load_params(root, "xa-thu", "2025-07"))
+    dossiers = pd.read_parquet(result.processed_dir / "dossiers.parquet")
+    assert list(dossiers["agency"]) == [AGENCY]
+    entry = next(f for f in result.report["files"] if f["file"].endswith("ho-so.csv"))
+    assert entry["headers"]["agency"] == "Cơ quan giải quyết" and "cleaned" not in entry
+    assert entry["footer"]["text"] == "Tổng số: 1 hồ sơ" and entry["footer"]["matches"] is True

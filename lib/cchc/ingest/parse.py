@@ -198,10 +198,14 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     today = today or _dt.date.today()
     stream = table.iter_rows()
     head = list(itertools.islice(stream, HEADER_SCAN_ROWS))
+    # The rows where titles and the header are looked for, cleaned of control characters (a
+    # header with a zero-width space is still its column); the data rows are cleaned, and
+    # counted, column by column in _parse_chunk.
+    scan = [[V.clean_text(cell) if type(cell) is str else cell for cell in row] for row in head]
     if spec is None:
-        spec, match = classify(specs, head, display)
+        spec, match = classify(specs, scan, display)
     else:
-        match = find_header(spec, head)
+        match = find_header(spec, scan)
         if match is None:
             raise CchcError("missing_column", file=display, column=spec.columns[spec.key].header,
                             aliases=", ".join(spec.names_for(spec.key)[1:]) or "—")
@@ -238,7 +242,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
             if _is_footer(row, key):
                 account.footer += 1
                 if footer is None:
-                    text = next(str(c).strip() for c in row if not V.is_empty(c))
+                    text = V.clean_text(next(str(c).strip() for c in row if not V.is_empty(c)))
                     footer = {"row": read, "text": mask(text), "declared": _declared_total(row)}
                 continue
         chunk.append(row)
@@ -274,7 +278,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         numbers = array("q", map(data_numbers.__getitem__, keep))
     else:
         numbers = data_numbers
-    for name, value in _title_values(spec, head[: match.row_index]).items():
+    for name, value in _title_values(spec, scan[: match.row_index]).items():
         records[name] = [value] * len(numbers)
     records[SOURCE_FILE] = [display] * len(numbers)
     records[SOURCE_SHEET] = [table.sheet] * len(numbers)
