@@ -79,6 +79,43 @@ def fault_of(value: Any) -> Bad | None:
         return Bad(EXCEL_ERROR)
     return None
 
+# Characters that are never text and that XML (hence the Word and Excel writers) refuses:
+# the C0 controls but tab, line feed and carriage return, DEL and the C1 controls, the
+# zero-width characters and the byte order mark, the two non-characters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\ufffe\uffff]")
+# Of those, the ones that separate words (vertical tab, form feed, the information
+# separators, next line): a space, so that the words on either side stay apart.
+_CONTROL_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters of _CONTROL (a word-separating one becomes a space)."""
+    return _CONTROL.sub("", _CONTROL_SPACE.sub(" ", text))
+
+
+def strip_controls(cells: Sequence[Any]) -> tuple[Sequence[Any], int]:
+    """The cells of one column with every text cleaned of control and zero-width characters
+    (clean_text), and how many cells were cleaned. The texts are tested at once, joined: a
+    column without such a character (nearly every one) is returned as it is, cell by cell
+    work being left to the rare column that has one."""
+    kinds = set(map(type, cells))
+    if str not in kinds:
+        return cells, 0
+    if kinds <= _TEXT_KINDS:  # a csv's column, or a workbook's text one: joined without a Python step
+        joined = "".join(filter(None, cells))
+    else:
+        joined = "".join([cell for cell in cells if type(cell) is str])
+    if joined.isprintable() or _CONTROL.search(joined) is None:  # every character of _CONTROL is unprintable
+        return cells, 0
+    dirty = {cell: clean_text(cell) for cell in dict.fromkeys(cells)
+             if type(cell) is str and _CONTROL.search(cell) is not None}
+    count = sum(map(dirty.__contains__, cells))
+    return [dirty.get(cell, cell) for cell in cells], count
+
+
+_TEXT_KINDS = frozenset({str, type(None)})
+
+
 _DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")

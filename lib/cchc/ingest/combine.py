@@ -291,6 +291,8 @@ def combine(parsed: list[ParsedFile], specs: dict[str, SourceSpec],
             entry["footer"]["data_rows"] = account.data
             entry["footer"]["matches"] = p.footer.get("declared") == account.data
         entry.pop("quarantine")
+        if not entry["cleaned"]:  # the common file: no key (reports unchanged)
+            entry.pop("cleaned")
         entry["quarantined_rows"] = account.quarantined
         file_entries.append(entry)
     warnings = [dict(w, reason_text=reason_text(w)) for p in parsed for w in p.warnings]

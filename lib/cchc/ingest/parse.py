@@ -64,6 +64,7 @@ class ParsedFile:
     footer: dict[str, Any] | None  # {"row", "text", "declared"} when the file states a total
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    cleaned: dict[str, int] = field(default_factory=dict)  # header text -> cells cleaned of controls
     records: dict[str, list[Any]] = field(default_factory=dict)  # canonical columns, valid rows
 
     def meta(self) -> dict[str, Any]:
@@ -197,10 +198,14 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     today = today or _dt.date.today()
     stream = table.iter_rows()
     head = list(itertools.islice(stream, HEADER_SCAN_ROWS))
+    # The rows where titles and the header are looked for, cleaned of control characters (a
+    # header with a zero-width space is still its column); the data rows are cleaned, and
+    # counted, column by column in _parse_chunk.
+    scan = [[V.clean_text(cell) if type(cell) is str else cell for cell in row] for row in head]
     if spec is None:
-        spec, match = classify(specs, head, display)
+        spec, match = classify(specs, scan, display)
     else:
-        match = find_header(spec, head)
+        match = find_header(spec, scan)
         if match is None:
             raise CchcError("missing_column", file=display, column=spec.columns[spec.key].header,
                             aliases=", ".join(spec.names_for(spec.key)[1:]) or "—")
@@ -213,6 +218,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     key_index = match.columns[spec.key]
     records: dict[str, list[Any]] = {name: [] for name in spec.columns}
     problems: list[tuple[int, str, Any, str]] = []
+    cleaned: dict[str, int] = {}  # canonical column -> cells cleaned of control characters
     data_numbers = array("q")  # the Excel row of each data row
     footer: dict[str, Any] | None = None
     chunk: list[list[Any]] = []
@@ -236,16 +242,16 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
             if _is_footer(row, key):
                 account.footer += 1
                 if footer is None:
-                    text = next(str(c).strip() for c in row if not V.is_empty(c))
+                    text = V.clean_text(next(str(c).strip() for c in row if not V.is_empty(c)))
                     footer = {"row": read, "text": mask(text), "declared": _declared_total(row)}
                 continue
         chunk.append(row)
         data_numbers.append(read)
         if len(chunk) >= CHUNK_ROWS:
-            _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+            _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, cleaned, today)
             chunk = []
     if chunk:
-        _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, today)
+        _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, cleaned, today)
     chunk = []
     account.read = read
     account.data = len(data_numbers)
@@ -272,7 +278,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         numbers = array("q", map(data_numbers.__getitem__, keep))
     else:
         numbers = data_numbers
-    for name, value in _title_values(spec, head[: match.row_index]).items():
+    for name, value in _title_values(spec, scan[: match.row_index]).items():
         records[name] = [value] * len(numbers)
     records[SOURCE_FILE] = [display] * len(numbers)
     records[SOURCE_SHEET] = [table.sheet] * len(numbers)
@@ -287,6 +293,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         warnings=[{"file": display, "sheet": table.sheet, "row": data_numbers[i],
                    "column": mask(match.headers.get(c, c)), "value": mask_value(raw), "reason": reason}
                   for i, c, raw, reason in warnings if i not in bad_rows],
+        cleaned={mask(match.headers.get(name, name)): count for name, count in cleaned.items()},
         records=records,
     )
 
@@ -324,9 +331,10 @@ PARSERS: dict[str, Callable[[Sequence[Any], SourceSpec, Column, _dt.date], Parse
 
 def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], offset: int,
                  records: dict[str, list[Any]], problems: list[tuple[int, str, Any, str]],
-                 today: _dt.date) -> None:
+                 cleaned: dict[str, int], today: _dt.date) -> None:
     """Parse ``rows`` (data rows ``offset``… of the table) column by column, appending the
-    values to ``records`` and the problems, with their row index, to ``problems``."""
+    values to ``records``, the problems, with their row index, to ``problems`` and the number
+    of cells cleaned of control characters (cells.strip_controls) to ``cleaned``."""
     count = len(rows)
     width = max(match.columns.values(), default=-1) + 1
     if count and min(map(len, rows)) < width:  # a workbook's rows are all as wide: csv's may not be
@@ -337,7 +345,9 @@ def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], of
         if position is None:
             records[name].extend([None] * count)
             continue
-        cells = columns[position]
+        cells, dirty = V.strip_controls(columns[position])
+        if dirty:
+            cleaned[name] = cleaned.get(name, 0) + dirty
         parsed, bad = PARSERS[column.type](cells, spec, column, today)
         problems.extend((offset + index, name, raw, reason) for index, raw, reason in bad)
         if (column.required or column.filled) and None in parsed:

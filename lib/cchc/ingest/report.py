@@ -60,6 +60,11 @@ def render_markdown(report: dict[str, Any]) -> str:
         [f["file"], ", ".join(f["unknown_columns"]), ", ".join(f["personal_columns"]),
          ", ".join(f["missing_columns"])] for f in report["files"]])
 
+    cleaned = [L["cleaned_line"].format(cells=_integer(cells), column=column, file=f["file"])
+               for f in report["files"] for column, cells in f.get("cleaned", {}).items()]
+    if cleaned:  # control and zero-width characters taken out of cells at read
+        out += [f"## {L['cleaned']}", "", *(f"- {line}" for line in cleaned), ""]
+
     out += [f"## {L['quarantine']}", ""]
     items = report["quarantine"]["items"]
     out += _table(L["quarantine_columns"], [[q["file"], q.get("sheet") or "", q["row"], q["column"], q["value"],

@@ -28,7 +28,7 @@ from cchc.ingest.absent import missing_entries
 from cchc.ingest.readers import SUPPORTED
 from cchc.ingest.report import render_markdown
 
-PARSER_VERSION = "3"  # 3: error cells, bounds, masking, chunked csv
+PARSER_VERSION = "4"  # 3: error cells, bounds, masking, chunked csv; 4: control characters cleaned
 
 
 @dataclass

@@ -454,7 +454,7 @@ def docx(html: str | Node, title: str = "", stamp: dt.datetime = FIXED_TIME) -> 
     writer.blocks(root.children)
     writer.finish()
     properties = document.core_properties
-    properties.title = title[:255]  # Word's limit for a document property
+    properties.title = xml.xml_text(title)[:255]  # Word's limit for a document property
     properties.author, properties.last_modified_by = "cchc", "cchc"
     properties.created = properties.modified = stamp
     properties.revision = 1

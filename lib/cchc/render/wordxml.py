@@ -12,6 +12,7 @@ elements hold formatting only (styles, sizes, widths), never a text of the repor
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from functools import lru_cache
 
@@ -29,6 +30,15 @@ FONT_MONO = "Courier New"
 P, R, T, BR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:br")
 TBL, TBL_GRID, GRID_COL, TR, TC = qn("w:tbl"), qn("w:tblGrid"), qn("w:gridCol"), qn("w:tr"), qn("w:tc")
 W_VAL, XML_SPACE = qn("w:w"), qn("xml:space")
+# What XML 1.0 refuses (lxml raises on it, and the Word file would not be written): the C0
+# controls but tab, line feed and carriage return, the surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML refuses (a text reaching the writer with one, from a
+    parameter or a prose, loses the character rather than the document)."""
+    return text if text.isprintable() else _NOT_XML.sub("", text)
 
 
 class Para:
@@ -53,6 +63,7 @@ class Para:
 def add_run(p, text: str, properties) -> None:
     """A run of ``text`` at the end of ``p``: what ``Paragraph.add_run(text)`` then its font's
     settings give (``properties``: a run_properties element, or None)."""
+    text = xml_text(text)
     r = SubElement(p, R)
     if properties is not None:
         r.append(copy(properties))
