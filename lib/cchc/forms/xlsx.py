@@ -108,8 +108,10 @@ class _Style:
         Excel measures column widths in digits of the Normal style's font, so widths in
         characters then match the text; empty cells print in the same font too.
         """
-        book._fonts = IndexedList([self.body])
-        book._named_styles["Normal"].font = self.body  # rebinds: fontId 0
+        # openpyxl has no public API to change the Normal style or the font list it starts with:
+        # its workbook's lists, set directly (issue 22: the one use of openpyxl's private members left).
+        book._fonts = IndexedList([self.body])  # noqa: SLF001
+        book._named_styles["Normal"].font = self.body  # noqa: SLF001 (rebinds: fontId 0)
 
 
 def _look(cell: Any, font: Font, alignment: Alignment, border: Border | None = None,
