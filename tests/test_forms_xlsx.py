@@ -16,7 +16,6 @@ import openpyxl
 import pytest
 
 from cchc.figures.registry import FigureSet, count
-from cchc.forms import xlsx as forms_xlsx
 from cchc.forms.model import Cell, Column, Form
 from cchc.forms.tthc import form_06a
 from cchc.forms.xlsx import workbook_bytes, write_workbook
@@ -249,29 +248,6 @@ def test_deterministic_bytes(tmp_path):
         assert {info.date_time for info in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
 
 
-
-def test_shared_looks_and_plain_merges_write_the_bytes_of_cell_by_cell_styling(monkeypatch):
-    """Each distinct look made once per workbook and copied, ranges merged without openpyxl's
-    formatting pass (issue 14): the file is byte for byte the one written by assigning every
-    cell's font, fill, border, alignment and number format and merging with ws.merge_cells."""
-    forms = [real_06a(), rate_form()]
-    fast = workbook_bytes(forms)
-
-    def cell_by_cell(self, cell, font, alignment, border=None, fill=None, number_format=None):
-        cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if border is not None:
-            cell.border = border
-        cell.alignment = alignment
-        if number_format is not None:
-            cell.number_format = number_format
-
-    monkeypatch.setattr(forms_xlsx._Looks, "put", cell_by_cell)
-    monkeypatch.setattr(forms_xlsx, "_merge", lambda ws, top, left, bottom, right: ws.merge_cells(
-        start_row=top, start_column=left, end_row=bottom, end_column=right))
-    assert workbook_bytes(forms) == fast
-    assert workbook_bytes([rate_form()]) != fast
 
 def test_atomic_replace_leaves_no_temporary(tmp_path):
     path = tmp_path / "out.xlsx"

@@ -255,20 +255,20 @@ class SourceSpec:
     without: str | None = None             # what an absent source takes away (SourceFile)
     # The parameters' extra labels: vocabulary -> code (as text) -> labels (``vocabularies``).
     vocabulary_aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    header_lookup: dict[str, str] = field(default_factory=dict, repr=False)  # match key -> column (built)
     _personal_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def __post_init__(self) -> None:
         for column in self.columns.values():
             for name in (column.header, *column.aliases):
-                self._lookup.setdefault(match_key(name), column.name)
+                self.header_lookup.setdefault(match_key(name), column.name)
         self._personal_keys = frozenset(match_key(name) for name in self.personal)
 
     def column_for(self, header: Any) -> str | None:
         """Canonical column name for a header cell, or None."""
         if not isinstance(header, str) or not header.strip():
             return None
-        return self._lookup.get(match_key(header.rstrip(" :*")))
+        return self.header_lookup.get(match_key(header.rstrip(" :*")))
 
     def is_personal(self, header: Any) -> bool:
         return isinstance(header, str) and match_key(header.rstrip(" :*")) in self._personal_keys

@@ -5,16 +5,16 @@ that the same content always gives the same bytes; dates and paths as text.
 That is ``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, default=str)``, whose
 indented text comes from the json module's pure-Python encoder. The same text is written faster
 here: the containers that hold only plain values (a figure's source, a check's details…), most of
-the text, are written by the json module's C encoder with an item separator carrying the newline
-and the indentation of their depth; the others are walked here, in the order and with the value
-rules of the pure-Python encoder. Anything unusual (a key that is not text, a circular value)
-goes to ``json.dumps`` itself. tests/test_jsontext.py compares both texts.
+the text, are written by a json.JSONEncoder without indent (the json module's C encoder, when it
+has one) whose item separator carries the newline and the indentation of their depth; the others
+are walked here, in the order and with the value rules of the pure-Python encoder. Anything
+unusual (a key that is not text, a circular value) goes to ``json.dumps`` itself.
+tests/test_jsontext.py compares both texts.
 """
 
 from __future__ import annotations
 
 import json
-from json import encoder as json_encoder
 from typing import Any
 
 
@@ -23,7 +23,8 @@ def _standard(value: Any) -> str:
 
 
 INDENT = "  "
-_LEAF_WRITERS: dict[int, Any] = {}   # depth -> the C encoder of a container of plain values there
+_LEAF_WRITERS: dict[int, Any] = {}   # depth -> the encoder of a container of plain values there
+_text = json.JSONEncoder(ensure_ascii=False).encode  # a str as JSON text
 
 
 class _Unusual(Exception):
@@ -32,8 +33,6 @@ class _Unusual(Exception):
 
 def dumps(value: Any) -> str:
     """``core._standard(value)``, the same text."""
-    if json_encoder.c_make_encoder is None:
-        return _standard(value)
     out: list[str] = []
     try:
         _write(value, 0, out)
@@ -43,19 +42,22 @@ def dumps(value: Any) -> str:
     return "".join(out)
 
 
+_INFINITY = float("inf")
+
+
 def _float(value: float) -> str:
     if value != value:
         return "NaN"
-    if value == json_encoder.INFINITY:
+    if value == _INFINITY:
         return "Infinity"
-    if value == -json_encoder.INFINITY:
+    if value == -_INFINITY:
         return "-Infinity"
     return float.__repr__(value)
 
 
 # The text of a plain value by its exact type (a subclass takes the long way, ``_write``).
 _PLAIN: dict[type, Any] = {
-    str: json_encoder.encode_basestring, int: int.__repr__, float: _float,
+    str: _text, int: int.__repr__, float: _float,
     bool: lambda value: "true" if value else "false", type(None): lambda value: "null",
 }
 _PLAIN_TYPES = frozenset(_PLAIN)
@@ -66,10 +68,10 @@ def _leaf(value: dict | list | tuple, depth: int) -> str:
     """A non-empty container of plain values at ``depth``, indented."""
     writer = _LEAF_WRITERS.get(depth)
     if writer is None:
-        writer = _LEAF_WRITERS[depth] = json_encoder.c_make_encoder(
-            None, str, json_encoder.encode_basestring, None, ": ", ",\n" + INDENT * (depth + 1),
-            True, False, True)
-    text = "".join(writer(value, 0))
+        writer = _LEAF_WRITERS[depth] = json.JSONEncoder(
+            ensure_ascii=False, check_circular=False, sort_keys=True,
+            separators=(",\n" + INDENT * (depth + 1), ": ")).encode
+    text = writer(value)
     return f"{text[0]}\n{INDENT * (depth + 1)}{text[1:-1]}\n{INDENT * depth}{text[-1]}"
 
 
@@ -83,7 +85,7 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
     elif kind is list:
         _sequence(value, depth, out)
     elif isinstance(value, str):
-        out.append(json_encoder.encode_basestring(value))
+        out.append(_text(value))
     elif value is None:
         out.append("null")
     elif value is True:
@@ -131,7 +133,7 @@ def _mapping(value: dict, depth: int, out: list[str]) -> None:
     out.append("{\n" + inner)
     first = True
     for key, item in sorted(value.items()):
-        text = json_encoder.encode_basestring(key) + ": "
+        text = _text(key) + ": "
         out.append(text if first else separator + text)
         first = False
         plain = _PLAIN.get(type(item))

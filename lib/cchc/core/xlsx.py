@@ -10,8 +10,6 @@ import re
 import zipfile
 
 from openpyxl import Workbook
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
@@ -35,30 +33,12 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
     # ExcelWriter rather than Workbook.save: save() stamps the current time as "modified".
     # Parts stored uncompressed here: they are compressed once, in the final file.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        _InMemoryWriter(book, archive).write_data()
+        ExcelWriter(book, archive).write_data()
     with zipfile.ZipFile(buffer) as written:
         parts = {name: written.read(name) for name in written.namelist()}
     if cached:
         _fill_cached_values(parts, cached)
     return zip_parts(parts, stamp)
-
-
-class _InMemoryWriter(ExcelWriter):
-    """openpyxl's writer with each sheet's XML built in memory: openpyxl writes a sheet to a
-    temporary file, reads it back and deletes it, a round trip through the disk per sheet."""
-
-    def write_worksheet(self, ws) -> None:
-        if self.workbook.write_only:
-            super().write_worksheet(ws)
-            return
-        ws._drawing = SpreadsheetDrawing()
-        ws._drawing.charts = ws._charts
-        ws._drawing.images = ws._images
-        writer = WorksheetWriter(ws, out=io.BytesIO())
-        writer.write()
-        ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.read())
-        self.manifest.append(ws)
 
 
 def _fill_cached_values(parts: dict[str, bytes], cached: dict[int, dict[str, int | float]]) -> None:

@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from copy import copy
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.cell_range import CellRange
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,7 +47,7 @@ WIDTH_UNIT_PT = 6.1   # a column width unit (a digit of the 12 pt body font) in 
 PAGE_FACTORS = (0.98, 1.0, 1.02)
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-# The alignments cells use (shared: a look is keyed by the identity of its parts, _Looks).
+# The alignments cells use.
 WRAP = {side: Alignment(horizontal=side, vertical="center", wrap_text=True) for side in ("left", "center", "right")}
 ONE_LINE = {side: Alignment(horizontal=side, vertical="center") for side in ("center", "right")}
 NOTE = Alignment(horizontal="left", vertical="top", wrap_text=True)
@@ -105,7 +101,6 @@ class _Style:
         self.fill = PatternFill("solid", fgColor=data["header_fill"])
         self.default_width = float(data["default_width"])
         self.header_row_min = float(data["header_row_min"])
-        self.looks = _Looks()
 
     def apply_default_font(self, book: Workbook) -> None:
         """Make the body font the workbook's Normal style (font 0).
@@ -113,40 +108,24 @@ class _Style:
         Excel measures column widths in digits of the Normal style's font, so widths in
         characters then match the text; empty cells print in the same font too.
         """
-        book._fonts = IndexedList([self.body])
-        book._named_styles["Normal"].font = self.body  # rebinds: fontId 0
+        # openpyxl has no public API to change the Normal style or the font list it starts with:
+        # its workbook's lists, set directly (issue 22: the one use of openpyxl's private members left).
+        book._fonts = IndexedList([self.body])  # noqa: SLF001
+        book._named_styles["Normal"].font = self.body  # noqa: SLF001 (rebinds: fontId 0)
 
 
-class _Looks:
-    """Each distinct look of a cell (font, fill, border, alignment, number format) made once per
-    workbook: the first cell with a look gets it through openpyxl's style attributes, which
-    register its parts in the workbook's style lists (in the order of first use, as cell by
-    cell); every later cell gets a copy of that cell's style array. Assigning the attributes
-    cell by cell hashed every style object again for each cell.
-
-    The key is the identity of the parts: fonts and fills of the workbook's ``_Style``,
-    BORDER and the alignments of this module, all alive while the workbook is written.
-    One ``_Looks`` serves one workbook (style arrays hold indexes into that workbook's lists)."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[tuple[int, int, int, int, str | None], StyleArray] = {}
-
-    def put(self, cell: Any, font: Font, alignment: Alignment, border: Border | None = None,
-            fill: PatternFill | None = None, number_format: str | None = None) -> None:
-        key = (id(font), id(alignment), id(border), id(fill), number_format)
-        made = self._arrays.get(key)
-        if made is not None:
-            cell._style = copy(made)
-            return
-        cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if border is not None:
-            cell.border = border
-        cell.alignment = alignment
-        if number_format is not None:
-            cell.number_format = number_format
-        self._arrays[key] = copy(cell._style)
+def _look(cell: Any, font: Font, alignment: Alignment, border: Border | None = None,
+          fill: PatternFill | None = None, number_format: str | None = None) -> None:
+    """A cell's look (font, fill, border, alignment, number format) through openpyxl's style
+    attributes, which register its parts in the workbook's style lists in the order of first use."""
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if border is not None:
+        cell.border = border
+    cell.alignment = alignment
+    if number_format is not None:
+        cell.number_format = number_format
 
 
 def _check_sheet_titles(forms: list[Form]) -> None:
@@ -250,7 +229,7 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | fl
         nonlocal row
         cell = ws.cell(row=row, column=1)
         _put_text(cell, text)
-        style.looks.put(cell, font, WRAP[horizontal])
+        _look(cell, font, WRAP[horizontal])
         if ncols > 1:
             _merge(ws, row, 1, row, ncols)
         lines = _line_count(_text(text), table_width, font.sz, bool(font.b))
@@ -281,7 +260,7 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | fl
             _merge(ws, top, left, bottom, right)
         for r in range(top, bottom + 1):
             for c in range(left, right + 1):
-                style.looks.put(ws.cell(row=r, column=c), style.bold, WRAP["center"], BORDER, style.fill)
+                _look(ws.cell(row=r, column=c), style.bold, WRAP["center"], BORDER, style.fill)
         span_width = sum(widths[head.col: head.col + head.colspan])
         need = _text_height(_text(head.title), span_width, style.body_size, True)
         rows = range(head.row, head.row + head.rowspan)
@@ -297,7 +276,7 @@ def _write_sheet(ws: Worksheet, form: Form, style: _Style) -> dict[str, int | fl
     for c, label in enumerate(form.column_numbers(), start=1):
         cell = ws.cell(row=row, column=c)
         _put_text(cell, label)
-        style.looks.put(cell, style.italic, ONE_LINE["center"], BORDER)
+        _look(cell, style.italic, ONE_LINE["center"], BORDER)
     ws.row_dimensions[row].height = _line_height(style.body_size) + 3
     row += 1
 
@@ -411,7 +390,7 @@ def _signature(ws: Worksheet, row: int, form: Form, style: _Style) -> int:
                 continue
             cell = ws.cell(row=row, column=start)
             _put_text(cell, text)
-            style.looks.put(cell, font, WRAP["center"])
+            _look(cell, font, WRAP["center"])
             if end > start:
                 _merge(ws, row, start, row, end)
         ws.row_dimensions[row].height = _line_height(style.body_size) + 4
@@ -423,20 +402,9 @@ def _signature(ws: Worksheet, row: int, form: Form, style: _Style) -> int:
 
 
 def _merge(ws: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
-    """Merge a range as ``ws.merge_cells`` does, without its formatting pass when the first cell
-    has no border (every merge here: the header's cells get theirs after merging). That pass
-    copies the first cell's borders to the range's edges and its protection, the default, to
-    each cell: a style lookup per cell that changes nothing in the file."""
-    merged = MergedCellRange(ws, CellRange(min_col=left, min_row=top, max_col=right, max_row=bottom).coord)
-    first = merged.start_cell
-    if first.has_style and first._style.borderId:
-        ws.merge_cells(merged.coord)
-        return
-    ws.merged_cells.add(merged)
-    cells = merged.cells
-    next(cells)  # the first cell keeps its value and look
-    for r, c in cells:
-        ws._cells[r, c] = MergedCell(ws, r, c)
+    """Merge a range (the first cell keeps its value and look; the header's cells get their
+    borders after merging)."""
+    ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
 
 
 def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], style: _Style,
@@ -447,17 +415,17 @@ def _write_row(ws: Worksheet, row: int, cells: list[Cell], widths: list[float], 
         cell = ws.cell(row=row, column=c)
         value = item.value
         if item.kind == "text" or isinstance(value, str):
-            style.looks.put(cell, font, WRAP["left"], BORDER)
+            _look(cell, font, WRAP["left"], BORDER)
             if value is not None:
                 text = _text(str(value))
                 _put_text(cell, text)
                 lines = max(lines, _line_count(text, widths[c - 1], style.body_size, bold))
             continue
         if item.kind == "index":
-            style.looks.put(cell, font, ONE_LINE["center"], BORDER)
+            _look(cell, font, ONE_LINE["center"], BORDER)
             _put(cell, int(value) if isinstance(value, float) and value.is_integer() else value)
             continue
-        style.looks.put(cell, font, ONE_LINE["right"], BORDER,
+        _look(cell, font, ONE_LINE["right"], BORDER,
                         number_format=number_format(item.kind, value if isinstance(value, int | float) else None))
         _put(cell, value)
     ws.row_dimensions[row].height = lines * _line_height(style.body_size) + 4

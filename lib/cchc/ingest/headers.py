@@ -40,9 +40,9 @@ def find_header(spec: SourceSpec, rows: list[list[Any]], keys: list[list[str | N
                 ) -> HeaderMatch | None:
     """The first row among the first HEADER_SCAN_ROWS holding the key column (or an alias).
     ``keys``: header_keys(rows), when the caller tries several sources on the same rows."""
-    lookup = spec._lookup.get  # what column_for looks the key up in
+    lookup = spec.header_lookup.get  # what column_for looks the key up in
     # The match keys naming the key column: a row holds the key column iff it holds one of them.
-    key_names = {key for key, name in spec._lookup.items() if name == spec.key} if keys is not None else None
+    key_names = {key for key, name in spec.header_lookup.items() if name == spec.key} if keys is not None else None
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if keys is None:
             mapped = [spec.column_for(cell) for cell in row]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from functools import lru_cache
 
 from docx import Document
@@ -120,7 +121,7 @@ def _field(paragraph, code: str) -> None:
         else:
             element = OxmlElement("w:t")
             element.text = text
-        run._r.append(element)
+        run._r.append(element)  # noqa: SLF001 (python-docx: a field code has no API; the run's element)
 
 
 class _Writer:
@@ -246,7 +247,8 @@ class _Writer:
         elif node.has("failed-checks-banner"):
             footer = self.document.sections[0].footer.paragraphs[0]
             footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self.runs(xml.Para(footer._p, None), node.children, size=9, red=True)
+            footer_p = footer._p  # noqa: SLF001 (python-docx: the paragraph's element, written into as the body's)
+            self.runs(xml.Para(footer_p, None), node.children, size=9, red=True)
         elif node.elements():
             self.blocks(node.children)
         else:
@@ -439,7 +441,9 @@ def _blank() -> bytes:
     document = Document()
     _styles(document)
     _page(document)
-    document.paragraphs[0]._p.getparent().remove(document.paragraphs[0]._p) if document.paragraphs else None
+    if document.paragraphs:  # python-docx has no API to delete a paragraph: its element, removed
+        empty = document.paragraphs[0]._p  # noqa: SLF001
+        empty.getparent().remove(empty)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -462,24 +466,9 @@ def docx(html: str | Node, title: str = "", stamp: dt.datetime = FIXED_TIME) -> 
 
 
 def package_parts(document) -> dict[str, bytes]:
-    """The files ``document.save()`` puts in its zip (content types, the package's relationships,
-    each part and its relationships), by name and uncompressed: the .docx is compressed once, by
-    zip_parts, rather than by save() and again after sorting its entries. python-docx's own
-    PackageWriter steps, on a collector instead of its zip (tested: the same files as save())."""
-    from docx.opc.pkgwriter import PackageWriter  # noqa: PLC0415 (python-docx's save(), step by step)
-
-    package = document.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
-    files: dict[str, bytes] = {}
-
-    class _Collector:
-        def write(self, uri, blob: bytes) -> None:
-            files[uri.membername] = blob
-
-    collector = _Collector()
-    PackageWriter._write_content_types_stream(collector, parts)
-    PackageWriter._write_pkg_rels(collector, package.rels)
-    PackageWriter._write_parts(collector, parts)
-    return files
+    """The files ``document.save()`` puts in its zip, by name and uncompressed (then sorted and
+    dated by zip_parts)."""
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}

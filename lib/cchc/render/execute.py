@@ -60,7 +60,7 @@ class KeptClientEngine(NBClientEngine):
                        if name not in ("input_path", "timeout", "startup_timeout")},
             timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
             log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file)
-        client.kc = kc
+        client.kc = kc  # public: NotebookClient.setup_kernel starts a client only when kc is None
         return client.execute()
 
 

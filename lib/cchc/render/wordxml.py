@@ -133,7 +133,7 @@ def run_properties(size: float | None, bold: bool, italic: bool, underline: bool
         run.font.color.rgb = RGBColor(0xAA, 0, 0)
     if mono:
         run.font.name = FONT_MONO
-    return run._r.rPr
+    return run._r.rPr  # noqa: SLF001 (python-docx: the run's properties element, copied to later runs)
 
 
 @lru_cache(maxsize=1024)

@@ -67,7 +67,7 @@ class Reply:
 
     def result(self) -> dict[str, float]:
         if self._worker is not None:
-            self._value = self._worker._reply(self._args)
+            self._value = self._worker.reply(self._args)
             self._worker = None
         if isinstance(self._value, BaseException):
             raise self._value
@@ -98,7 +98,8 @@ class ExportWorker:
                 self.close()
         return Reply(None, args, _here(args))
 
-    def _reply(self, args: tuple) -> Any:
+    def reply(self, args: tuple) -> Any:
+        """The worker's answer to the export ``args`` sent last (what ``Reply.result`` waits for)."""
         try:
             return _receive(self._process.stdout)  # the seconds, or the error raised there
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died: export here

@@ -1,5 +1,5 @@
 """Matplotlib figures to PNG, fast and deterministic: the Agg canvas whose renderers share the
-measures and glyph layouts of texts, one draw cropped to what is drawn, the PNG written with zlib."""
+measures of texts, one draw cropped to what is drawn, the PNG written with zlib."""
 
 from __future__ import annotations
 
@@ -11,84 +11,43 @@ import zlib
 DPI = 150  # the charts' resolution
 
 MEASURES_KEPT = 4096
+# The rcParams font lists a family of a FontProperties may name (generic families).
+FONT_LISTS = ("sans-serif", "serif", "monospace", "cursive", "fantasy", "family")
 
 
 @functools.cache
 def canvas_type():
-    """The Agg canvas whose renderers share the measures, the glyph layouts and the glyph
-    bitmaps of texts within the process.
+    """The Agg canvas whose renderers share the measures of texts within the process.
 
     Matplotlib shapes each text with FreeType (a fraction of a millisecond a label) to measure
-    it, once per renderer, and again to draw it, then renders each glyph; the same labels come
-    back in every chart and every commune. A measure and a layout (glyphs and their offsets,
-    not where the text goes) depend only on the text, the font files, the size, the resolution
-    and the hinting settings, all in their key: a second commune gets those of its own texts,
-    never another's labels. An upright glyph's bitmap depends on the font, size, resolution,
-    hinting and where it falls within a pixel (1/64ths): the same bitmap drawn whole pixels away
-    (tested, with the rest, against matplotlib's own canvas). Texts with font features or a
-    language, and turned texts, are drawn as matplotlib does."""
-    import numpy  # noqa: PLC0415
+    it, once per renderer; the same labels come back in every chart and every commune. A measure
+    depends only on the text, the font (its properties as FontProperties gives them, and the font
+    lists of rcParams its families name), the size, the resolution and the hinting settings, all
+    in its key: a second commune gets those of its own texts, never another's labels (tested,
+    with the rest, against matplotlib's own canvas). Texts are drawn as matplotlib draws them."""
     from matplotlib import rcParams  # noqa: PLC0415
     from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag  # noqa: PLC0415
-    from matplotlib.font_manager import fontManager  # noqa: PLC0415
-    from matplotlib.ft2font import RenderMode  # noqa: PLC0415
 
     measures: dict[tuple, tuple[float, float, float]] = {}
-    layouts: dict[tuple, list] = {}
-    glyphs: dict[tuple, tuple] = {}
-    # the transform matplotlib gives an upright glyph (angle 0, no slant, no extension)
-    UPRIGHT = (0x10000 * numpy.array([[1.0, -0.0], [0.0, 1.0]]) @ [[1, 0], [0, 1]]).round().astype(int)  # noqa: N806
 
     def shaped(s: str, prop, dpi: float) -> tuple:
-        return (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), dpi,
+        return (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
+                prop.get_stretch(), prop.get_file(), prop.get_size_in_points(), dpi,
+                tuple(tuple(rcParams[f"font.{family}"]) for family in FONT_LISTS),
                 get_hinting_flag(), rcParams["text.hinting_factor"], rcParams["text.kerning_factor"],
                 rcParams["font.enable_last_resort"])
-
-    def kept(store: dict, key: tuple, make):
-        found = store.get(key)
-        if found is None:
-            if len(store) >= MEASURES_KEPT:
-                store.clear()
-            found = store[key] = make()
-        return found
 
     class Renderer(RendererAgg):
         def get_text_width_height_descent(self, s, prop, ismath):
             if ismath:
                 return super().get_text_width_height_descent(s, prop, ismath)
-            return kept(measures, shaped(s, prop, self.dpi),
-                        lambda: super(Renderer, self).get_text_width_height_descent(s, prop, ismath))
-
-        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-            # RendererAgg.draw_text with the layout of the glyphs kept
-            if ismath or (mtext is not None and (mtext.get_fontfeatures() or mtext.get_language())):
-                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-            items = kept(layouts, shaped(s, prop, self.dpi),
-                         lambda: self._prepare_font(prop)._layout(s, flags=get_hinting_flag()))
-            size = prop.get_size_in_points()
-            if angle or not gc.get_antialiased():
-                self._draw_text_glyphs_and_boxes(
-                    gc, x, y, angle, ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y)
-                                      for item in items), [])
-                return None
-            flags = get_hinting_flag()
-            for item in items:  # RendererAgg._draw_text_glyphs_and_boxes, upright, with the bitmaps kept
-                across = round(0x40 * (x + item.x))
-                up = round(0x40 * (self.height - y + item.y))  # FreeType's y is upwards
-                font = item.ft_object
-                key = (id(font), size, self.dpi, item.glyph_index, flags, across & 0x3F, up & 0x3F)
-                found = glyphs.get(key)
-                if found is None or found[0] is not font:
-                    if len(glyphs) >= MEASURES_KEPT:
-                        glyphs.clear()
-                    font.set_size(size, self.dpi)
-                    font._set_transform(UPRIGHT, [across & 0x3F, up & 0x3F])
-                    bitmap = font._render_glyph(item.glyph_index, flags, RenderMode.NORMAL)
-                    found = glyphs[key] = font, numpy.array(bitmap.buffer), bitmap.left, bitmap.top
-                _, buffer, left, top = found
-                self._renderer.draw_text_image(buffer, left + (across >> 6),
-                                               int(self.height) - (top + (up >> 6)) + buffer.shape[0], 0, gc)
-            return None
+            key = shaped(s, prop, self.dpi)
+            found = measures.get(key)
+            if found is None:
+                if len(measures) >= MEASURES_KEPT:
+                    measures.clear()
+                found = measures[key] = super().get_text_width_height_descent(s, prop, ismath)
+            return found
 
     class Canvas(FigureCanvasAgg):
         def get_renderer(self):  # FigureCanvasAgg's, with the renderer above
