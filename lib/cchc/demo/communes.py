@@ -44,8 +44,8 @@ from . import generate
 from . import manual as manual_mod
 from . import period as cal
 from .naming import UnitName, named
-from .shapes import shape_of
 from .naming import words as named_words
+from .shapes import shape_of
 from .vocab import load
 from .writers import FIXED_TIMESTAMP
 

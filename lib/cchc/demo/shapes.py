@@ -17,12 +17,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from cchc.core import atomic, fmt
+from cchc.core.xlsx import deterministic_bytes
 
 from . import period as cal
 from .dossier import Dossier
 from .naming import UnitName, words
-from cchc.core.xlsx import deterministic_bytes
-
 from .writers import FIXED_TIMESTAMP, append_sheet
 
 SHAPES = ("lists", "vendor", "national", "statistics")
