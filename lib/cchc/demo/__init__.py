@@ -17,7 +17,7 @@ from pathlib import Path
 from cchc.core.layout import Layout
 
 from . import catalogue as catalogue_mod
-from . import citizens, documents, exports, finance, manual, population, writers
+from . import citizens, documents, exports, finance, manual, population, shapes, writers
 from . import period as cal
 from .catalogue import Procedure
 from .dossier import Dossier
@@ -59,19 +59,26 @@ def output_dir(root: Path, unit: str = cal.UNIT) -> Path:
 
 
 def generate(root: Path, unit: str = cal.UNIT, seed: int = SEED, scale: float = 1,
-             name: UnitName | None = None) -> list[Path]:
+             name: UnitName | None = None, shape: str = shapes.LIST_SHAPE) -> list[Path]:
     """Write every demo export under ``root/data/raw/<unit>/2025/`` (default: the demo commune,
     nguyen-luong-bang); return the paths. Another seed or scale plans other dossiers (see
     cchc.demo.communes); ``name`` is the unit every export names (default: the demo commune,
-    xã Nguyễn Lương Bằng); the other exports' contents are the demo commune's."""
+    xã Nguyễn Lương Bằng); the other exports' contents are the demo commune's. ``shape``: how the
+    dossiers come (cchc.demo.shapes): the monthly lists with the catalogue (the default), a
+    vendor's list, the national records with the catalogue, or the statistics of form 06a."""
     planned = plan(seed, scale, name)
     out = output_dir(root, unit)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [writers.write_catalogue(out / exports.CATALOGUE_NAME, planned.catalogue, cal.CUTOFF, name)]
-    for index, export in enumerate(exports.DOSSIER_FILES):
-        rows = exports.rows_for(export, planned.dossiers)
-        file_rng = random.Random(seed * 100 + index)
-        paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng, name))
+    paths = []
+    if shape in (shapes.LIST_SHAPE, "national"):
+        paths.append(writers.write_catalogue(out / exports.CATALOGUE_NAME, planned.catalogue, cal.CUTOFF, name))
+    if shape == shapes.LIST_SHAPE:
+        for index, export in enumerate(exports.DOSSIER_FILES):
+            rows = exports.rows_for(export, planned.dossiers)
+            file_rng = random.Random(seed * 100 + index)
+            paths.append(writers.write_dossiers(out / export.name, export, rows, file_rng, name))
+    else:
+        paths.append(shapes.WRITERS[shape](out, planned.dossiers, name))
     for module in OTHER_SOURCES:  # the other exports, one module each
         paths += module.write(out, name)
     return paths

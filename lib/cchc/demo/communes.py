@@ -5,7 +5,9 @@ For a root, ``generate_communes(root, n, seed)`` writes, deterministically for `
 
 - ``params/<unit>/unit.yaml`` (``unit_name``, ``targets``) and ``params/<unit>/2025.yaml`` (the
   demo period's window) for each commune;
-- ``data/raw/<unit>/2025/``: the demo's exports (same files, same mess: title rows, footers,
+- ``data/raw/<unit>/2025/``: the demo's exports in the commune's shape (data/demo/shapes.yaml
+  ``cycle``: the monthly lists, a vendor's list, the national records as JSON, or the statistics
+  of form 06a alone; cchc.demo.shapes). The lists have the demo's mess (title rows, footers,
   mixed date forms, new-style tones, NFD text, bad rows…) with the commune's own dossiers,
   between about 1.000 and 20.000 a year (log-uniform); every export names the commune ("UBND
   phường Hồng Bàng", "trên địa bàn phường Hồng Bàng": the placeholders of data/demo filled by
@@ -43,6 +45,7 @@ from . import manual as manual_mod
 from . import period as cal
 from .naming import UnitName, named
 from .naming import words as named_words
+from .shapes import shape_of
 from .vocab import load
 from .writers import FIXED_TIMESTAMP
 
@@ -60,6 +63,7 @@ class Commune:
     called: UnitName   # its kind and name, "Phường" "Hồng Bàng"
     per_year: int      # planned dossiers a year
     seed: int
+    shape: str = "lists"   # how its dossiers come (cchc.demo.shapes)
 
     @property
     def name(self) -> str:
@@ -95,7 +99,7 @@ def plan_communes(n: int, seed: int = DEFAULT_SEED, per_year: int | None = None)
         if seen[unit] > 1:
             unit = f"{unit}-{seen[unit]}"
         drawn = round(math.exp(rng.uniform(low, high)), -1)
-        out.append(Commune(unit, named(kind, name), int(size or drawn), rng.randrange(2**31)))
+        out.append(Commune(unit, named(kind, name), int(size or drawn), rng.randrange(2**31), shape_of(index)))
     return out
 
 
@@ -139,7 +143,7 @@ def generate_communes(root: Path, n: int, seed: int = DEFAULT_SEED, per_year: in
     paths: list[Path] = []
     for commune in communes:
         paths += write_params(root, commune)
-        written = generate(root, commune.unit, commune.seed, commune.scale, commune.called)
+        written = generate(root, commune.unit, commune.seed, commune.scale, commune.called, commune.shape)
         manual_path = write_manual(Layout(root, commune.unit, cal.PERIOD).raw_dir, commune)
         paths += [p for p in written if p != manual_path] + [manual_path]
     paths.append(write_city(root, communes))

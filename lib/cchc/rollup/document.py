@@ -19,7 +19,7 @@ from cchc.forms.tthc import _columns
 from cchc.report.comparison import points
 from cchc.report.style import stylesheet
 from cchc.rollup.errors import words
-from cchc.rollup.figures import commune_id, form_keys, key_rates
+from cchc.rollup.figures import Absence, absences, commune_id, form_keys, key_rates
 from cchc.rollup.inputs import City, Commune
 
 
@@ -168,7 +168,29 @@ def html(figures: FigureSet, communes: list[Commune], city: City, period: str, w
             total=len(communes), included=len(included), missing=counts["missing"],
             failed=counts["failed"] + counts["unreadable"] + counts["failed_rerun"],
             refused=counts["refused"] + counts["wrong_period"], failed_checks=counts["failed_checks"]),
-        previous_period=previous_period, change_columns=_change_columns(with_previous, figures))
+        previous_period=previous_period, change_columns=_change_columns(with_previous, figures),
+        absent=_absent_rows(absences(communes), communes))
+
+
+def _label(figure_id: str, communes: list[Commune]) -> str:
+    """A figure's label as the communes publish it (a key rate: its short name)."""
+    for spec in key_rates():
+        if spec["id"] == figure_id:
+            return spec["short"]
+    for commune in communes:
+        item = commune.figure(figure_id)
+        if item is not None:
+            return str(item["label"])
+    return figure_id
+
+
+def _absent_rows(found: list[Absence], communes: list[Commune]) -> list[dict[str, str]]:
+    """One row per commune lacking figures: its name, the figures, why (its ingest report)."""
+    text = words()["absent_table"]
+    return [{"commune": absence.commune.name,
+             "figures": "; ".join(_label(f, communes) for f in absence.figures),
+             "reasons": "; ".join(absence.reasons) if absence.reasons else text["no_reason"]}
+            for absence in found]
 
 
 def _change_columns(with_previous: list[Commune], figures: FigureSet) -> list[str]:

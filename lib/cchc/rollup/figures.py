@@ -5,10 +5,15 @@ figures.json and its SHA-256); for the city ``<id>``: counts are sums of the com
 rates are recomputed from the summed numerators and denominators (never averaged). Each key
 rate of a commune carries its rank and, when the commune published the previous period, the
 previous value and the change.
+
+A figure some included commune does not publish (its raw files lacked what it needs:
+raw-exports.md §7) has no city value: a sum or a rate over part of the city is not the city's
+figure. The communes' own values stay, and ``absences`` says which communes lack what, and why.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from cchc.core.resources import load_yaml
@@ -86,7 +91,7 @@ def aggregate(communes: list[Commune], previous: dict[str, Any] | None = None) -
             figures.add(count(commune_id(commune.unit, figure_id), item["value"], {
                 **meta, "definition": text["commune_definition"].format(figure=figure_id, commune=commune.name)},
                 [_source(commune, figure_id)], commune=commune.unit, breakdown="commune"))
-        if meta is not None:
+        if meta is not None and len(sources) == len(included):
             figures.add(count(figure_id, total, {**meta, "definition": text["total_definition"].format(
                 figure=figure_id)}, sources))
     for spec in key_rates():
@@ -101,9 +106,11 @@ def _key_rate(figures: FigureSet, spec: dict[str, Any], included: list[Commune],
     sources: list[dict[str, Any]] = []
     ranked: list[Figure] = []
     meta = None
+    complete = True
     for commune in included:
         found = _fraction(commune.data, spec, commune.figure)
         if found is None:
+            complete = False
             continue
         numerator, denominator, meta = found
         top, bottom = top + numerator, bottom + denominator
@@ -128,9 +135,11 @@ def _key_rate(figures: FigureSet, spec: dict[str, Any], included: list[Commune],
         ranked.append(figure)
     if meta is None:
         return
+    _rank(ranked, bool(spec.get("lower_is_better")))
+    if not complete:
+        return
     figures.add(rate(rate_id, top, bottom, {**meta, "definition": text["rate_definition"].format(
         definition=meta["definition"])}, sources))
-    _rank(ranked, bool(spec.get("lower_is_better")))
 
 
 def _rank(ranked: list[Figure], ascending: bool) -> None:
@@ -142,3 +151,24 @@ def _rank(ranked: list[Figure], ascending: bool) -> None:
         figure.extra["rank"] = same[0].extra["rank"] if same else position
     for figure in ranked:
         figure.extra.setdefault("rank", None)
+
+
+@dataclass(frozen=True)
+class Absence:
+    """The figures of the roll-up one included commune does not publish, and why."""
+
+    commune: Commune
+    figures: tuple[str, ...]          # figure ids, in the roll-up's order
+    reasons: tuple[str, ...] | None   # its ingest report's sentences; None: not published
+
+
+def absences(communes: list[Commune]) -> list[Absence]:
+    """The included communes lacking one of the roll-up's figures (form 06a's, the key rates)."""
+    out = []
+    for commune in (c for c in communes if c.included):
+        lacking = [f"tthc.{key}" for key in form_keys() if commune.figure(f"tthc.{key}") is None]
+        lacking += [spec["id"] for spec in key_rates() if _fraction(commune.data, spec, commune.figure) is None]
+        if lacking:
+            reasons = None if commune.missing is None else tuple(commune.missing)
+            out.append(Absence(commune, tuple(dict.fromkeys(lacking)), reasons))
+    return out

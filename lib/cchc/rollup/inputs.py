@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.core.hashing import sha256_file
-from cchc.core.layout import FIGURES, MANIFEST, RECONCILIATION_JSON, Layout
+from cchc.core.layout import FIGURES, INGEST_REPORT_JSON, MANIFEST, RECONCILIATION_JSON, Layout
 from cchc.core.resources import parse_yaml
 from cchc.rollup.errors import RollupError
 
@@ -37,6 +37,9 @@ class Commune:
     file: str | None = None           # figures.json as shown from the root (posix)
     sha256: str | None = None
     data: dict[str, Any] | None = None  # the figures.json content
+    # What its raw files lacked (its published ingest-report.json's ``missing`` sentences: "không
+    # có cột Hình thức nộp: không tính được …"); None when no such report is published with it.
+    missing: list[str] | None = None
 
     @property
     def included(self) -> bool:
@@ -113,6 +116,7 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
         commune.status, commune.detail = "unreadable", {"reason": type(exc).__name__}
         return commune
     commune.data = data
+    commune.missing = _missing(folder, manifest)
     if failed:
         commune.status, commune.detail = "failed_checks", {"ids": ", ".join(failed[:5])}
     elif layout.failed_dir.is_dir():  # published, then a later run of the period failed
@@ -122,6 +126,22 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
     return commune
 
 
+def _published(folder: Path, manifest: dict[str, Any], name: str) -> Any:
+    """A JSON output of the commune's run, when its manifest names it with this SHA-256; else None."""
+    path = folder / name
+    recorded = (manifest.get("outputs") or {}).get(name)
+    if not recorded or not path.is_file() or sha256_file(path) != recorded:
+        return None
+    return _read_json(path)
+
+
+def _missing(folder: Path, manifest: dict[str, Any]) -> list[str] | None:
+    report = _published(folder, manifest, INGEST_REPORT_JSON)
+    if not isinstance(report, dict):
+        return None
+    return [str(entry.get("text", "")) for entry in report.get("missing") or [] if isinstance(entry, dict)]
+
+
 def _failed_checks(folder: Path, manifest: dict[str, Any]) -> list[str]:
     """Ids of the checks that failed in a run published anyway (--allow-failed-checks): the
     manifest's own list when it has one, else its reconciliation.json (when the manifest names
@@ -129,11 +149,10 @@ def _failed_checks(folder: Path, manifest: dict[str, Any]) -> list[str]:
     listed = manifest.get("failed_checks")
     if isinstance(listed, list):
         return sorted(str(i) for i in listed)
-    path = folder / RECONCILIATION_JSON
-    recorded = (manifest.get("outputs") or {}).get(RECONCILIATION_JSON)
-    if not recorded or not path.is_file() or sha256_file(path) != recorded:
+    checks = _published(folder, manifest, RECONCILIATION_JSON)
+    if checks is None:
         return []
-    return sorted(c["id"] for c in _read_json(path).get("checks", []) if c.get("status_code") == "error")
+    return sorted(c["id"] for c in checks.get("checks", []) if c.get("status_code") == "error")
 
 
 def read_communes(root: Path, city: City, period: str) -> list[Commune]:
