@@ -10,21 +10,30 @@ import re
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import tostring
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 _SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+# The first font of the style sheet: font 0, the Normal style's (as openpyxl writes it).
+_FIRST_FONT = re.compile(r"(<fonts\b[^>]*>)(<font>.*?</font>|<font/>)", re.S)
+STYLES = "xl/styles.xml"
 # A formula cell as openpyxl writes it: <c r="C12" …><f>SUM(C5:C11)</f><v></v> (empty value).
 _FORMULA = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*><f>([^<]*)</f>(<v></v>|<v/>|<v />)')
 
 
 def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
-                        cached: dict[int, dict[str, int | float]] | None = None) -> bytes:
+                        cached: dict[int, dict[str, int | float]] | None = None,
+                        normal_font: Font | None = None) -> bytes:
     """The workbook's file, dated ``stamp`` (document properties and zip entries).
 
     ``cached``: per sheet (1-based, in workbook order), the value each formula cell shows
     before a spreadsheet recomputes it (openpyxl writes formulas with an empty cached value;
-    a reader that does not compute, or a check of the file, sees these values)."""
+    a reader that does not compute, or a check of the file, sees these values).
+    ``normal_font``: the font of the Normal style (font 0 of the file's style sheet), which
+    openpyxl's API does not set: Excel measures column widths in digits of that font, and empty
+    cells show in it."""
     book.properties.creator = "cchc"
     book.properties.lastModifiedBy = None
     book.properties.created = stamp
@@ -38,7 +47,19 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
         parts = {name: written.read(name) for name in written.namelist()}
     if cached:
         _fill_cached_values(parts, cached)
+    if normal_font is not None:
+        parts[STYLES] = _with_normal_font(parts[STYLES], normal_font)
     return zip_parts(parts, stamp)
+
+
+def _with_normal_font(styles: bytes, font: Font) -> bytes:
+    """The style sheet with its first font (the Normal style's) replaced by ``font``."""
+    text = styles.decode("utf-8")
+    found = _FIRST_FONT.search(text)
+    if found is None:
+        raise ValueError(f"{STYLES}: no font list")
+    written = tostring(font.to_tree()).decode("utf-8")
+    return (text[:found.start(2)] + written + text[found.end(2):]).encode("utf-8")
 
 
 def _fill_cached_values(parts: dict[str, bytes], cached: dict[int, dict[str, int | float]]) -> None:

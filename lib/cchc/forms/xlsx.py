@@ -20,7 +20,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -65,12 +64,13 @@ def workbook_bytes(forms: list[Form]) -> bytes:
     _check_sheet_titles(forms)
     style = _Style(load_yaml("forms/xlsx-style.yaml"))
     book = Workbook()
-    style.apply_default_font(book)
     book.remove(book.active)
     cached: dict[int, dict[str, int | float]] = {}
     for number, form in enumerate(forms, start=1):
         cached[number] = _write_sheet(book.create_sheet(_text(form.sheet)), form, style)
-    return deterministic_bytes(book, cached=cached)
+    # The body font is the Normal style's: Excel measures column widths in its digits, so widths
+    # in characters match the text; empty cells print in it too.
+    return deterministic_bytes(book, cached=cached, normal_font=style.body)
 
 
 def number_format(kind: str, value: int | float | None) -> str:
@@ -101,18 +101,6 @@ class _Style:
         self.fill = PatternFill("solid", fgColor=data["header_fill"])
         self.default_width = float(data["default_width"])
         self.header_row_min = float(data["header_row_min"])
-
-    def apply_default_font(self, book: Workbook) -> None:
-        """Make the body font the workbook's Normal style (font 0).
-
-        Excel measures column widths in digits of the Normal style's font, so widths in
-        characters then match the text; empty cells print in the same font too.
-        """
-        # openpyxl has no public API to change the Normal style or the font list it starts with:
-        # its workbook's lists, set directly (issue 22: the one use of openpyxl's private members left).
-        book._fonts = IndexedList([self.body])  # noqa: SLF001
-        book._named_styles["Normal"].font = self.body  # noqa: SLF001 (rebinds: fontId 0)
-
 
 def _look(cell: Any, font: Font, alignment: Alignment, border: Border | None = None,
           fill: PatternFill | None = None, number_format: str | None = None) -> None:
