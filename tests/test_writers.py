@@ -14,7 +14,7 @@ import pytest
 from cchc.render import blocks, docx, pdf
 from cchc.report.charts import _png, _pyplot
 
-from programs import office_to_pdf, pdftotext
+from programs import office_to_pdf, pdf_pages, pdftotext
 
 CHART = None
 
@@ -114,8 +114,12 @@ def test_pdf_page_numbers_from_page_two(tmp_path):
 
 
 def test_pdf_banner_on_every_page(tmp_path):
-    text = _pdftotext(pdf.pdf(page(), "", banner="Đã công bố dù 2 kiểm tra lỗi"), tmp_path)
-    assert "Đã công bố dù 2 kiểm tra lỗi" in text
+    long = page().replace("<ul class=\"dash\">", "<p>" + "Đoạn văn dài để sang trang. " * 900 + "</p><ul class=\"dash\">")
+    (tmp_path / "banner.pdf").write_bytes(pdf.pdf(long, "", banner="Đã công bố dù 2 kiểm tra lỗi"))
+    count = pdf_pages(tmp_path / "banner.pdf")
+    assert count >= 3
+    pages = [pdftotext(tmp_path / "banner.pdf", page=n) for n in range(1, count + 1)]
+    assert [n for n, text in enumerate(pages, start=1) if "Đã công bố dù 2 kiểm tra lỗi" not in text] == []
 
 
 def test_docx_styles_headings_tables_and_same_bytes():
