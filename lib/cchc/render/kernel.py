@@ -20,20 +20,29 @@ KERNEL_NAME = "python3"
 WARM_UP = "import cchc.report.view, cchc.report.charts as _c; _c._pyplot(); del _c"
 
 
+def project_spec() -> KernelSpec:
+    """This environment's Python as a kernel: loopback TCP; the kernel's own start-up warnings
+    are not the user's business; no history database."""
+    return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                            "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
+                      display_name="cchc (Python 3)", language="python", resource_dir="")
+
+
 class ProjectKernelManager(AsyncKernelManager):
     """Async, as nbclient expects: with a blocking manager nbclient gets a blocking client, whose
     wait for IOPub messages (no timeout) blocks nbclient's event loop, shell replies included;
-    a run then hung now and then for ever on a cell the kernel had long finished."""
+    a run then hung now and then for ever on a cell the kernel had long finished.
+
+    Its kernel spec is always ``project_spec()`` (the documented ``kernel_spec`` property,
+    overridden; jupyter_client's own cache of a spec looked up by name is not used)."""
+
+    warm_up_client = None   # the client of the warm-up request (start_kernel)
+    report_client = None    # the client reports are executed through (report_client())
+    kept = False            # stop_kernel leaves a kept kernel running (keep())
 
     @property
     def kernel_spec(self) -> KernelSpec:
-        if self._kernel_spec is None:
-            self._kernel_spec = KernelSpec(
-                # Loopback TCP; the kernel's own start-up warnings are not the user's business.
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                      "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
-                display_name="cchc (Python 3)", language="python", resource_dir="")
-        return self._kernel_spec
+        return project_spec()
 
 
 def start_kernel(cwd: Path) -> ProjectKernelManager:
@@ -57,7 +66,7 @@ def report_client(manager: ProjectKernelManager):
     round-trip, then IOPub quiet for 0,2 s: jupyter_client's wait_for_ready), 0,2-0,4 s a report
     in which neither the worker nor its kernel works. Messages of other requests (the reset between
     reports) are skipped by nbclient, which reads only the replies to its own."""
-    client = getattr(manager, "report_client", None)
+    client = manager.report_client
     if client is None:
         async def ready():
             made = manager.client()
@@ -77,12 +86,11 @@ def keep(manager: ProjectKernelManager, kept: bool = True) -> ProjectKernelManag
 
 
 def stop_kernel(manager: ProjectKernelManager | None) -> None:
-    if manager is None or getattr(manager, "kept", False):
+    if manager is None or manager.kept:
         return
-    for name in ("warm_up_client", "report_client"):
-        client = getattr(manager, name, None)
+    for client in (manager.warm_up_client, manager.report_client):
         if client is not None:
             client.stop_channels()
-            setattr(manager, name, None)
+    manager.warm_up_client = manager.report_client = None
     if manager.has_kernel:
         run_sync(manager.shutdown_kernel)(now=True)
