@@ -17,9 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from markupsafe import escape
-from nbconvert.exporters import Exporter, HTMLExporter, TemplateExporter
-from nbconvert.filters.highlight import Highlight2HTML
-from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+from nbconvert.exporters import Exporter, TemplateExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
@@ -42,11 +40,21 @@ def title_of(html: str) -> str:
     return " ".join(filter(None, [title.text().capitalize() if title is not None else "", *lines]))
 
 
-class ReportHTMLExporter(HTMLExporter):
+class ReportHTMLExporter(TemplateExporter):
     """report.html: the outputs of the report notebook in the official layout, one
-    self-contained file. ``resources["cchc"]``: ``title``, ``css`` and ``banner`` (optional)."""
+    self-contained file. ``resources["cchc"]``: ``title``, ``css`` and ``banner`` (optional).
+
+    A TemplateExporter with the project's template, not an HTMLExporter: the page has no code,
+    no notebook cells and no image without its Vietnamese text, so none of HTMLExporter's own
+    passes (its highlighting and widget filters, the BeautifulSoup pass over the whole page,
+    about 0,15 s a report) has anything to do."""
 
     export_from_notebook = "cchc: báo cáo (HTML)"
+    output_mimetype = "text/html"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".html"
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -69,25 +77,11 @@ class ReportHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         resources = dict(resources or {})
         resources["cchc"] = {"title": "", "css": stylesheet(), "banner": None, **resources.get("cchc", {})}
-        html, resources = self._render(nb, resources, **kw)
+        html, resources = super().from_notebook_node(nb, resources, **kw)
         if not resources["cchc"]["title"]:  # the nbconvert command: the letter's own title
             resources["cchc"]["title"] = title_of(html)
             html = html.replace("<title></title>", f"<title>{escape(resources['cchc']['title'])}</title>", 1)
         return html, resources
-
-    def _render(self, nb, resources, **kw):
-        """HTMLExporter.from_notebook_node without its last pass, which parses the whole page
-        with BeautifulSoup to give images without a text an English one and notebook cells a
-        tab stop (about 0,15 s a report): every image of the report has its Vietnamese text
-        and the page has no notebook cells. The page is the template's output as it is."""
-        language = nb.metadata.get("language_info", {})
-        lexer = language.get("pygments_lexer", language.get("name", None))
-        resources = self._init_resources(resources)
-        self.register_filter("highlight_code", self.filters.get(
-            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
 class _WriterExporter(Exporter):
