@@ -165,6 +165,11 @@ def test_explain_lists_the_row_of_the_file(alone):
     assert explained.rows["resolved_total"].tolist() == [FIELDS[0][5]]
     whole = explain_figure(computed.figures["tthc.rate.on_time"], computed.tables, computed.params)
     assert whole.rows["row"].tolist() == [FIRST_DATA_ROW + i for i in range(len(FIELDS))]   # never the total
+    assert whole.summed == {"numerator": "resolved_early+resolved_on_time", "denominator": "resolved_total"}
+    # a count of two columns: the rows listed give it back as the sum of both (checked by explain)
+    received = explain_figure(computed.figures["tthc.received.total"], computed.tables, computed.params)
+    assert int(received.rows[["received_online", "received_offline"]].to_numpy().sum()) == sum(
+        f[2] + f[3] for f in FIELDS)
 
 
 def test_a_csv_export_gives_the_same_figures(tmp_path, alone):

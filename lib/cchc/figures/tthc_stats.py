@@ -121,7 +121,7 @@ def compute(stats: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
 
 def rows_of(name: str, tables: dict[str, pd.DataFrame]) -> Selection | None:
     """The rows figure ``tthc.<name>`` sums: the field rows (tthc.by_field.<group>.<x>: that
-    field's rows), the columns it reads shown beside them; a count of one column checked as its sum."""
+    field's rows), the columns it reads shown beside them; a count checked as their sum."""
     stats = tables[KIND]
     rows = field_rows(stats)
     parts = name.split(".")
@@ -131,13 +131,12 @@ def rows_of(name: str, tables: dict[str, pd.DataFrame]) -> Selection | None:
     item = held(stats).get(name)
     if item is None:
         return None
-    if len(item.columns) == 1:
-        return Selection(KIND, counted=rows, role="summed", summed={"value": item.columns[0]}, check=SUM,
-                         extra_columns=list(item.columns))
-    summed = ({"numerator": item.numerator[0], "denominator": item.denominator[0]}
-              if len(item.numerator) == 1 and len(item.denominator) == 1 else {})
-    return Selection(KIND, counted=rows, role="summed", summed=summed, check=None,
-                     extra_columns=list(dict.fromkeys(_columns(item))))
+    shown = list(dict.fromkeys(_columns(item)))
+    if item.columns:   # a count: the sum of its columns over the rows, checked (cchc.explain: "a+b")
+        return Selection(KIND, counted=rows, role="summed", summed={"value": "+".join(item.columns)},
+                         check=SUM, extra_columns=shown)
+    return Selection(KIND, counted=rows, role="summed", check=None, extra_columns=shown,
+                     summed={"numerator": "+".join(item.numerator), "denominator": "+".join(item.denominator)})
 
 
 def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
