@@ -301,6 +301,27 @@ def test_beside_a_list_each_cell_is_compared_and_differences_are_warnings(messy_
     assert "Biểu thống kê 06a của hệ thống một cửa" in line.source and "cột (6)" in line.source
 
 
+def test_two_files_of_one_period_are_a_failed_check(alone):
+    write_csv(alone / RAW / "thong-ke-06a.csv", [[("" if c is None else c) for c in row] for row in stats_rows()])
+    computed = compute(Layout(alone, UNIT, PERIOD))
+    [several] = _failed(computed, "stats.period")
+    assert several.id == "stats.period:several" and several.actual == 2
+    assert "bị cộng lại" in several.details[0]
+
+
+def test_columns_lettered_then_numbered_are_found_by_their_words(tmp_path):
+    # "A | B | 1 | 2 … 11": the numbers are not the form's (1)…(13); the row is part of the header
+    root = make_root(tmp_path, with_data=False)
+    rows = stats_rows()
+    rows[8] = ["A", "B", *range(1, 12)]
+    write_stats(root / RAW / NAME, rows)
+    computed = compute(Layout(root, UNIT, PERIOD))
+    [entry] = computed.ingest.report["files"]
+    assert entry["recognised"] == {"title": TITLE[0], "by": "words", "header_rows": [6, 9]}
+    assert entry["account"]["data"] == len(FIELDS) + 1 and not computed.failed_checks
+    assert computed.figures["tthc.resolved.late"].value == sum(f[8] for f in FIELDS)
+
+
 def test_beside_a_list_another_period_is_a_warning_only(messy_root):
     write_stats(messy_root / RAW / NAME, stats_rows(period=("01/06/2025", "30/06/2025")))
     computed = compute(Layout(messy_root, UNIT, PERIOD))

@@ -156,6 +156,10 @@ def source_period(spec: SourcePeriodCheck, ctx: Context) -> list[Check]:
             status = PASS if (start, end) == (window.start, window.cutoff) else failing
         out.append(Check(f"{spec.id}:{_name(file)}", spec.description, expected=expected, actual=actual,
                          status=status, files=[file]))
+    same = [check.files[0] for check in out if check.status == PASS]
+    if len(same) > 1:  # two files of the one period (an xlsx and its csv …): their rows are summed
+        out.append(Check(f"{spec.id}:several", spec.description, expected=1, actual=len(same), status=failing,
+                         files=same, details=[message("period_several_files", count=len(same))]))
     return out
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from cchc.core.text import match_key
 
 NUMBER_CELL = re.compile(r"^\(\s*(\d{1,2})\s*\)$|^(\d{1,2})$")
+LETTER_CELL = re.compile(r"^\(?\s*[A-Za-z]\s*\)?$")   # "A", "(B)": columns lettered, not numbered
 NUMBER_LIKE = re.compile(r"^\s*[-+]?[\d.,\s]*\d[\d.,\s]*$")
 MIN_NUMBERS = 5     # numbered cells a row of column numbers has at least
 HEADER_LEVELS = 4   # merged levels of the header, at most
@@ -51,6 +52,15 @@ def numbers_row(row: list[Any]) -> dict[int, int] | None:
     if len(found) < MIN_NUMBERS or len({position - number for number, position in found.items()}) != 1:
         return None
     return found
+
+
+def marks_row(row: list[Any]) -> bool:
+    """A row that numbers or letters the columns ("(1) (2) …", "A B 1 2 …"): every filled cell a
+    number or a letter, at least MIN_NUMBERS of them. Only one of numbers in order (``numbers_row``)
+    finds the columns; another is a row of the header."""
+    filled = [cell for cell in row if not (cell is None or (isinstance(cell, str) and not cell.strip()))]
+    return len(filled) >= MIN_NUMBERS and all(
+        _number(cell) is not None or (isinstance(cell, str) and LETTER_CELL.match(cell.strip())) for cell in filled)
 
 
 def _holds(key: str, alternatives: list[list[str]]) -> bool:
@@ -104,7 +114,7 @@ def locate(spec, rows: list[list[Any]]) -> dict[str, Any] | None:
     the source's words, or its key column not found."""
     layout = spec.numbered
     key_words = layout.columns[spec.key].words
-    numbers_at = next((i for i, row in enumerate(rows) if numbers_row(row)), None)
+    numbers_at = next((i for i, row in enumerate(rows) if marks_row(row)), None)
     if numbers_at is not None:
         top = _header_top(rows, key_words, numbers_at)
         if top is None or numbers_at - top > HEADER_LEVELS:
@@ -121,7 +131,7 @@ def locate(spec, rows: list[list[Any]]) -> dict[str, Any] | None:
     if title is None:
         return None
     paths = levels(rows[top:end])
-    by_number = numbers_row(rows[numbers_at]) if numbers_at is not None else {}
+    by_number = (numbers_row(rows[numbers_at]) or {}) if numbers_at is not None else {}
     columns: dict[str, int] = {}
     for name, column in layout.columns.items():
         if column.number in by_number:
@@ -135,7 +145,8 @@ def locate(spec, rows: list[list[Any]]) -> dict[str, Any] | None:
         if name is not None:
             columns[name] = position
             used.add(position)
-    if spec.key not in columns or (not by_number and len(columns) < layout.min_columns):
+    if spec.key not in columns or (not by_number and len(columns) < layout.min_columns) or (
+            numbers_at is not None and top == numbers_at and not by_number):
         return None
     number_of = {position: number for number, position in by_number.items()}
 
