@@ -429,3 +429,30 @@ def test_the_processed_table_keeps_the_total_row_marked(alone):
     assert str(table["period_start"].iat[0])[:10] == "2025-07-01"
     # the signature block after the total row is no data
     assert result.report["files"][0]["account"]["footer"] == 1
+
+
+@pytest.mark.slow
+def test_a_full_run_of_the_statistics_alone_publishes_form_06a_and_a_broken_one_publishes_nothing(alone):
+    done = run_cli("run", "--unit", UNIT, "--period", PERIOD, "--root", str(alone))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "chỉ có biểu thống kê 06a" in done.stdout.strip().splitlines()[-1]
+    out = alone / "outputs" / UNIT / PERIOD
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"]
+    assert figures["tthc.to_handle"]["value"] == sum(f[1] for f in FIELDS)
+    assert "tthc.received.direct" not in figures and "tthc.rate.digitized" not in figures
+    book = openpyxl.load_workbook(out / "phu-luc.xlsx", read_only=True)
+    sheet = [row for row in book["06a theo lĩnh vực"].iter_rows(values_only=True)]
+    ho_tich = next(row for row in sheet if "Hộ tịch" in row)
+    values = [cell for cell in ho_tich[ho_tich.index("Hộ tịch") + 1:] if cell is not None]
+    assert values[: len(LEAVES)] == list(FIELDS[0][1:])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "trực tiếp và qua dịch vụ bưu chính công ích" in html
+    assert 'data-fig="tthc.received.direct"' not in html
+
+    fields = [list(FIELDS[0]), *FIELDS[1:]]
+    fields[0][1] += 1                               # (3) of Hộ tịch: two identities broken
+    write_stats(alone / RAW / NAME, stats_rows(fields=[tuple(f) for f in fields]))
+    done = run_cli("run", "--unit", UNIT, "--period", PERIOD, "--root", str(alone))
+    assert done.returncode == 1
+    assert f"stats.received:{NAME}#{FIRST_DATA_ROW}" in done.stderr + done.stdout
+    assert json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"] == figures  # unchanged
