@@ -322,11 +322,18 @@ def test_columns_lettered_then_numbered_are_found_by_their_words(tmp_path):
     assert computed.figures["tthc.resolved.late"].value == sum(f[8] for f in FIELDS)
 
 
-def test_beside_a_list_another_period_is_a_warning_only(messy_root):
-    write_stats(messy_root / RAW / NAME, stats_rows(period=("01/06/2025", "30/06/2025")))
+def test_beside_a_list_its_own_faults_are_warnings_only(messy_root):
+    # another period, a broken identity, a quarantined cell: the list is the source, the table compared
+    rows = stats_rows(period=("01/06/2025", "30/06/2025"))
+    rows[FIRST_DATA_ROW - 1][2] += 1          # (3) of Hộ tịch
+    rows[FIRST_DATA_ROW][6] = "12a"
+    write_stats(messy_root / RAW / NAME, rows)
     computed = compute(Layout(messy_root, UNIT, PERIOD))
-    [period] = [c for c in computed.checks if c.id.startswith("stats.period")]
-    assert period.status == "warning"
+    faults = {c.id.split(":")[0]: c.status for c in computed.checks if c.id.startswith("stats.")
+              and c.status != "pass"}
+    assert faults == {"stats.period": "warning", "stats.received": "warning", "stats.handled": "warning",
+                      "stats.rows": "warning", "stats.total_row": "warning"}
+    assert not [c for c in computed.failed_checks if c.id.startswith("stats.")]
 
 
 # --------------------------------------------------------------------------- hostile files

@@ -19,8 +19,12 @@ from cchc.core.errors import message
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
 
-def _severity(spec: Any) -> str:
-    return WARNING if spec.severity == "warning" else ERROR
+def _severity(spec: Any, ctx: Context) -> str:
+    """The status of a failure: a warning beside a file of ``beside`` (the table is compared, not
+    the figures' source), else the check's severity."""
+    if spec.severity == "warning" or (spec.beside and spec.beside in ctx.tables):
+        return WARNING
+    return ERROR
 
 
 def _name(file: str) -> str:
@@ -69,7 +73,7 @@ def row_identity(spec: RowIdentityCheck, ctx: Context) -> list[Check]:
                        right=" + ".join(_column(source, words, name) for name in spec.right),
                        right_value=_number(right[index]))
         out.append(Check(f"{spec.id}:{_name(file)}#{row}", spec.description, expected=_number(left[index]),
-                         actual=_number(right[index]), status=_severity(spec), files=[file],
+                         actual=_number(right[index]), status=_severity(spec, ctx), files=[file],
                          details=[{"file": file, "sheet": sheet, "row": row, "value": text}]))
     if not out:
         out.append(Check(spec.id, spec.description, expected=0, actual=0, status=PASS,
@@ -107,7 +111,7 @@ def total_row(spec: TotalRowCheck, ctx: Context) -> list[Check]:
                            declared=_number(declared[position]), summed=_number(summed[position]))
             out.append(Check(f"{spec.id}:{_name(file)}#{row}.{name}", spec.description,
                              expected=_number(declared[position]), actual=_number(summed[position]),
-                             status=_severity(spec), files=[file],
+                             status=_severity(spec, ctx), files=[file],
                              details=[{"file": file, "sheet": sheet, "row": row, "value": text}]))
         if not found:
             out.append(Check(f"{spec.id}:{_name(file)}", spec.description, expected=0, actual=0, status=PASS,
@@ -126,7 +130,7 @@ def quarantined_rows(spec: QuarantinedRowsCheck, ctx: Context) -> list[Check]:
         text = message("quarantined_row", column=item["column"], value=item["value"],
                        reason=item.get("reason_text", item["reason"]))
         out.append(Check(f"{spec.id}:{_name(item['file'])}#{item['row']}", spec.description, expected=0,
-                         actual=1, status=_severity(spec), files=[item["file"]],
+                         actual=1, status=_severity(spec, ctx), files=[item["file"]],
                          details=[{"file": item["file"], "sheet": item.get("sheet"), "row": item["row"],
                                    "value": text}]))
     if not out:
@@ -144,7 +148,7 @@ def source_period(spec: SourcePeriodCheck, ctx: Context) -> list[Check]:
         return []
     window = ctx.params.window
     expected = message("period_span", start=fmt.date(window.start), end=fmt.date(window.cutoff))
-    failing = WARNING if spec.beside and spec.beside in ctx.tables else _severity(spec)
+    failing = _severity(spec, ctx)
     out = []
     for file, rows in table.groupby(table[SOURCE_FILE].astype(str), sort=True):
         start = _day(rows[spec.start].iat[0]) if spec.start in rows.columns else None

@@ -155,43 +155,45 @@ class WindowCoversCheck(CheckSpec):
     from_year_start: list[str] = []
 
 
-class RowIdentityCheck(CheckSpec):
+class SourceRowsCheck(CheckSpec):
+    """A check on the rows of ``source`` (the statistics of form 06a). Beside a file of
+    ``beside`` (the dossier list, then the figures' source) a failure is a warning only."""
+
+    source: str
+    beside: str | None = None
+
+
+class RowIdentityCheck(SourceRowsCheck):
     """On every row of a numbers table (``source``: the statistics of form 06a), the column
     ``left`` = the sum of the columns ``right``; each broken row a result naming its file, Excel
     row and columns with both values."""
 
     kind: Literal["row_identity"]
-    source: str
     left: str
     right: list[str]
 
 
-class TotalRowCheck(CheckSpec):
+class TotalRowCheck(SourceRowsCheck):
     """The total row of each file of ``source`` (its ``totals``) = the sum of its other rows,
     for each number column."""
 
     kind: Literal["total_row"]
-    source: str
 
 
-class QuarantinedRowsCheck(CheckSpec):
+class QuarantinedRowsCheck(SourceRowsCheck):
     """No row of ``source`` quarantined: each is one of a few rows whose numbers the figures are
     (a field of form 06a) and cannot be left out."""
 
     kind: Literal["quarantined_rows"]
-    source: str
 
 
-class SourcePeriodCheck(CheckSpec):
+class SourcePeriodCheck(SourceRowsCheck):
     """The period a file of ``source`` states in its title rows (``start``, ``end``: its title
-    fields) is the run's window. Beside a file of ``beside`` (the dossier list, then the
-    figures' source) a difference is a warning only."""
+    fields) is the run's window, and one file states it."""
 
     kind: Literal["source_period"]
-    source: str
     start: str
     end: str
-    beside: str | None = None
 
 
 CHECK_MODELS = (IdentityCheck, GroupsSumCheck, FooterCheck, UnknownProceduresCheck, UnknownAgenciesCheck,
