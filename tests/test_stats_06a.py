@@ -436,6 +436,31 @@ def test_the_processed_table_keeps_the_total_row_marked(alone):
     assert str(table["period_start"].iat[0])[:10] == "2025-07-01"
     # the signature block after the total row is no data
     assert result.report["files"][0]["account"]["footer"] == 1
+    again = ingest(alone, load_params(alone, UNIT, PERIOD), force=True)   # from the parse cache
+    assert pd.read_parquet(again.processed_dir / "tthc_stats.parquet").equals(table)
+    assert again.report["files"][0]["recognised"] == result.report["files"][0]["recognised"]
+
+
+def test_the_source_file_is_validated():
+    import copy
+
+    from cchc.config.sources import read_source_file
+    from cchc.core.resources import load_yaml
+
+    data = load_yaml("sources/tthc_stats.yaml")
+    assert read_source_file("tthc_stats", data).declares["rate.on_time"].numerator == [
+        "resolved_early", "resolved_on_time"]
+    for change in (lambda d: d["declares"]["to_handle"].update(columns=["tong_so"]),
+                   lambda d: d["numbered"]["columns"].update(cot_14={"number": 14, "words": [["x"]]}),
+                   lambda d: d["declares"]["rate.online"].pop("denominator")):
+        changed = copy.deepcopy(data)
+        change(changed)
+        with pytest.raises(CchcError):
+            read_source_file("tthc_stats", changed)
+    dossiers = copy.deepcopy(load_yaml("sources/dossiers.yaml"))
+    dossiers["instead"] = ["thong_ke"]
+    with pytest.raises(CchcError, match="thong_ke"):
+        read_source_file("dossiers", dossiers)
 
 
 @pytest.mark.slow

@@ -195,6 +195,9 @@ class SourceFile(Model):
             if column.vocab is not None and column.vocab not in known:
                 raise problem("expect_choice", at=f"columns.{name}.vocab", value=column.vocab,
                               choices=" | ".join(known))
+        for index, other in enumerate(self.instead):
+            if other not in source_kinds():
+                raise problem("expect_choice", at=f"instead.{index}", value=other, choices=" | ".join(source_kinds()))
         if self.totals is not None and self.totals in self.columns:
             raise problem("expect_unique", at="totals", value=self.totals)
         for name in (self.numbered.columns if self.numbered else {}):
