@@ -274,7 +274,8 @@ def test_beside_a_list_each_cell_is_compared_and_differences_are_warnings(messy_
         return (name, *values)
 
     write_stats(messy_root / RAW / NAME, stats_rows(fields=[row("ho-tich", "Hộ tịch"),
-                                                            row("chung-thuc", "Chứng thực", plus=1)]))
+                                                            row("chung-thuc", "Chứng thực", plus=1),
+                                                            FIELDS[2]]))
     computed = compute(Layout(messy_root, UNIT, PERIOD))
     assert computed.ingest.report["sources"]["tthc_stats"]["files"] == [f"{RAW.as_posix()}/{NAME}"]
     assert computed.figures["tthc.to_handle"].value == before["tthc.to_handle"].value   # the list stays the source
@@ -291,6 +292,10 @@ def test_beside_a_list_each_cell_is_compared_and_differences_are_warnings(messy_
     assert carried.details[0]["label"] == "Số hồ sơ kỳ trước chuyển qua — lĩnh vực Chứng thực"
     assert carried.details[0]["document"] == (f'tệp {NAME}, dòng {FIRST_DATA_ROW + 1}, lĩnh vực "Chứng thực", '
                                               "cột (6) Số kỳ trước chuyển qua")
+    # a field the list does not have: its non-zero cells have no figure to agree with
+    unknown = [c for doc, c in declared.items() if '"Lĩnh vực thử nghiệm ABC"' in doc]
+    assert {c.status for c in unknown} == {"warning"} and {c.actual for c in unknown} == {None}
+    assert len(unknown) == sum(1 for value in FIELDS[2][1:] if value)   # its zeros differ from nothing
     review = build_review(computed, None)
     lines = {line.figure_id: line for line in review.declared}
     assert "tthc.by_field.chung-thuc.carried_over" in lines
