@@ -455,6 +455,12 @@ def test_the_source_file_is_validated():
     data = load_yaml("sources/tthc_stats.yaml")
     assert read_source_file("tthc_stats", data).declares["rate.on_time"].numerator == [
         "resolved_early", "resolved_on_time"]
+    from cchc.config.figures import figure_definitions
+
+    figures = figure_definitions("tthc").figures   # each figure it declares is a TTHC figure, rate or count
+    declares = read_source_file("tthc_stats", data).declares
+    assert set(declares) <= set(figures)
+    assert all((figures[name].unit == "%") == bool(item.numerator) for name, item in declares.items())
     for change in (lambda d: d["declares"]["to_handle"].update(columns=["tong_so"]),
                    lambda d: d["numbered"]["columns"].update(cot_14={"number": 14, "words": [["x"]]}),
                    lambda d: d["declares"]["rate.online"].pop("denominator")):
