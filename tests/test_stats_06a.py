@@ -180,6 +180,16 @@ def test_a_csv_export_gives_the_same_figures(tmp_path, alone):
     assert from_csv.ingest.report["files"][0]["kind"] == "tthc_stats"
 
 
+def test_an_ods_export_gives_the_same_figures(tmp_path, alone):
+    from test_hostile_ingest import write_ods
+
+    root = make_root(tmp_path / "ods", with_data=False)
+    write_ods(root / RAW / "thong-ke-06a.ods", stats_rows())   # a merged cell's others empty, as covered cells
+    from_ods, from_xlsx = compute(Layout(root, UNIT, PERIOD)), compute(Layout(alone, UNIT, PERIOD))
+    assert {f.id: f.value for f in from_ods.figures} == {f.id: f.value for f in from_xlsx.figures}
+    assert not from_ods.failed_checks
+
+
 def test_without_the_numbers_row_the_columns_are_found_by_their_words(tmp_path):
     root = make_root(tmp_path, with_data=False)
     write_csv(root / RAW / "thong-ke.csv", [[("" if c is None else c) for c in row]
