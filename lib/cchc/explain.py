@@ -55,6 +55,7 @@ OUTSIDE, INSIDE = "outside", "inside"   # --only: a rate's denominator rows outs
 TEXT_LIMIT = 200          # rows shown by to_text; the CSV has them all
 CELL_WIDTH = 48           # longer cells are cut in the text listing (never in the CSV)
 CSV_DELIMITER = ";"       # as the systems' own CSV exports (Excel with Vietnamese settings)
+SUMMED_WITH = "+"         # a summed value of several columns: their names joined ("a+b")
 
 
 def _data() -> dict[str, Any]:
@@ -174,8 +175,9 @@ def _check(figure: Figure, rows: pd.DataFrame, selection: Selection) -> None:
     """The rows listed give the figure back (``selection.check``): a difference is a bug, never
     shown as an answer."""
     if selection.check == SUM:
-        column = selection.summed["value"]
-        expected, found = {"value": figure.value}, {"value": round(float(rows[column].fillna(0).sum()))}
+        columns = selection.summed["value"].split(SUMMED_WITH)
+        found = {"value": round(float(sum(rows[column].fillna(0).sum() for column in columns)))}
+        expected = {"value": figure.value}
     elif selection.check == ROWS and selection.counted is not None:
         expected, found = {"value": figure.value}, {"value": len(rows)}
     elif selection.check == ROWS:
@@ -301,6 +303,11 @@ def explain_published(output_dir: Path, figure_id: str, root: Path | None = None
 # showing it
 # ---------------------------------------------------------------------------
 
+def _joined(headers: dict[str, str], name: str) -> str:
+    """The header of a summed column, or of several summed together ("a+b": SUMMED_WITH)."""
+    return '" + "'.join(headers[column] for column in name.split(SUMMED_WITH))
+
+
 def _headers(kind: str) -> dict[str, str]:
     spec = load_spec(kind)
     headers = {name: column.header for name, column in spec.columns.items()}
@@ -378,12 +385,12 @@ def _summary(explanation: Explanation) -> str:
     if summed:
         scale = say("scale", column=headers[explanation.scale]) if explanation.scale else ""
         if "numerator" in summed:
-            return say("summed_rate", numerator=headers[summed["numerator"]],
-                       denominator=headers[summed["denominator"]], rows=n, scale=scale)
+            return say("summed_rate", numerator=_joined(headers, summed["numerator"]),
+                       denominator=_joined(headers, summed["denominator"]), rows=n, scale=scale)
         if "minus" in summed:
             return say("summed_difference", column=headers[summed["value"]], minus=headers[summed["minus"]],
                        rows=n, scale=scale)
-        return say("summed", column=headers[summed["value"]], rows=n, scale=scale)
+        return say("summed", column=_joined(headers, summed["value"]), rows=n, scale=scale)
     if explanation.figure.is_rate and explanation.only is not None:  # the rows kept are a part: the figure's
         return say("rate", denominator=fmt.amount(explanation.denominator),
                    numerator=fmt.amount(explanation.numerator), flag=flag, yes=yes)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cchc.checks import rows
 from cchc.checks.base import ERROR, PASS, WARNING, Check, Context
 from cchc.config.checks import (
     AfterCutoffCheck,
@@ -443,6 +444,7 @@ KINDS: dict[str, Callable[[Any, Context], list[Check]]] = {
     "as_of_agrees": as_of_agrees,
     "zero_in_text": zero_in_text,
     "window_covers": window_covers,
+    **rows.KINDS,   # on the rows of a table of numbers (the statistics of form 06a)
 }
 
 __all__ = ["KINDS", "identity", "groups_sum", "footer", "unknown_procedures", "unknown_agencies",

@@ -155,9 +155,51 @@ class WindowCoversCheck(CheckSpec):
     from_year_start: list[str] = []
 
 
+class SourceRowsCheck(CheckSpec):
+    """A check on the rows of ``source`` (the statistics of form 06a). Beside a file of
+    ``beside`` (the dossier list, then the figures' source) a failure is a warning only."""
+
+    source: str
+    beside: str | None = None
+
+
+class RowIdentityCheck(SourceRowsCheck):
+    """On every row of a numbers table (``source``: the statistics of form 06a), the column
+    ``left`` = the sum of the columns ``right``; each broken row a result naming its file, Excel
+    row and columns with both values."""
+
+    kind: Literal["row_identity"]
+    left: str
+    right: list[str]
+
+
+class TotalRowCheck(SourceRowsCheck):
+    """The total row of each file of ``source`` (its ``totals``) = the sum of its other rows,
+    for each number column."""
+
+    kind: Literal["total_row"]
+
+
+class QuarantinedRowsCheck(SourceRowsCheck):
+    """No row of ``source`` quarantined: each is one of a few rows whose numbers the figures are
+    (a field of form 06a) and cannot be left out."""
+
+    kind: Literal["quarantined_rows"]
+
+
+class SourcePeriodCheck(SourceRowsCheck):
+    """The period a file of ``source`` states in its title rows (``start``, ``end``: its title
+    fields) is the run's window, and one file states it."""
+
+    kind: Literal["source_period"]
+    start: str
+    end: str
+
+
 CHECK_MODELS = (IdentityCheck, GroupsSumCheck, FooterCheck, UnknownProceduresCheck, UnknownAgenciesCheck,
                 LookalikeNamesCheck, DeclaredCheck, PreviousCheck, AfterCutoffCheck, TargetsCheck,
-                WithinWholeCheck, AsOfAgreesCheck, ZeroInTextCheck, WindowCoversCheck)
+                WithinWholeCheck, AsOfAgreesCheck, ZeroInTextCheck, WindowCoversCheck, RowIdentityCheck,
+                TotalRowCheck, QuarantinedRowsCheck, SourcePeriodCheck)
 CHECK_KINDS = tuple(get_args(model.model_fields["kind"].annotation)[0] for model in CHECK_MODELS)
 CheckKind = Literal[CHECK_KINDS]
 

@@ -127,6 +127,40 @@ class TitleField(Model):
     default: str | None = None
 
 
+class NumberedColumn(Model):
+    """A column of a table whose header has merged levels above a row of column numbers
+    (form 06a): its number there, and alternatives of phrases its levels' words hold."""
+
+    number: StrictInt
+    words: list[list[str]]
+
+
+class Numbered(Model):
+    """How a table of numbered columns is recognised (cchc.ingest.numbered): a title row holding
+    one of ``title_words``, and its columns by number or by words (at least ``min_columns`` of
+    them when found by words only)."""
+
+    title_words: list[str]
+    min_columns: StrictInt = 1
+    columns: dict[Key, NumberedColumn]
+
+
+class Declared(Model):
+    """A figure a source holds as numbers (data/sources/tthc_stats.yaml ``declares``): a count,
+    the sum of ``columns``; a rate, the sum of ``numerator`` over the sum of ``denominator``."""
+
+    columns: list[str] = []
+    numerator: list[str] = []
+    denominator: list[str] = []
+    definition: str
+
+    @model_validator(mode="after")
+    def _count_or_rate(self) -> Declared:
+        if bool(self.columns) == bool(self.numerator and self.denominator):
+            raise problem("expect_choice", at="columns", value=self.columns, choices="columns | numerator, denominator")
+        return self
+
+
 class SourceFile(Model):
     """data/sources/<kind>.yaml."""
 
@@ -141,6 +175,12 @@ class SourceFile(Model):
     dedup: StrictBool = True           # collapse duplicates by key (False: rows are events)
     vocabularies: dict[str, Vocabulary] = {}
     title_fields: dict[Key, TitleField] = {}
+    # Sources whose files stand in for a required one (the statistics of form 06a for the dossier
+    # list): a run needs a file of this kind or of one of these; ``without`` then says what is lost.
+    instead: list[str] = []
+    totals: Key | None = None          # the "Tổng cộng" row kept as a row, marked True in this column
+    numbered: Numbered | None = None   # a header of merged levels over numbered columns (form 06a)
+    declares: dict[Key, Declared] = {}  # TTHC figures the source holds as numbers
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> SourceFile:
@@ -155,6 +195,22 @@ class SourceFile(Model):
             if column.vocab is not None and column.vocab not in known:
                 raise problem("expect_choice", at=f"columns.{name}.vocab", value=column.vocab,
                               choices=" | ".join(known))
+        for index, other in enumerate(self.instead):
+            if other not in source_kinds():
+                raise problem("expect_choice", at=f"instead.{index}", value=other, choices=" | ".join(source_kinds()))
+        if self.totals is not None and self.totals in self.columns:
+            raise problem("expect_unique", at="totals", value=self.totals)
+        for name in (self.numbered.columns if self.numbered else {}):
+            if name not in self.columns:
+                raise problem("expect_choice", at=f"numbered.columns.{name}", value=name,
+                              choices=" | ".join(self.columns))
+        for figure, declared in self.declares.items():
+            for at, names in (("columns", declared.columns), ("numerator", declared.numerator),
+                              ("denominator", declared.denominator)):
+                for index, name in enumerate(names):
+                    if name not in self.columns:
+                        raise problem("expect_choice", at=f"declares.{figure}.{at}.{index}", value=name,
+                                      choices=" | ".join(self.columns))
         return self
 
 
@@ -253,6 +309,10 @@ class SourceSpec:
     vocabularies: dict[str, Any] = field(default_factory=dict)   # this source's own vocabularies
     title_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # values read from title rows
     without: str | None = None             # what an absent source takes away (SourceFile)
+    instead: tuple[str, ...] = ()          # sources standing in for this required one (SourceFile)
+    totals: str | None = None              # the column marking the "Tổng cộng" row kept (SourceFile)
+    numbered: Numbered | None = None       # numbered columns under merged levels (SourceFile)
+    declares: dict[str, Declared] = field(default_factory=dict)  # figures held as numbers (SourceFile)
     # The parameters' extra labels: vocabulary -> code (as text) -> labels (``vocabularies``).
     vocabulary_aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     header_lookup: dict[str, str] = field(default_factory=dict, repr=False)  # match key -> column (built)
@@ -302,6 +362,8 @@ def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None,
                       columns=columns, personal=tuple(spec.personal), row_rules=spec.row_rules,
                       dedup=spec.dedup, vocabularies=raw.get("vocabularies", {}),
                       title_fields=raw.get("title_fields", {}), without=spec.without,
+                      instead=tuple(spec.instead), totals=spec.totals, numbered=spec.numbered,
+                      declares=dict(spec.declares),
                       vocabulary_aliases=vocabularies or {})
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from cchc.config.sources import load_spec
+from cchc.figures import tthc_stats
 from cchc.figures.provenance import Selection, every_row, flag, from_masks, values
 from cchc.figures.registry import Figure, definitions, rate
 from cchc.figures.tthc import emit
@@ -193,9 +194,10 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     """Figures declared by other bodies, in workbook order: figure_id (a figure id of the
     report, e.g. 'tthc.rate.online_payment'), label, value as written (87.52 for "87,52%"),
     unit, body, document, note, where each row comes from; ``is_percent`` when the unit is '%'
-    and ``comparable``, the value in the registry's terms (a fraction for '%')."""
+    and ``comparable``, the value in the registry's terms (a fraction for '%'). Then, beside a
+    dossier list, every cell of the statistics of form 06a (cchc.figures.tthc_stats.declared)."""
     if "manual_declared" not in tables:
-        return []
+        return tthc_stats.declared(tables)
     out = _records(tables["manual_declared"], ["figure_id", "label", "value", "unit", "body", "document", "note"])
     for item in out:
         value = item["value"]
@@ -203,4 +205,4 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
             value = item["value"] = int(value)
         item["is_percent"] = (item["unit"] or "").strip() == "%"
         item["comparable"] = None if value is None else (value / 100 if item["is_percent"] else value)
-    return out
+    return out + tthc_stats.declared(tables)

@@ -18,6 +18,7 @@ from cchc.config.params import Window
 from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import load_yaml
 from cchc.core.text import match_key, normalize, slug
+from cchc.figures import tthc_stats  # the statistics of form 06a, when they stand alone
 from cchc.figures.provenance import (
     Selection,
     between,
@@ -126,10 +127,16 @@ def catalogue_masks(c: pd.DataFrame) -> pd.DataFrame:
 def absent(tables: dict[str, pd.DataFrame]) -> set[str]:
     """The figures (id suffixes, data/figures/tthc.yaml) not computed: their source is absent,
     or a column they need is absent from every file of it (raw-exports.md §7). Absent, never
-    zero: the report says nothing of them and the forms say "chưa có số liệu"."""
+    zero: the report says nothing of them and the forms say "chưa có số liệu". Without a dossier
+    list, the statistics of form 06a stand for it: the figures they do not hold are absent."""
     spec = figure_definitions(SECTION)
     out = set()
+    alone = "dossiers" not in tables and tthc_stats.KIND in tables
+    if alone:
+        out |= tthc_stats.absent(tables[tthc_stats.KIND])
     for name, meta in spec.figures.items():
+        if alone and (meta.source or spec.source) == "dossiers":
+            continue
         table = tables.get(meta.source or spec.source)
         if table is None or any(need not in table.columns for need in meta.needs):
             out.add(name)
@@ -304,12 +311,18 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
     figures += _by_month(masks, dossiers, (files, names), hashes, {**spec, "figures": meta}, left_out)
-    if catalogue is not None:
-        figures += emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE],
-                        [name for name in CATALOGUE_COUNTS if name not in left_out],
-                        {name: rule for name, rule in CATALOGUE_RATES.items() if name not in left_out},
-                        hashes, "tthc.", meta.__getitem__)
-    return figures
+    return figures + _catalogue(catalogue, hashes, meta, left_out)
+
+
+def _catalogue(catalogue: pd.DataFrame | None, hashes: dict[str, str], meta: dict[str, Any],
+               left_out: set[str]) -> list[Figure]:
+    """The catalogue's figures (none without it)."""
+    if catalogue is None:
+        return []
+    return emit(catalogue_masks(catalogue), catalogue[SOURCE_FILE],
+                [name for name in CATALOGUE_COUNTS if name not in left_out],
+                {name: rule for name, rule in CATALOGUE_RATES.items() if name not in left_out},
+                hashes, "tthc.", meta.__getitem__)
 
 
 def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarray, list[str]],
@@ -344,6 +357,10 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarr
 
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
+    """From the dossier list; without one, from the statistics of form 06a (cchc.figures.tthc_stats)."""
+    if "dossiers" not in tables:
+        figures = tthc_stats.compute(tables[tthc_stats.KIND], hashes) if tthc_stats.KIND in tables else []
+        return figures + _catalogue(tables.get("catalogue"), hashes, definitions(SECTION)["figures"], absent(tables))
     return compute(tables["dossiers"], tables.get("catalogue"), params.window, hashes)
 
 
@@ -356,6 +373,8 @@ def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) 
             return None
         return from_masks("catalogue", catalogue_masks(tables["catalogue"]), name, CATALOGUE_COUNTS,
                           CATALOGUE_RATES)
+    if "dossiers" not in tables:
+        return tthc_stats.rows_of(name, tables) if tthc_stats.KIND in tables else None
     spec = definitions(SECTION)
     dossiers = tables["dossiers"]
     masks = dossier_masks(dossiers, params.window)

@@ -35,13 +35,14 @@ def partly_absent(files: list[ParsedFile], spec: SourceSpec) -> dict[str, list[s
 
 
 def missing_entries(specs: dict[str, SourceSpec], sources: dict[str, Any]) -> list[dict[str, Any]]:
-    """One entry per optional source absent (one that says what it takes away) and per column
+    """One entry per optional source absent (one that says what it takes away; a required one whose
+    ``instead`` stands in for it), and per column
     absent from every file of its source (``sources``: the ingest report's, whose entries name
     their ``absent_columns``), each with the sentence that says it."""
     entries: list[dict[str, Any]] = []
     for kind, spec in sorted(specs.items()):
         if kind not in sources:
-            if spec.without and not spec.required:
+            if spec.without and (not spec.required or any(other in sources for other in spec.instead)):
                 entries.append({"kind": kind, "label": spec.label, "without": spec.without,
                                 "text": message("missing_source_takes_away", label=spec.label,
                                                 without=spec.without)})

@@ -71,6 +71,8 @@ def to_frame(records: dict[str, Any], spec: SourceSpec) -> pd.DataFrame:
         cells = records[name]
         data[name] = records[name] = (_date_series(cells) if title_field.get("type") == "date"
                                       else _text_series(cells))
+    if spec.totals:  # the total row kept (a source's ``totals``): True on it
+        data[spec.totals] = records[spec.totals] = pd.Series(records[spec.totals], dtype="boolean")
     data[SOURCE_FILE] = records[SOURCE_FILE] = _text_series(records[SOURCE_FILE])
     sheets = records.get(SOURCE_SHEET, [None] * len(records[SOURCE_FILE]))
     data[SOURCE_SHEET] = records[SOURCE_SHEET] = _text_series(sheets)

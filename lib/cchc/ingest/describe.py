@@ -1,7 +1,9 @@
 """How each raw file was read, from the ingest report (`cchc sources`): the kind recognised and
-by which key header, each header and the column it became, the headers not used, the columns
-missing and what they take away, the unknown category values with their counts. A user meeting
-a new vendor's export learns from it what to add to the parameters' ``aliases``."""
+by which key header (a numbered table such as the statistics of form 06a: by which title row,
+its columns by their numbers or by the words of its merged header), each header and the column
+it became, the headers not used, the columns missing and what they take away, the unknown
+category values with their counts. A user meeting a new vendor's export learns from it what to
+add to the parameters' ``aliases``."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ def describe(report: dict[str, Any], specs: dict[str, SourceSpec]) -> dict[str, 
         files.append({
             "file": entry["file"], "sheet": entry.get("sheet"), "kind": entry["kind"], "label": spec.label,
             "key_header": entry["headers"].get(spec.key), "header_row": entry["header_row"],
+            "recognised": entry.get("recognised"),   # a numbered table: by its title, numbers or words
             "rows": {"data": entry["account"]["data"], "quarantined": entry["account"]["quarantined"]},
             "headers": [{"header": header, "column": column} for column, header in entry["headers"].items()],
             "unused_headers": list(entry.get("unknown_columns", [])),
@@ -54,8 +57,15 @@ def to_text(description: dict[str, Any]) -> str:
     for entry in description["files"]:
         sheet = say["sheet"].format(sheet=entry["sheet"]) if entry["sheet"] else ""
         lines.append(say["file"].format(file=entry["file"], sheet=sheet))
-        lines.append(say["kind"].format(label=entry["label"], kind=entry["kind"], key=entry["key_header"],
-                                        row=entry["header_row"]))
+        if entry.get("recognised"):
+            seen = entry["recognised"]
+            first, last = seen["header_rows"]
+            by = say[f"by_{seen['by']}"].format(row=last)
+            lines.append(say["kind_numbered"].format(label=entry["label"], kind=entry["kind"], title=seen["title"],
+                                                     by=by, first=first, last=last))
+        else:
+            lines.append(say["kind"].format(label=entry["label"], kind=entry["kind"], key=entry["key_header"],
+                                            row=entry["header_row"]))
         lines.append(say["rows"].format(data=fmt.integer(entry["rows"]["data"]),
                                         quarantined=fmt.integer(entry["rows"]["quarantined"])))
         lines.append(say["headers"])

@@ -8,6 +8,7 @@ from typing import Any
 
 from cchc.config.sources import SourceSpec
 from cchc.core.text import match_key
+from cchc.ingest import numbered
 
 HEADER_SCAN_ROWS = 16  # up to 15 title rows, then the header
 
@@ -19,6 +20,8 @@ class HeaderMatch:
     headers: dict[str, str]        # canonical name -> header text as in the file
     unknown: list[str]             # headers matching nothing
     personal: list[str]            # personal-data headers (dropped)
+    rows: int = 1                  # header rows, ending at row_index (merged levels, numbers row)
+    recognised: dict[str, Any] | None = None  # how a numbered table was recognised (cchc.ingest.numbered)
 
 
 def header_keys(rows: list[list[Any]]) -> list[list[str | None]]:
@@ -39,7 +42,11 @@ def _header_key(cell: str) -> str:
 def find_header(spec: SourceSpec, rows: list[list[Any]], keys: list[list[str | None]] | None = None
                 ) -> HeaderMatch | None:
     """The first row among the first HEADER_SCAN_ROWS holding the key column (or an alias).
-    ``keys``: header_keys(rows), when the caller tries several sources on the same rows."""
+    ``keys``: header_keys(rows), when the caller tries several sources on the same rows. A
+    source of numbered columns under merged levels (form 06a) is found by cchc.ingest.numbered."""
+    if spec.numbered is not None:
+        found = numbered.locate(spec, rows[:HEADER_SCAN_ROWS])
+        return None if found is None else HeaderMatch(personal=[], **found)
     lookup = spec.header_lookup.get  # what column_for looks the key up in
     # The match keys naming the key column: a row holds the key column iff it holds one of them.
     key_names = {key for key, name in spec.header_lookup.items() if name == spec.key} if keys is not None else None

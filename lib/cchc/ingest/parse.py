@@ -65,6 +65,7 @@ class ParsedFile:
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     cleaned: dict[str, int] = field(default_factory=dict)  # header text -> cells cleaned of controls
+    recognised: dict[str, Any] | None = None  # how a numbered table was recognised (cchc.ingest.numbered)
     records: dict[str, list[Any]] = field(default_factory=dict)  # canonical columns, valid rows
 
     def meta(self) -> dict[str, Any]:
@@ -119,6 +120,16 @@ def _is_footer(row: list[Any], key: Any) -> bool:
             is_label = isinstance(cell, str) and match_key(cell).startswith(FOOTER_WORDS)
             return is_label and (V.is_empty(key) or cell is key)
     return False
+
+
+def _labelled(row: list[Any], key_index: int) -> list[Any]:
+    """A total row kept as a row: its label ("Tổng cộng", wherever it stands) in the key column."""
+    if key_index < len(row) and not V.is_empty(row[key_index]):
+        return row
+    label = next(str(cell).strip() for cell in row if not V.is_empty(cell))
+    out = [*row, *([None] * (key_index + 1 - len(row)))]
+    out[key_index] = label
+    return out
 
 
 def _declared_total(row: list[Any]) -> int | None:
@@ -214,17 +225,26 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
             raise CchcError("missing_column", file=display, column=column.header,
                             aliases=", ".join(column.aliases) or "—")
 
-    account = FileAccount(title=match.row_index, header=1)
+    account = FileAccount(title=match.row_index + 1 - match.rows, header=match.rows)
     key_index = match.columns[spec.key]
     records: dict[str, list[Any]] = {name: [] for name in spec.columns}
     problems: list[tuple[int, str, Any, str]] = []
     cleaned: dict[str, int] = {}  # canonical column -> cells cleaned of control characters
     data_numbers = array("q")  # the Excel row of each data row
     footer: dict[str, Any] | None = None
+    # A source that keeps its total row (``totals``): the data rows that are total rows; the rows
+    # after the first one are its signature block, footer rows.
+    totals = array("q") if spec.totals else None
     chunk: list[list[Any]] = []
     read = match.row_index + 1
     for row in itertools.chain(head[match.row_index + 1:], stream):
         read += 1
+        if totals:
+            if all(V.is_empty(cell) for cell in row):
+                account.blank += 1
+            else:
+                account.footer += 1
+            continue
         key = row[key_index] if key_index < len(row) else None
         first = row[0] if row else None
         # The common data row needs no test of every cell: a key, and another first cell, both
@@ -239,7 +259,10 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
             if V.is_empty(key) and all(V.is_empty(cell) for cell in row):
                 account.blank += 1
                 continue
-            if _is_footer(row, key):
+            if totals is not None and _is_footer(row, key):
+                totals.append(len(data_numbers))
+                row = _labelled(row, key_index)
+            elif _is_footer(row, key):
                 account.footer += 1
                 if footer is None:
                     text = V.clean_text(next(str(c).strip() for c in row if not V.is_empty(c)))
@@ -278,8 +301,11 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         numbers = array("q", map(data_numbers.__getitem__, keep))
     else:
         numbers = data_numbers
-    for name, value in _title_values(spec, scan[: match.row_index]).items():
+    for name, value in _title_values(spec, scan[: match.row_index + 1 - match.rows]).items():
         records[name] = [value] * len(numbers)
+    if totals is not None:
+        marked = set(totals)
+        records[spec.totals] = [index in marked for index in (keep if keep is not None else range(len(data_numbers)))]
     records[SOURCE_FILE] = [display] * len(numbers)
     records[SOURCE_SHEET] = [table.sheet] * len(numbers)
     records[SOURCE_ROW] = numbers.tolist()
@@ -294,7 +320,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
                    "column": mask(match.headers.get(c, c)), "value": mask_value(raw), "reason": reason}
                   for i, c, raw, reason in warnings if i not in bad_rows],
         cleaned={mask(match.headers.get(name, name)): count for name, count in cleaned.items()},
-        records=records,
+        recognised=match.recognised, records=records,
     )
 
 

@@ -150,10 +150,12 @@ def _ingest(layout: Layout, params: Params, paths: list[Path], hashed: list[tupl
         if key is not None:
             fresh.append((key, tables, passed_over))
     for kind, spec in sorted(specs.items()):
-        if spec.required and not any(p.kind == kind for p in parsed):
+        if spec.required and not any(p.kind == kind or p.kind in spec.instead for p in parsed):
             raise CchcError("missing_source", label=spec.label,
                             folder=folder,
-                            key=spec.columns[spec.key].header)
+                            key=spec.columns[spec.key].header,
+                            instead="".join(message("missing_source_instead", label=specs[other].label)
+                                            for other in spec.instead if other in specs))
 
     from cchc.ingest import cache  # noqa: PLC0415 (pandas: off the path of a cached ingest)
     from cchc.ingest.combine import combine, kind_frames  # noqa: PLC0415
