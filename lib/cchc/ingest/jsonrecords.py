@@ -1,0 +1,177 @@
+"""Read a JSON export of records (the national portal's dossier record, raw-exports.md §7) as
+rows of cells: a header row (the keys), then one row per record, record N being row N.
+
+Two shapes, told apart by the first byte that is not a space (a UTF-8 byte order mark
+accepted): ``[`` a list of records; ``{`` one record after another (JSON lines, or objects
+merely following each other). A record is a flat object: its values are strings, numbers,
+booleans or null.
+
+The file is streamed twice with ijson's event parser (its public ``basic_parse``; no nested
+value is ever built: nesting is refused at its first level, whatever its depth): the first pass checks the guards of data/ingest.yaml and collects the
+keys in the order they are first seen, in whichever record (a key first met in record 900
+is a column like the others: no value is dropped); the second yields the rows, a record
+lacking a key having an empty cell there. Refused, naming the file and the record (and the
+key): bytes that are not UTF-8, invalid or truncated JSON (with the byte near which it
+fails; the parser's own text, which quotes the file, is not shown), a record that is not an
+object, a value nested in a record (an object or a list: the record must be flat), a key
+given twice in one record, a value longer than ``json_max_string`` characters, a record of
+more than ``json_max_keys`` keys, an object
+wrapping the list (``{"data": [...]}``: the message says to export the list itself).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from cchc.config.sources import ingest_rules
+from cchc.core import fmt
+from cchc.core.errors import CchcError
+from cchc.ingest.privacy import mask
+
+SUFFIXES = (".json", ".jsonl", ".ndjson")
+BOM = b"\xef\xbb\xbf"
+_STARTS = {"start_map", "start_array"}
+_ENDS = {"end_map", "end_array"}
+_KEY_SHOWN = 100   # characters of a key named in a message
+# The kind of a JSON value, named in a message (messages.yaml json_kind_*).
+_KINDS = {"start_array": "json_kind_array", "start_map": "json_kind_object", "string": "json_kind_string",
+          "number": "json_kind_number", "boolean": "json_kind_boolean", "null": "json_kind_null"}
+
+
+class _Checked:
+    """The file's bytes for the parser, checked as UTF-8 as they are read (the line of the
+    first bad byte named), the byte order mark skipped; counts the bytes handed on."""
+
+    def __init__(self, handle: Any, display: str) -> None:
+        self.handle = handle
+        self.display = display
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.lines = 1
+        self.position = 0
+        self.first = True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        if self.first and chunk:  # (the parser first reads 0 bytes, to learn the type)
+            self.first = False
+            if chunk.startswith(BOM):
+                chunk = chunk[len(BOM):]
+        try:
+            self.decoder.decode(chunk, final=not chunk and size != 0)
+        except UnicodeDecodeError as exc:
+            raise CchcError("json_not_utf8", file=self.display,
+                            line=fmt.integer(self.lines + chunk[: max(exc.start, 0)].count(b"\n"))) from exc
+        self.lines += chunk.count(b"\n")
+        self.position += len(chunk)
+        return chunk
+
+
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def first_byte(path: Path, display: str) -> bytes:
+    """The first byte of the file that is not a space (after a byte order mark), b"" if none.
+    A file in UTF-16 (its byte order mark, or a NUL among its first bytes) is not UTF-8."""
+    with open(path, "rb") as handle:
+        head = handle.read(1 << 16)
+        if head.startswith(_UTF16) or b"\x00" in head[:4]:
+            raise CchcError("json_not_utf8", file=display, line=fmt.integer(1))
+        head = head.removeprefix(BOM)
+        while head:
+            stripped = head.lstrip(b" \t\r\n")
+            if stripped:
+                return stripped[:1]
+            head = handle.read(1 << 16)
+    return b""
+
+
+def _shown_key(key: str) -> str:
+    return mask(key if len(key) <= _KEY_SHOWN else key[:_KEY_SHOWN] + "…")
+
+
+def _records(path: Path, display: str) -> Iterator[dict[str, Any]]:
+    """Each record of the file as a dict, the guards checked."""
+    guards = ingest_rules().guards
+    start = first_byte(path, display)
+    if start not in (b"[", b"{"):
+        raise CchcError("json_not_records", file=display)
+    listed = start == b"["
+    base = 1 if listed else 0          # the depth of the records' objects, less one
+    depth = 0
+    number = 0                         # the record being read (1-based)
+    record: dict[str, Any] | None = None
+    key: str | None = None
+    with open(path, "rb") as handle:
+        source = _Checked(handle, display)
+        events = ijson.basic_parse(source, use_float=True, multiple_values=not listed)
+        try:
+            for event, value in events:
+                if event in _STARTS:
+                    depth += 1
+                    if depth == base + 1 and event == "start_map":
+                        number += 1
+                        record = {}
+                        continue
+                    if depth == 1 and listed:
+                        continue
+                    if record is not None:  # a value nested in a record
+                        if number == 1 and not listed and event == "start_array":
+                            raise CchcError("json_wrapped", file=display, key=_shown_key(key or ""))
+                        raise CchcError("json_nested_value", file=display, record=fmt.integer(number),
+                                        key=_shown_key(key or ""), found=CchcError.text(_KINDS[event]))
+                    raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
+                                    found=CchcError.text(_KINDS[event]))
+                if event in _ENDS:
+                    depth -= 1
+                    if event == "end_map" and record is not None and depth == base:
+                        yield record
+                        record = None
+                    continue
+                if event == "map_key":
+                    if len(value) > guards.json_max_string:
+                        raise CchcError("json_key_too_long", file=display, record=fmt.integer(number),
+                                        length=fmt.integer(len(value)), limit=fmt.integer(guards.json_max_string))
+                    if value in record:
+                        raise CchcError("json_duplicate_key", file=display, record=fmt.integer(number),
+                                        key=_shown_key(value))
+                    if len(record) >= guards.json_max_keys:
+                        raise CchcError("json_too_many_keys", file=display, record=fmt.integer(number),
+                                        limit=fmt.integer(guards.json_max_keys))
+                    key = value
+                    continue
+                if record is None:  # a scalar where a record should be
+                    raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
+                                    found=CchcError.text(_KINDS[event]))
+                if event == "string" and len(value) > guards.json_max_string:
+                    raise CchcError("json_value_too_long", file=display, record=fmt.integer(number),
+                                    key=_shown_key(key or ""), length=fmt.integer(len(value)),
+                                    limit=fmt.integer(guards.json_max_string))
+                record[key] = value
+        except ijson.IncompleteJSONError as exc:
+            truncated = "premature EOF" in str(exc)
+            raise CchcError("json_invalid", file=display, record=fmt.integer(number + (record is None)),
+                            position=fmt.integer(source.position),
+                            reason=CchcError.text("json_truncated" if truncated else "json_syntax")) from None
+    if number == 0:
+        raise CchcError("json_no_records", file=display)
+
+
+def json_rows(path: Path, display: str) -> Iterator[list[Any]]:
+    """The header row (every key, in the order first seen), then a row per record."""
+    keys: dict[str, int] = {}
+    for record in _records(path, display):
+        for key in record:
+            if key not in keys:
+                keys[key] = len(keys)
+    header = list(keys)
+    yield header
+    for record in _records(path, display):
+        if len(record) == len(header) and all(map(record.__contains__, header)):
+            yield list(map(record.__getitem__, header))
+        else:
+            yield [record.get(key) for key in header]
