@@ -1,5 +1,5 @@
-"""Read a JSON export of records (the national portal's dossier record, raw-exports.md §7) as
-rows of cells: a header row (the keys), then one row per record, record N being row N.
+"""Read a JSON export of records (the national portal's dossier record, raw-exports.md §7) as rows
+of cells: a header row (the keys), then one row per record, record N being row N.
 
 Two shapes, told apart by the first byte that is not a space (a UTF-8 byte order mark
 accepted): ``[`` a list of records; ``{`` one record after another (JSON lines, or objects
@@ -7,15 +7,15 @@ merely following each other). A record is a flat object: its values are strings,
 booleans or null.
 
 The file is streamed twice with ijson's event parser (its public ``basic_parse``; no nested
-value is ever built: nesting is refused at its first level, whatever its depth): the first pass checks the guards of data/ingest.yaml and collects the
-keys in the order they are first seen, in whichever record (a key first met in record 900
-is a column like the others: no value is dropped); the second yields the rows, a record
-lacking a key having an empty cell there. Refused, naming the file and the record (and the
-key): bytes that are not UTF-8, invalid or truncated JSON (with the byte near which it
-fails; the parser's own text, which quotes the file, is not shown), a record that is not an
-object, a value nested in a record (an object or a list: the record must be flat), a key
-given twice in one record, a value longer than ``json_max_string`` characters, a record of
-more than ``json_max_keys`` keys, an object
+value is ever built: nesting is refused at its first level, whatever its depth): the first pass
+checks the guards of data/ingest.yaml and collects the keys in the order they are first seen,
+in whichever record (a key first met in record 900 is a column like the others: no value is
+dropped); the second yields the rows, a record lacking a key having an empty cell there.
+Refused, naming the file and the record (and the key): bytes that are not UTF-8, invalid or
+truncated JSON (with the byte near which it fails; the parser's own text, which quotes the
+file, is not shown), a record that is not an object, a value nested in a record (an object or a
+list: the record must be flat), a key given twice in one record, a value longer than
+``json_max_string`` characters, a record of more than ``json_max_keys`` keys, an object
 wrapping the list (``{"data": [...]}``: the message says to export the list itself).
 """
 
