@@ -94,84 +94,102 @@ def _shown_key(key: str) -> str:
     return mask(key if len(key) <= _KEY_SHOWN else key[:_KEY_SHOWN] + "…")
 
 
-def _records(path: Path, display: str) -> Iterator[dict[str, Any]]:
-    """Each record of the file as a dict, the guards checked."""
-    guards = ingest_rules().guards
+def _shape(path: Path, display: str) -> bool:
+    """Whether the file is a list of records (else records one after another)."""
     start = first_byte(path, display)
     if start not in (b"[", b"{"):
         raise CchcError("json_not_records", file=display)
-    listed = start == b"["
+    return start == b"["
+
+
+def _scan(path: Path, display: str) -> list[str]:
+    """The first pass: every key, in the order first seen, the guards checked on the parser's
+    events (nothing is built: a nested value is refused at its start)."""
+    guards = ingest_rules().guards
+    longest, widest = guards.json_max_string, guards.json_max_keys
+    listed = _shape(path, display)
     base = 1 if listed else 0          # the depth of the records' objects, less one
     depth = 0
     number = 0                         # the record being read (1-based)
-    record: dict[str, Any] | None = None
-    key: str | None = None
+    keys: dict[str, None] = {}
+    seen: set[str] | None = None       # the keys of the record being read
+    key = ""
     with open(path, "rb") as handle:
         source = _Checked(handle, display)
-        events = ijson.basic_parse(source, use_float=True, multiple_values=not listed)
         try:
-            for event, value in events:
-                if event in _STARTS:
+            for event, value in ijson.basic_parse(source, use_float=True, multiple_values=not listed):
+                if event == "map_key":
+                    if value in seen:
+                        raise CchcError("json_duplicate_key", file=display, record=fmt.integer(number),
+                                        key=_shown_key(value))
+                    if len(value) > longest:
+                        raise CchcError("json_key_too_long", file=display, record=fmt.integer(number),
+                                        length=fmt.integer(len(value)), limit=fmt.integer(longest))
+                    seen.add(value)
+                    if len(seen) > widest:
+                        raise CchcError("json_too_many_keys", file=display, record=fmt.integer(number),
+                                        limit=fmt.integer(widest))
+                    if value not in keys:
+                        keys[value] = None
+                    key = value
+                elif event == "string":
+                    if seen is None:
+                        raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
+                                        found=CchcError.text(_KINDS[event]))
+                    if len(value) > longest:
+                        raise CchcError("json_value_too_long", file=display, record=fmt.integer(number),
+                                        key=_shown_key(key), length=fmt.integer(len(value)),
+                                        limit=fmt.integer(longest))
+                elif event in _STARTS:
                     depth += 1
                     if depth == base + 1 and event == "start_map":
                         number += 1
-                        record = {}
-                        continue
-                    if depth == 1 and listed:
-                        continue
-                    if record is not None:  # a value nested in a record
+                        seen = set()
+                    elif depth == 1 and listed:
+                        pass
+                    elif seen is not None:  # a value nested in a record
                         if number == 1 and not listed and event == "start_array":
-                            raise CchcError("json_wrapped", file=display, key=_shown_key(key or ""))
+                            raise CchcError("json_wrapped", file=display, key=_shown_key(key))
                         raise CchcError("json_nested_value", file=display, record=fmt.integer(number),
-                                        key=_shown_key(key or ""), found=CchcError.text(_KINDS[event]))
-                    raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
-                                    found=CchcError.text(_KINDS[event]))
-                if event in _ENDS:
+                                        key=_shown_key(key), found=CchcError.text(_KINDS[event]))
+                    else:
+                        raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
+                                        found=CchcError.text(_KINDS[event]))
+                elif event in _ENDS:
                     depth -= 1
-                    if event == "end_map" and record is not None and depth == base:
-                        yield record
-                        record = None
-                    continue
-                if event == "map_key":
-                    if len(value) > guards.json_max_string:
-                        raise CchcError("json_key_too_long", file=display, record=fmt.integer(number),
-                                        length=fmt.integer(len(value)), limit=fmt.integer(guards.json_max_string))
-                    if value in record:
-                        raise CchcError("json_duplicate_key", file=display, record=fmt.integer(number),
-                                        key=_shown_key(value))
-                    if len(record) >= guards.json_max_keys:
-                        raise CchcError("json_too_many_keys", file=display, record=fmt.integer(number),
-                                        limit=fmt.integer(guards.json_max_keys))
-                    key = value
-                    continue
-                if record is None:  # a scalar where a record should be
+                    if depth == base:
+                        seen = None
+                elif seen is None:  # a number, a boolean, null where a record should be
                     raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
                                     found=CchcError.text(_KINDS[event]))
-                if event == "string" and len(value) > guards.json_max_string:
-                    raise CchcError("json_value_too_long", file=display, record=fmt.integer(number),
-                                    key=_shown_key(key or ""), length=fmt.integer(len(value)),
-                                    limit=fmt.integer(guards.json_max_string))
-                record[key] = value
         except ijson.IncompleteJSONError as exc:
             truncated = "premature EOF" in str(exc)
-            raise CchcError("json_invalid", file=display, record=fmt.integer(number + (record is None)),
+            raise CchcError("json_invalid", file=display, record=fmt.integer(number + (seen is None)),
                             position=fmt.integer(source.position),
                             reason=CchcError.text("json_truncated" if truncated else "json_syntax")) from None
     if number == 0:
         raise CchcError("json_no_records", file=display)
+    return list(keys)
 
 
 def json_rows(path: Path, display: str) -> Iterator[list[Any]]:
-    """The header row (every key, in the order first seen), then a row per record."""
-    keys: dict[str, int] = {}
-    for record in _records(path, display):
-        for key in record:
-            if key not in keys:
-                keys[key] = len(keys)
-    header = list(keys)
+    """The header row (every key, in the order first seen), then a row per record. The second
+    pass builds the records with ijson's ``items`` (the first having found them flat)."""
+    header = _scan(path, display)
     yield header
-    for record in _records(path, display):
-        if len(record) == len(header) and all(map(record.__contains__, header)):
-            yield list(map(record.__getitem__, header))
-        else:
+    listed = _shape(path, display)
+    width = len(header)
+    with open(path, "rb") as handle:
+        records = ijson.items(_Checked(handle, display), "item" if listed else "", use_float=True,
+                              multiple_values=not listed)
+        for number, record in enumerate(records, 1):
+            if type(record) is not dict:  # the file changed since the first pass
+                raise CchcError("json_not_record", file=display, record=fmt.integer(number),
+                                found=CchcError.text("json_kind_array"))
+            if len(record) == width:
+                try:
+                    yield list(map(record.__getitem__, header))
+                    continue
+                except KeyError:
+                    pass
             yield [record.get(key) for key in header]
