@@ -36,7 +36,7 @@ from cchc.ingest.privacy import mask
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 BOM = b"\xef\xbb\xbf"
 _STARTS = {"start_map", "start_array"}
-_ENDS = {"end_map", "end_array"}
+_SCALARS = {"number", "boolean", "null"}
 _KEY_SHOWN = 100   # characters of a key named in a message
 # The kind of a JSON value, named in a message (messages.yaml json_kind_*).
 _KINDS = {"start_array": "json_kind_array", "start_map": "json_kind_object", "string": "json_kind_string",
@@ -140,6 +140,10 @@ def _scan(path: Path, display: str) -> list[str]:
                         raise CchcError("json_value_too_long", file=display, record=fmt.integer(number),
                                         key=_shown_key(key), length=fmt.integer(len(value)),
                                         limit=fmt.integer(longest))
+                elif event in _SCALARS:
+                    if seen is None:  # a number, a boolean, null where a record should be
+                        raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
+                                        found=CchcError.text(_KINDS[event]))
                 elif event in _STARTS:
                     depth += 1
                     if depth == base + 1 and event == "start_map":
@@ -155,13 +159,10 @@ def _scan(path: Path, display: str) -> list[str]:
                     else:
                         raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
                                         found=CchcError.text(_KINDS[event]))
-                elif event in _ENDS:
+                else:  # an end
                     depth -= 1
                     if depth == base:
                         seen = None
-                elif seen is None:  # a number, a boolean, null where a record should be
-                    raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
-                                    found=CchcError.text(_KINDS[event]))
         except ijson.IncompleteJSONError as exc:
             truncated = "premature EOF" in str(exc)
             raise CchcError("json_invalid", file=display, record=fmt.integer(number + (seen is None)),
