@@ -290,3 +290,30 @@ def test_a_hostile_json_exits_1_with_its_message(tmp_path):
     done = run_cli("ingest", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
     assert done.returncode == 1
     assert "bản ghi 2" in done.stderr and "không phải một bản ghi" in done.stderr
+
+
+@pytest.mark.parametrize(("cell", "day"), [
+    ("20250715083000", "2025-07-15"), (20250715083000, "2025-07-15"), ("2025-07-15T08:30:00", "2025-07-15"),
+    ("2025-07-15T08:30:00+07:00", "2025-07-15"), ("2025-07-14T20:00:00Z", "2025-07-15"),  # Vietnam's day
+    ("2025-07-15T23:30:00.250+07:00", "2025-07-15"), ("15/07/2025", "2025-07-15"), ("15/07/2025 08:30", "2025-07-15"),
+    ("5/7/2025", "2025-07-05"), ("2025-07-15 08:30:00", "2025-07-15"), (45853.35, "2025-07-15"),
+])
+def test_national_and_iso_dates_beside_the_others(cell, day):
+    from cchc.ingest import cells as V
+
+    parsed, problems = V.parse_dates([cell, cell])
+    assert problems == [] and [value.isoformat() for value in parsed] == [day, day]
+
+
+@pytest.mark.parametrize("cell", ["20251315083000", "20250732083000", "20250715246000", 20251315083000,
+                                  "2025-13-15T08:30:00Z", "2025-07-15T08:30:00+25:00", "202507150830"])
+def test_impossible_national_dates_are_bad(cell):
+    from cchc.ingest import cells as V
+
+    assert V.parse_dates([cell])[1] == [(0, cell, "bad_date")]
+
+
+def test_ijson_parses_with_its_c_backend():
+    import ijson
+
+    assert ijson.backend == "yajl2_c"  # the pure Python backend is many times slower on a large file
