@@ -151,8 +151,9 @@ def test_quarantined_records_are_named_by_file_record_column_value(national_root
     registered = items[("TrangThaiHoSo", "1", "not_received")]
     assert registered["row"] == row("H12.34-2507-0013") and registered["file"] == f"{RAW}/{name}"
     assert "chưa được tiếp nhận" in registered["reason_text"]
-    channel = items[("KenhThucHien", "7", "bad_category")]
-    assert channel["row"] == row("H12.34-2507-0014") and "vocabularies: channel" in channel["reason_text"]
+    channel = items[("KenhThucHien", "7", "bad_code")]
+    assert channel["row"] == row("H12.34-2507-0014")
+    assert channel["reason_text"].endswith("(các mã: 1 (Trực tiếp), 2 (Trực tuyến), 3 (Bưu chính))")
     date = items[("NgayTiepNhan", "20251319083000", "bad_date")]
     assert date["row"] == row("H12.34-2507-0015")
 
@@ -261,6 +262,8 @@ HOSTILE = {
     "number": (lambda: b'{"MaHoSo": "A1"}\n{"MaHoSo": "A2"}\n7\n', "json_not_record", ["bản ghi 3", "một số"]),
     "wrapped": (lambda: json.dumps({"data": records()}).encode(), "json_wrapped", ["'data'"]),
     "keys": (lambda: json.dumps([{f"k{i}": i for i in range(1001)}]).encode(), "json_too_many_keys", ["1.000"]),
+    "columns": (lambda: json.dumps([{"MaHoSo": f"A{i}", f"k{i}": i} for i in range(16_400)]).encode(),
+                "json_too_many_columns", ["bản ghi 16.384", "16.384"]),
     "duplicate": (lambda: b'[{"MaHoSo": "A1", "MaHoSo": "A2"}]', "json_duplicate_key", ["MaHoSo"]),
     "empty list": (lambda: b" [ ] ", "json_no_records", []),
     "not json": (lambda: b"MaHoSo,NgayTiepNhan\nA1,02/07/2025\n", "json_not_records", []),

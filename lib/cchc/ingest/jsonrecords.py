@@ -15,7 +15,8 @@ Refused, naming the file and the record (and the key): bytes that are not UTF-8,
 truncated JSON (with the byte near which it fails; the parser's own text, which quotes the
 file, is not shown), a record that is not an object, a value nested in a record (an object or a
 list: the record must be flat), a key given twice in one record, a value longer than
-``json_max_string`` characters, a record of more than ``json_max_keys`` keys, an object
+``json_max_string`` characters, a record of more than ``json_max_keys`` keys, more than
+``max_columns`` keys in all the records (each row would be as wide), an object
 wrapping the list (``{"data": [...]}``: the message says to export the list itself).
 """
 
@@ -106,7 +107,7 @@ def _scan(path: Path, display: str) -> list[str]:
     """The first pass: every key, in the order first seen, the guards checked on the parser's
     events (nothing is built: a nested value is refused at its start)."""
     guards = ingest_rules().guards
-    longest, widest = guards.json_max_string, guards.json_max_keys
+    longest, widest, columns = guards.json_max_string, guards.json_max_keys, guards.max_columns
     listed = _shape(path, display)
     base = 1 if listed else 0          # the depth of the records' objects, less one
     depth = 0
@@ -131,6 +132,9 @@ def _scan(path: Path, display: str) -> list[str]:
                                         limit=fmt.integer(widest))
                     if value not in keys:
                         keys[value] = None
+                        if len(keys) > columns:  # each row would be as wide
+                            raise CchcError("json_too_many_columns", file=display, record=fmt.integer(number),
+                                            limit=fmt.integer(columns))
                     key = value
                 elif event == "string":
                     if seen is None:
