@@ -98,6 +98,32 @@ def write_json_lines(path, items):
     return path
 
 
+def written_texts(root):
+    """Each file a run wrote (the raw folder aside) as bytes to search: a zip (docx, xlsx) by
+    its members inflated, a parquet table by its cells (its pages are compressed)."""
+    import zipfile
+
+    for path in root.rglob("*"):
+        if not path.is_file() or "raw" in path.relative_to(root).parts:
+            continue
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                yield path, b"".join(archive.read(name) for name in archive.namelist())
+        elif path.suffix == ".parquet":
+            yield path, pd.read_parquet(path).to_csv().encode("utf-8")
+        else:
+            yield path, path.read_bytes()
+
+
+def assert_no_personal_value(root):
+    texts = list(written_texts(root))
+    assert any(path.suffix == ".parquet" for path, _ in texts) and len(texts) > 3
+    for path, data in texts:
+        for mark in MARKS:
+            assert mark.encode() not in data, (path, mark)
+    return [path for path, _ in texts]
+
+
 WRITERS = {
     "ho-so.json": write_json_list,
     "ho-so.jsonl": write_json_lines,
@@ -223,12 +249,7 @@ def test_personal_values_are_nowhere_the_run_writes(tmp_path):
     compute(Layout(root, "xa-thu", "2025-07"))
     done = run_cli("sources", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
     assert done.returncode == 0, done.stderr
-    written = [path for path in root.rglob("*") if path.is_file() and "raw" not in path.parts]
-    assert any(path.suffix == ".parquet" for path in written) and len(written) > 3
-    for path in written:
-        data = path.read_bytes()
-        for mark in MARKS:
-            assert mark.encode() not in data, (path, mark)
+    assert_no_personal_value(root)
     for mark in MARKS:
         assert mark not in done.stdout
     assert "jsonl" in done.stdout and "KenhThucHien" in done.stdout and "MaHoSo" in done.stdout
@@ -320,3 +341,19 @@ def test_ijson_parses_with_its_c_backend():
     import ijson
 
     assert ijson.backend == "yajl2_c"  # the pure Python backend is many times slower on a large file
+
+
+@pytest.mark.slow
+def test_a_full_run_of_national_records_writes_no_personal_value(tmp_path):
+    root = make_root(tmp_path, with_data=False)
+    write_json_list(root / RAW / "ho-so.json", records())
+    done = run_cli("run", "--unit", "xa-thu", "--period", "2025-07", "--root", str(root))
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = root / "outputs/xa-thu/2025-07"
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"]
+    counted = [item for item in good_records() if int(item["TrangThaiHoSo"]) != 3]
+    assert figures["tthc.received.total"]["value"] == len(counted)
+    written = assert_no_personal_value(root)
+    assert {".docx", ".xlsx", ".html"} <= {path.suffix for path in written}
+    for mark in MARKS:
+        assert mark not in done.stdout + done.stderr
