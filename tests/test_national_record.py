@@ -50,12 +50,16 @@ def iso(day, time):
     return None if day is None else f"2025-07-{day:02d}T{time[:2]}:{time[2:4]}:{time[4:]}+07:00"
 
 
+def number(day, time):
+    return None if day is None else int(f"202507{day:02d}{time}")
+
+
 def good_records():
     """Twelve dossiers received in July 2025, each counted."""
     return [
         record(1, 2, 10, 2, due=5, end=4, returned=4, payment=1),
         record(2, 2, 9, 3, due=8, end=7, payment=2),
-        record(3, 1, 4, 4, due=20, digitized=0),
+        record(3, 1, 4, 4, due=20, digitized=0, when=number),             # dates as numbers
         record(4, "1", "10", 5, due=6, end=9, returned=9, digitized="0"),   # codes as strings
         record(5, 3, 4, 7, due=25, field="Chứng thực"),
         record(6, 2, 5, 8, due=28, field="Chứng thực", payment=None),
@@ -160,7 +164,7 @@ def test_every_shape_is_read_with_its_codes_and_dates(national_root):
         assert row["status"] == STATES[int(item["TrangThaiHoSo"])]
         assert row["payment"] == PAYMENTS[item["DuocThanhToanTrucTuyen"]]
         assert row["digitized"] == (item["HoSoCoThanhPhanSoHoa"] in (1, True))
-        received = item["NgayTiepNhan"]
+        received = str(item["NgayTiepNhan"])
         assert pd.Timestamp(row["received_at"]).strftime("%Y%m%d") == received[:10].replace("-", "")[:8]
         assert pd.isna(row["resolved_at"]) == (item["NgayKetThucXuLy"] is None)
     # Every record is counted: kept or quarantined, each quarantined one named.
@@ -321,6 +325,7 @@ def test_a_hostile_json_exits_1_with_its_message(tmp_path):
     ("2025-07-15T08:30:00+07:00", "2025-07-15"), ("2025-07-14T20:00:00Z", "2025-07-15"),  # Vietnam's day
     ("2025-07-15T23:30:00.250+07:00", "2025-07-15"), ("15/07/2025", "2025-07-15"), ("15/07/2025 08:30", "2025-07-15"),
     ("5/7/2025", "2025-07-05"), ("2025-07-15 08:30:00", "2025-07-15"), (45853.35, "2025-07-15"),
+    (20250715083000.0, "2025-07-15"),  # a workbook's number cell
 ])
 def test_national_and_iso_dates_beside_the_others(cell, day):
     from cchc.ingest import cells as V

@@ -185,8 +185,8 @@ def parse_date(value: Any) -> dt.date | None | object:
         return value
     if isinstance(value, bool):
         return _MISSING
-    if type(value) is int and _COMPACT_LOW <= value < _COMPACT_HIGH:  # yyyyMMddHHmmss as a JSON number
-        value = str(value)
+    if type(value) in (int, float) and _COMPACT_LOW <= value < _COMPACT_HIGH and value == int(value):
+        value = str(int(value))  # yyyyMMddHHmmss as a number (JSON, or a workbook's number cell)
     elif isinstance(value, int | float):
         if value != value or not 1 <= value < 2958466:  # NaN or outside Excel's range
             return _MISSING
@@ -313,8 +313,8 @@ def _by_day(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
     def check(cell: Any) -> Any:
         kind = type(cell)
-        if kind is int and _COMPACT_LOW <= cell < _COMPACT_HIGH:  # yyyyMMddHHmmss as a number
-            cell, kind = str(cell), str
+        if (kind is int or kind is float) and _COMPACT_LOW <= cell < _COMPACT_HIGH and cell == int(cell):
+            cell, kind = str(int(cell)), str  # yyyyMMddHHmmss as a number
         if kind is float and 1 <= cell < 2958466:  # NaN and out of range: converted as they are
             day: Any = int(cell)
         elif kind is str and len(cell) == 14 and cell.isdigit():  # yyyyMMddHHmmss: once a day
