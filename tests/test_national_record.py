@@ -230,6 +230,18 @@ def test_the_parse_cache_fingerprint_holds_the_codes(tmp_path, monkeypatch):
     assert specs_fingerprint({}) != before
 
 
+def test_registered_only_is_set_aside_under_any_status_header(tmp_path):
+    root = make_root(tmp_path, with_data=False)
+    header = ["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"]
+    write_csv(root / RAW / "ho-so.csv", [header, ["HS1", "02/07/2025", "Mới đăng ký"],
+                                         ["HS2", "03/07/2025", "Đang xử lý"]])
+    result = _ingest(root)
+    [item] = result.report["quarantine"]["items"]
+    assert (item["row"], item["column"], item["value"], item["reason"]) == (2, "Trạng thái", "Mới đăng ký",
+                                                                           "not_received")
+    assert list(pd.read_parquet(result.processed_dir / "dossiers.parquet")["dossier_id"]) == ["HS2"]
+
+
 def test_codes_are_validated_against_the_vocabulary():
     data = load_yaml("sources/dossiers.yaml")
     data["columns"]["channel"]["codes"] = {"KenhThucHien": {"1": "by_pigeon"}}

@@ -272,8 +272,8 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
             item["limit"] = _shown_bound(spec.columns[column], reason, today)
         elif reason == V.BAD_CATEGORY and column in spec.columns and spec.columns[column].vocab:
             item.update(_vocabulary_hint(spec, spec.columns[column].vocab))
-            if spec.columns[column].codes_for(match.headers.get(column)):  # a code outside its header's
-                item.update(reason=BAD_CODE, codes=_code_hint(spec, spec.columns[column], match.headers[column]))
+            if hint := _code_hint(spec, spec.columns[column], match.headers.get(column)):  # outside its header's codes
+                item.update(reason=BAD_CODE, codes=hint)
         quarantine.append(item)
     account.quarantined = len(bad_rows)
     keep = [i for i in range(len(data_numbers)) if i not in bad_rows] if bad_rows else None
@@ -311,8 +311,9 @@ def _vocabulary_hint(spec: SourceSpec, name: str) -> dict[str, str]:
 BAD_CODE = "bad_code"  # a value outside the coded values of its header (ColumnSpec.codes)
 
 
-def _code_hint(spec: SourceSpec, column: Column, header: str) -> str:
-    """The coded values of a header, with the labels of their codes: '1 (Trực tiếp), 2 (…)'."""
+def _code_hint(spec: SourceSpec, column: Column, header: str | None) -> str:
+    """The coded values of a header, with the labels of their codes: '1 (Trực tiếp), 2 (…)';
+    "" for a header without codes."""
     labels = spec.vocabulary(column.vocab)["labels"]
     return ", ".join(f"{value} ({labels[code]})" for value, code in column.codes_for(header).items()
                      if not isinstance(code, SetAside))
