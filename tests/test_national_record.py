@@ -290,6 +290,8 @@ HOSTILE = {
     "utf16": (lambda: json.dumps(records()).encode("utf-16"), "json_not_utf8", ["dòng 1"]),
     "huge": (lambda: json.dumps([{"MaHoSo": "A1", "TenTTHC": "x" * 200_000}]).encode(), "json_value_too_long",
              ["bản ghi 1", "TenTTHC", "200.000"]),
+    "runaway": (lambda: b'[{"MaHoSo": "A1", "TenTTHC": "' + b"x" * 3_000_000 + b'"}]', "json_value_runaway",
+                ["bản ghi 1", "TenTTHC", "100.000"]),
     "deep": (lambda: b'[{"MaHoSo": "A1", "TenTTHC": ' + b"[" * 500_000 + b"]" * 500_000 + b"}]",
              "json_nested_value", ["bản ghi 1", "TenTTHC"]),
     "nested": (lambda: json.dumps([{"MaHoSo": "A1"}, {"MaHoSo": "A2", "ChuHoSo": {"Ten": "Riêngtư"}}]).encode(),

@@ -15,7 +15,8 @@ Refused, naming the file and the record (and the key): bytes that are not UTF-8,
 truncated JSON (with the byte near which it fails; the parser's own text, which quotes the
 file, is not shown), a record that is not an object, a value nested in a record (an object or a
 list: the record must be flat), a key given twice in one record, a value longer than
-``json_max_string`` characters, a record of more than ``json_max_keys`` keys, more than
+``json_max_string`` characters (refused before the parser has built it: reading stops when more
+bytes than such a value takes follow the last key), a record of more than ``json_max_keys`` keys, more than
 ``max_columns`` keys in all the records (each row would be as wide), an object
 wrapping the list (``{"data": [...]}``: the message says to export the list itself).
 """
@@ -44,19 +45,29 @@ _KINDS = {"start_array": "json_kind_array", "start_map": "json_kind_object", "st
           "number": "json_kind_number", "boolean": "json_kind_boolean", "null": "json_kind_null"}
 
 
+class _Runaway(Exception):
+    """More bytes than any allowed value takes were read since the last key (_Checked.span)."""
+
+
 class _Checked:
     """The file's bytes for the parser, checked as UTF-8 as they are read (the line of the
-    first bad byte named), the byte order mark skipped; counts the bytes handed on."""
+    first bad byte named), the byte order mark skipped; counts the bytes handed on. ``span``:
+    the bytes the parser may read past ``mark`` (the last key seen) before _Runaway is raised,
+    so that a value too long for the guard is refused before the parser has built it whole."""
 
-    def __init__(self, handle: Any, display: str) -> None:
+    def __init__(self, handle: Any, display: str, span: int = 0) -> None:
         self.handle = handle
         self.display = display
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.lines = 1
         self.position = 0
+        self.mark = 0
+        self.span = span
         self.first = True
 
     def read(self, size: int = -1) -> bytes:
+        if self.span and self.position - self.mark > self.span:
+            raise _Runaway
         chunk = self.handle.read(size)
         if self.first and chunk:  # (the parser first reads 0 bytes, to learn the type)
             self.first = False
@@ -116,7 +127,9 @@ def _scan(path: Path, display: str) -> list[str]:
     seen: set[str] | None = None       # the keys of the record being read
     key = ""
     with open(path, "rb") as handle:
-        source = _Checked(handle, display)
+        # A value of json_max_string characters takes at most 6 bytes a character (\uXXXX), its
+        # key as many; the parser reads 64 KiB at a time.
+        source = _Checked(handle, display, span=12 * longest + (1 << 17))
         try:
             for event, value in ijson.basic_parse(source, use_float=True, multiple_values=not listed):
                 if event == "map_key":
@@ -136,6 +149,7 @@ def _scan(path: Path, display: str) -> list[str]:
                             raise CchcError("json_too_many_columns", file=display, record=fmt.integer(number),
                                             limit=fmt.integer(columns))
                     key = value
+                    source.mark = source.position
                 elif event == "string":
                     if seen is None:
                         raise CchcError("json_not_record", file=display, record=fmt.integer(number + 1),
@@ -167,6 +181,9 @@ def _scan(path: Path, display: str) -> list[str]:
                     depth -= 1
                     if depth == base:
                         seen = None
+        except _Runaway:
+            raise CchcError("json_value_runaway", file=display, record=fmt.integer(max(number, 1)),
+                            key=_shown_key(key), limit=fmt.integer(longest)) from None
         except ijson.IncompleteJSONError as exc:
             truncated = "premature EOF" in str(exc)
             raise CchcError("json_invalid", file=display, record=fmt.integer(number + (seen is None)),
