@@ -271,6 +271,16 @@ def test_personal_values_are_nowhere_the_run_writes(tmp_path):
     assert "jsonl" in done.stdout and "KenhThucHien" in done.stdout and "MaHoSo" in done.stdout
 
 
+def test_many_empty_records_are_blank_rows_not_a_runaway_value(tmp_path):
+    root = make_root(tmp_path, with_data=False)
+    path = root / RAW / "ho-so.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'[{"MaHoSo": "A1", "NgayTiepNhan": "20250702083000", "KenhThucHien": 2, '
+                     b'"TrangThaiHoSo": 4}' + b", {}" * 600_000 + b"]")
+    entry = _ingest(root).report["files"][0]
+    assert entry["account"]["blank"] == 600_000 and entry["account"]["kept"] == 1
+
+
 def test_a_key_first_seen_in_a_later_record_is_a_column(tmp_path):
     root = make_root(tmp_path, with_data=False)
     items = [{"MaHoSo": "A1", "NgayTiepNhan": "20250702083000"},

@@ -52,7 +52,7 @@ class _Runaway(Exception):
 class _Checked:
     """The file's bytes for the parser, checked as UTF-8 as they are read (the line of the
     first bad byte named), the byte order mark skipped; counts the bytes handed on. ``span``:
-    the bytes the parser may read past ``mark`` (the last key seen) before _Runaway is raised,
+    the bytes the parser may read past ``mark`` (the last key or record seen) before _Runaway is raised,
     so that a value too long for the guard is refused before the parser has built it whole."""
 
     def __init__(self, handle: Any, display: str, span: int = 0) -> None:
@@ -167,6 +167,7 @@ def _scan(path: Path, display: str) -> list[str]:
                     if depth == base + 1 and event == "start_map":
                         number += 1
                         seen = set()
+                        source.mark = source.position
                     elif depth == 1 and listed:
                         pass
                     elif seen is not None:  # a value nested in a record
