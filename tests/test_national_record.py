@@ -243,7 +243,9 @@ def test_registered_only_is_set_aside_under_any_status_header(tmp_path):
 
 
 def test_codes_are_validated_against_the_vocabulary():
-    data = load_yaml("sources/dossiers.yaml")
+    import copy
+
+    data = copy.deepcopy(load_yaml("sources/dossiers.yaml"))  # the cached text is read-only
     data["columns"]["channel"]["codes"] = {"KenhThucHien": {"1": "by_pigeon"}}
     with pytest.raises(CchcError, match="by_pigeon"):
         read_source_file("dossiers", data)
