@@ -19,9 +19,10 @@ ingest-<rows>rows.json/.md, so a quick run does not overwrite the full one).
 
 Memory (--memory): peak RSS of `cchc ingest --force` in a fresh process on a generated csv of
 1.000.000 rows (or --rows), against the size of the raw files; target < 3x. Results:
-benchmarks/results/ingest-memory.json/.md.
+benchmarks/results/ingest-memory.json/.md. With --format json, the same rows as a JSON list of
+the national portal's dossier records: benchmarks/results/ingest-memory-json.json/.md.
 
-    .venv/bin/python benchmarks/bench_ingest.py --memory [--rows N] [--repeats N]
+    .venv/bin/python benchmarks/bench_ingest.py --memory [--format json] [--rows N] [--repeats N]
 """
 
 from __future__ import annotations
@@ -499,16 +500,18 @@ def _memory_probe(root: Path) -> dict:
     return result
 
 
-def memory_benchmark(rows: int, seed: int, repeats: int, stem: Path) -> int:
-    """Peak RSS of `cchc ingest --force` on a generated csv of ``rows`` rows, against its size."""
+def memory_benchmark(rows: int, seed: int, repeats: int, stem: Path, form: str = "csv") -> int:
+    """Peak RSS of `cchc ingest --force` on a generated csv of ``rows`` rows (``form`` json: the
+    same rows as a JSON list of the national portal's records), against its size."""
     started = time.strftime("%Y-%m-%d %H:%M:%S %z")
     files = gen.ensure_exports(rows, seed, log=log, csv_only=True)
-    root = make_root(f"memory-csv-{rows}", files.dossiers_csv, files.catalogue_csv)
-    size = files.dossiers_csv.stat().st_size + files.catalogue_csv.stat().st_size
+    dossiers = files.dossiers_csv if form == "csv" else gen.ensure_national_json(rows, seed, log=log)
+    root = make_root(f"memory-{form}-{rows}", dossiers, files.catalogue_csv)
+    size = dossiers.stat().st_size + files.catalogue_csv.stat().st_size
     machine = machine_info()
     runs = []
     for repeat in range(repeats):
-        log(f"memory: cchc ingest --force, {rows} rows csv ({size / 1e6:.1f} MB), repeat {repeat + 1} ...")
+        log(f"memory: cchc ingest --force, {rows} rows {form} ({size / 1e6:.1f} MB), repeat {repeat + 1} ...")
         result = _memory_probe(root)
         peak = result["maxrss_kib"] * 1024
         runs.append({"peak_rss_bytes": peak, "ratio": peak / size, "wall_s": round(result["wall_s"], 2),
@@ -516,26 +519,27 @@ def memory_benchmark(rows: int, seed: int, repeats: int, stem: Path) -> int:
         log(f"  peak RSS {peak / 1e6:.0f} MB = {peak / size:.2f}x the raw files, {result['wall_s']:.1f} s")
     worst = max(run["ratio"] for run in runs)
     results = {"started": started, "rows": rows, "seed": seed, "raw_bytes": size,
-               "raw_files": {files.dossiers_csv.name: files.dossiers_csv.stat().st_size,
+               "format": form, "raw_files": {dossiers.name: dossiers.stat().st_size,
                              files.catalogue_csv.name: files.catalogue_csv.stat().st_size},
                "target_ratio": TARGET_MEMORY_RATIO, "worst_ratio": worst,
                "pass": worst < TARGET_MEMORY_RATIO, "runs": runs, "machine": machine,
                "loadavg_end": os.getloadavg()}
     stem.with_suffix(".json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n",
                                          encoding="utf-8")
-    lines = [f"# Ingest memory — {rows:,} rows csv".replace(",", "."), "",
+    shape = "csv" if form == "csv" else "JSON (national records)"
+    lines = [f"# Ingest memory — {rows:,} rows {shape}".replace(",", "."), "",
              f"{started} · {machine['nproc']} CPU · Python {machine['python']} · commit {machine['git_commit']}"
              + (" (lib dirty)" if machine["git_lib_dirty"] else ""), "",
              "Peak resident memory of `cchc ingest --force` (a fresh process; `ru_maxrss` of the child) "
-             "on a root holding the generated dossier csv and the catalogue, against the size of the raw "
-             "files.", "",
+             f"on a root holding the generated dossier {shape} and the catalogue csv, against the size of "
+             "the raw files.", "",
              "| Run | Raw files | Peak RSS | Ratio | Target | Wall time |", "|---|---|---|---|---|---|"]
     for number, run in enumerate(runs, 1):
         lines.append(f"| {number} | {size / 1e6:.1f} MB | {run['peak_rss_bytes'] / 1e6:.0f} MB | "
                      f"{run['ratio']:.2f}× | < {TARGET_MEMORY_RATIO:.0f}× | {run['wall_s']:.1f} s |")
     lines += ["", f"Overall: **{'PASS' if results['pass'] else 'FAIL'}** (worst ratio {worst:.2f}×).", "",
               "Command: `.venv/bin/python benchmarks/bench_ingest.py --memory "
-              f"[--rows {rows}]`", ""]
+              + ("" if form == "csv" else "--format json ") + f"[--rows {rows}]`", ""]
     stem.with_suffix(".md").write_text("\n".join(lines), encoding="utf-8")
     log(f"wrote {stem.with_suffix('.md')} and .json")
     return 0 if results["pass"] else 1
@@ -553,14 +557,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", action="store_true",
                         help="only the peak memory of `cchc ingest` on a csv (default 1.000.000 rows) "
                              "-> results/ingest-memory.json/.md")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv",
+                        help="--memory on the csv, or on the same rows as national JSON records "
+                             "-> results/ingest-memory-json.json/.md")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.cached_repeats < 1:
         parser.error("repeats must be at least 1")
     if args.memory:
         rows = args.rows if "--rows" in (argv if argv is not None else sys.argv) else MEMORY_ROWS
-        stem = args.out or RESULTS / ("ingest-memory" if rows == MEMORY_ROWS else f"ingest-memory-{rows}rows")
+        name = "ingest-memory" + ("" if args.format == "csv" else "-json")
+        stem = args.out or RESULTS / (name if rows == MEMORY_ROWS else f"{name}-{rows}rows")
         stem.parent.mkdir(parents=True, exist_ok=True)
-        return memory_benchmark(rows, args.seed, min(args.repeats, 3), stem)
+        return memory_benchmark(rows, args.seed, min(args.repeats, 3), stem, args.format)
     stem = args.out or RESULTS / ("ingest" if args.rows == gen.DEFAULT_ROWS else f"ingest-{args.rows}rows")
     stem.parent.mkdir(parents=True, exist_ok=True)
 

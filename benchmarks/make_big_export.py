@@ -359,6 +359,73 @@ def write_csv(path: Path, titles: list[str], headers: list[str], rows: list[list
     os.replace(tmp, path)
 
 
+# --------------------------------------------------------------------------- the national record
+
+# The same rows as the national portal's dossier record (raw-exports.md §7): its keys, its codes
+# (a label no code stands for: a code outside the list, quarantined as the label is), its dates
+# as yyyyMMddHHmmss (a bad date text kept as it is), its personal fields.
+NATIONAL_CHANNELS = {"trực tuyến": 2, "trực tiếp": 1, "tại bộ phận một cửa": 1, "trực tiếp tại bộ phận một cửa": 1,
+                     "bưu chính công ích": 3, "dịch vụ bưu chính": 3, "bcci": 3}
+NATIONAL_STATES = {"Đã trả kết quả": 10, "Hoàn thành": 10, "Đã giải quyết": 9, "Đã có kết quả": 9,
+                   "Đã xử lý xong": 9, "Đang xử lý": 4, "Đã tiếp nhận": 2, "Đang giải quyết": 4,
+                   "Chờ phê duyệt": 4, "Chờ bổ sung": 5, "Yêu cầu bổ sung": 5, "Tạm dừng": 8,
+                   "Chờ thực hiện nghĩa vụ tài chính": 6, "Công dân rút hồ sơ": 7, "Rút hồ sơ": 7,
+                   "Đã rút": 7, "Từ chối tiếp nhận": 3, "Không được tiếp nhận": 3, "Từ chối": 3}
+NATIONAL_UNKNOWN_CODE = 11
+
+
+def _national_date(value) -> str | None:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y%m%d%H%M%S")
+    return value
+
+
+def national_records(rows: list[list]):
+    """Each generated row as a national record (a dict, keys in the portal's order)."""
+    col = {h: i for i, h in enumerate(HEADERS)}
+    for row in rows:
+        channel = NATIONAL_CHANNELS.get(row[col["Hình thức nộp"]].lower(), NATIONAL_UNKNOWN_CODE)
+        payment = {"Trực tuyến": 1}.get(row[col["Thanh toán"]], 0)
+        yield {"MaHoSo": row[col["Mã hồ sơ"]], "MaTTHC": row[col["Mã thủ tục"]], "TenTTHC": row[col["Tên thủ tục"]],
+               "MaLinhVuc": None, "TenLinhVuc": row[col["Lĩnh vực"]], "KenhThucHien": channel,
+               "ChuHoSo": row[col["Chủ hồ sơ"]], "SoGiayToChuHoSo": row[col["Số CCCD"]],
+               "SoDienThoai": row[col["Số điện thoại"]], "Email": None, "DiaChiChuHoSo": row[col["Địa chỉ"]],
+               "NgayNopHoSo": _national_date(row[col["Ngày tiếp nhận"]]),
+               "NgayTiepNhan": _national_date(row[col["Ngày tiếp nhận"]]),
+               "NgayHenTra": _national_date(row[col["Ngày hẹn trả"]]),
+               "NgayKetThucXuLy": _national_date(row[col["Ngày hoàn thành"]]),
+               "NgayTra": _national_date(row[col["Ngày trả kết quả"]]), "NgayTuChoi": None,
+               "TrangThaiHoSo": NATIONAL_STATES.get(row[col["Trạng thái"]], NATIONAL_UNKNOWN_CODE),
+               "DonViXuLy": row[col["Cơ quan giải quyết"]],
+               "HoSoCoThanhPhanSoHoa": 1 if row[col["Số hóa hồ sơ"]] == "Có" else 0,
+               "DuocThanhToanTrucTuyen": payment}
+
+
+def national_json_path(rows: int, seed: int, folder: Path = EXPORTS) -> Path:
+    return folder / f"national-{rows}-s{seed}-g{GENERATOR_VERSION}.json"
+
+
+def ensure_national_json(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, folder: Path = EXPORTS,
+                         log=print) -> Path:
+    """The generated rows as a JSON list of national records (cached like the other exports)."""
+    path = national_json_path(rows, seed, folder)
+    if path.is_file():
+        log(f"reusing cached export: {path.name}")
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    data = generate_rows(rows, seed)
+    tmp = _tmp(path)
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write("[\n")
+        for number, item in enumerate(national_records(data)):
+            handle.write((",\n" if number else "") + json.dumps(item, ensure_ascii=False))
+        handle.write("\n]\n")
+    os.replace(tmp, path)
+    log(f"wrote {path.name} in {time.perf_counter() - started:.1f} s")
+    return path
+
+
 def ensure_exports(rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED, force: bool = False,
                    folder: Path = EXPORTS, log=print, csv_only: bool = False) -> ExportFiles:
     """Generate the export files unless they are already cached in ``folder``. ``csv_only``:

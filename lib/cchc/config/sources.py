@@ -99,11 +99,27 @@ class ColumnSpec(Model):
     # Numbers: numbers; dates: ISO dates or "today[+/-days]" (the day of the run).
     min: Any = None
     max: Any = None
+    # One system's coded values, per header: header (as that system writes it: the column's
+    # header or an alias) -> value in the file (as text; a JSON number 2 is "2") -> the code of
+    # the column's vocabulary. They apply only to a file whose header of the column is that one:
+    # a "1" under another header is an unknown value, as any other.
+    codes: dict[str, dict[str, Any]] = {}
+    # Values of such a system that are no dossier of the list, per header: value -> the reason
+    # (a key of messages.yaml, ``reason_<key>``) the row is quarantined with.
+    set_aside: dict[str, dict[str, Key]] = {}
 
     @model_validator(mode="after")
     def _vocab_of_categories(self) -> ColumnSpec:
         if self.type == "category" and self.vocab is None:
             raise problem("expect_vocab", at="vocab", value=None)
+        names = {match_key(name) for name in (self.header, *self.aliases)}
+        for part in ("codes", "set_aside"):
+            for header in getattr(self, part):
+                if self.type != "category":
+                    raise problem("expect_no_vocab", at=f"{part}.{header}", value=header)
+                if match_key(header) not in names:
+                    raise problem("expect_choice", at=f"{part}.{header}", value=header,
+                                  choices=" | ".join((self.header, *self.aliases)))
         if self.type != "category" and self.vocab is not None:
             raise problem("expect_no_vocab", at="vocab", value=self.vocab)
         for name in ("min", "max"):
@@ -171,6 +187,9 @@ class SourceFile(Model):
     without: Words | None = None       # what an absent source takes away (an optional one)
     columns: dict[Key, ColumnSpec]
     personal: list[str] = []
+    # Personal headers by pattern (regular expressions searched in the header's match key,
+    # cchc.core.text.match_key): e.g. every address, whatever follows "địa chỉ" / "DiaChi".
+    personal_patterns: list[str] = []
     row_rules: RowRule | None = None
     dedup: StrictBool = True           # collapse duplicates by key (False: rows are events)
     vocabularies: dict[str, Vocabulary] = {}
@@ -195,6 +214,14 @@ class SourceFile(Model):
             if column.vocab is not None and column.vocab not in known:
                 raise problem("expect_choice", at=f"columns.{name}.vocab", value=column.vocab,
                               choices=" | ".join(known))
+            if column.codes:
+                vocabulary = self.vocabularies.get(column.vocab) or VOCABULARIES.validate_python(
+                    shared_vocabularies())[column.vocab]
+                for header, codes in column.codes.items():
+                    for value, code in codes.items():
+                        if code not in vocabulary.values:
+                            raise problem("expect_choice", at=f"columns.{name}.codes.{header}.{value}", value=code,
+                                          choices=" | ".join(str(known) for known in vocabulary.values))
         for index, other in enumerate(self.instead):
             if other not in source_kinds():
                 raise problem("expect_choice", at=f"instead.{index}", value=other, choices=" | ".join(source_kinds()))
@@ -266,6 +293,8 @@ class Guards(Model):
     max_ratio: StrictInt
     ratio_from_bytes: StrictInt
     max_columns: StrictInt
+    json_max_string: StrictInt     # characters of one value of a JSON record
+    json_max_keys: StrictInt       # keys of one JSON record
 
 
 class IngestRules(Model):
@@ -294,6 +323,22 @@ class Column:
     max: Any = None
     filled: bool = False       # a file that has the column fills it in every row (ColumnSpec)
     without: str | None = None  # what its absence from every file takes away (ColumnSpec)
+    # ColumnSpec.codes and set_aside, by the header's match key: value's match key -> the
+    # vocabulary's code, or the reason key of a value set aside (``SetAside``).
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False, compare=False)
+
+    def codes_for(self, header: str | None) -> dict[str, Any]:
+        """The coded values of a file whose header of this column is ``header`` ({} if none)."""
+        if not self.codes or header is None:
+            return {}
+        return self.codes.get(match_key(header.rstrip(" :*")), {})
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A coded value that is no dossier of the list: its row is quarantined with ``reason``."""
+
+    reason: str
 
 
 @dataclass
@@ -308,6 +353,7 @@ class SourceSpec:
     dedup: bool = True                     # collapse duplicates by key (False: rows are events)
     vocabularies: dict[str, Any] = field(default_factory=dict)   # this source's own vocabularies
     title_fields: dict[str, dict[str, str]] = field(default_factory=dict)  # values read from title rows
+    personal_patterns: tuple[str, ...] = ()  # SourceFile.personal_patterns
     without: str | None = None             # what an absent source takes away (SourceFile)
     instead: tuple[str, ...] = ()          # sources standing in for this required one (SourceFile)
     totals: str | None = None              # the column marking the "Tổng cộng" row kept (SourceFile)
@@ -317,12 +363,15 @@ class SourceSpec:
     vocabulary_aliases: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     header_lookup: dict[str, str] = field(default_factory=dict, repr=False)  # match key -> column (built)
     _personal_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
+    _personal_pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for column in self.columns.values():
             for name in (column.header, *column.aliases):
                 self.header_lookup.setdefault(match_key(name), column.name)
         self._personal_keys = frozenset(match_key(name) for name in self.personal)
+        if self.personal_patterns:
+            self._personal_pattern = re.compile("|".join(f"(?:{p})" for p in self.personal_patterns))
 
     def column_for(self, header: Any) -> str | None:
         """Canonical column name for a header cell, or None."""
@@ -331,7 +380,11 @@ class SourceSpec:
         return self.header_lookup.get(match_key(header.rstrip(" :*")))
 
     def is_personal(self, header: Any) -> bool:
-        return isinstance(header, str) and match_key(header.rstrip(" :*")) in self._personal_keys
+        if not isinstance(header, str):
+            return False
+        key = match_key(header.rstrip(" :*"))
+        return key in self._personal_keys or (self._personal_pattern is not None
+                                              and self._personal_pattern.search(key) is not None)
 
     def vocabulary(self, name: str) -> dict[str, Any]:
         """A vocabulary of this source (data/sources/<kind>.yaml) or the shared data/vocab.yaml."""
@@ -355,11 +408,17 @@ def load_spec(kind: str, extra_aliases: dict[str, list[str]] | None = None,
     columns = {}
     for name, col in spec.columns.items():
         aliases = tuple(col.aliases) + tuple((extra_aliases or {}).get(name, ()))
+        codes: dict[str, dict[str, Any]] = {}
+        for part, value_of in (("codes", lambda code: code), ("set_aside", SetAside)):
+            for header, values in getattr(col, part).items():
+                coded = codes.setdefault(match_key(header), {})
+                coded.update({match_key(str(value)): value_of(code) for value, code in values.items()})
         columns[name] = Column(name=name, header=col.header, aliases=aliases, type=col.type,
                                required=col.required, vocab=col.vocab, min=col.min, max=col.max,
-                               filled=col.filled, without=col.without)
+                               filled=col.filled, without=col.without, codes=codes)
     return SourceSpec(kind=spec.kind, label=spec.label, key=spec.key, required=spec.required,
                       columns=columns, personal=tuple(spec.personal), row_rules=spec.row_rules,
+                      personal_patterns=tuple(spec.personal_patterns),
                       dedup=spec.dedup, vocabularies=raw.get("vocabularies", {}),
                       title_fields=raw.get("title_fields", {}), without=spec.without,
                       instead=tuple(spec.instead), totals=spec.totals, numbered=spec.numbered,

@@ -118,7 +118,12 @@ _TEXT_KINDS = frozenset({str, type(None)})
 
 _DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$")
+# yyyyMMddHHmmss, the national portal's dates (raw-exports.md §7): 20250715083000.
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$")
+_COMPACT_LOW, _COMPACT_HIGH = 10**13, 10**14  # that form as a JSON integer
+# A time with an offset (ISO 8601 "…T08:30:00+07:00", "…Z") is read in Vietnam's time.
+_LOCAL = dt.timezone(dt.timedelta(hours=7))
 _VN_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _PLAIN_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
 
@@ -129,9 +134,14 @@ def is_empty(value: Any) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def _date_from_text(text: str) -> dt.date | None:
-    """The day a text names (dd/mm/yyyy or yyyy-mm-dd, a valid time of day after it allowed),
-    or None. Cached: the texts of a period's days recur in every column and every commune."""
+    """The day a text names (dd/mm/yyyy or yyyy-mm-dd, a valid time of day after it allowed,
+    ISO 8601's "T" and offset too; or yyyyMMddHHmmss), or None. Cached: the texts of a period's
+    days recur in every column and every commune."""
     text = text.strip()
+    if found := _COMPACT.match(text):
+        if int(found[4]) > 23 or int(found[5]) > 59 or int(found[6]) > 59:
+            return None
+        return _date(int(found[1]), int(found[2]), int(found[3]))
     date_part, _, time_part = text.replace("T", " ", 1).partition(" ")
     time_part = time_part.strip()
     if time_part:
@@ -141,6 +151,12 @@ def _date_from_text(text: str) -> dt.date | None:
         hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
         if hour > 23 or minute > 59 or second > 59:
             return None
+        if found[4] and _YMD.match(date_part):  # an offset: the day in Vietnam's time
+            try:
+                moment = dt.datetime.fromisoformat(f"{date_part} {time_part}".replace("Z", "+00:00"))
+            except ValueError:
+                return None
+            return _date(*moment.astimezone(_LOCAL).timetuple()[:3])
     if found := _DMY.match(date_part):
         day, month, year = int(found[1]), int(found[2]), int(found[3])
     elif found := _YMD.match(date_part):
@@ -169,7 +185,9 @@ def parse_date(value: Any) -> dt.date | None | object:
         return value
     if isinstance(value, bool):
         return _MISSING
-    if isinstance(value, int | float):
+    if type(value) in (int, float) and _COMPACT_LOW <= value < _COMPACT_HIGH and value == int(value):
+        value = str(int(value))  # yyyyMMddHHmmss as a number (JSON, or a workbook's number cell)
+    elif isinstance(value, int | float):
         if value != value or not 1 <= value < 2958466:  # NaN or outside Excel's range
             return _MISSING
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
@@ -295,8 +313,14 @@ def _by_day(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
     def check(cell: Any) -> Any:
         kind = type(cell)
+        if (kind is int or kind is float) and _COMPACT_LOW <= cell < _COMPACT_HIGH and cell == int(cell):
+            cell, kind = str(int(cell)), str  # yyyyMMddHHmmss as a number
         if kind is float and 1 <= cell < 2958466:  # NaN and out of range: converted as they are
             day: Any = int(cell)
+        elif kind is str and len(cell) == 14 and cell.isdigit():  # yyyyMMddHHmmss: once a day
+            if int(cell[8:10]) > 23 or int(cell[10:12]) > 59 or int(cell[12:]) > 59:
+                return _MISSING
+            day = cell[:8] + "000000"
         elif kind is str and (found := _DAY_AND_TIME.fullmatch(cell)) is not None:
             if int(found[2]) > 23 or int(found[3]) > 59 or int(found[4] or 0) > 59:  # as _date_from_text
                 return _MISSING
@@ -417,9 +441,13 @@ def category_lookup(vocabulary: dict[str, Any], extra: dict[str, list[str]] | No
 
 
 def parse_categories(cells: Sequence[Any], vocabulary: dict[str, Any],
-                     extra: dict[str, list[str]] | None = None
+                     extra: dict[str, list[str]] | None = None, codes: dict[str, Any] | None = None
                      ) -> tuple[list[Any], list[Problem]]:
+    """Categories; ``codes``: the coded values of the file's header (value's match key -> code,
+    or a Bad: the row is set aside), before the vocabulary's labels."""
     lookup = category_lookup(vocabulary, extra)
+    if codes:
+        lookup.update(codes)
     empty = vocabulary.get("empty")
 
     def convert(cell: Any) -> Any:

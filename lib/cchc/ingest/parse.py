@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from cchc.config.sources import Column, SourceSpec, date_bound
+from cchc.config.sources import Column, SetAside, SourceSpec, date_bound
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.text import match_key
@@ -236,7 +236,9 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     # after the first one are its signature block, footer rows.
     totals = array("q") if spec.totals else None
     chunk: list[list[Any]] = []
-    read = match.row_index + 1
+    # The number of the row before the first data row: rows are numbered from table.first_row
+    # (a JSON file's keys are row 0, so that its record N is row N).
+    read = match.row_index + table.first_row
     for row in itertools.chain(head[match.row_index + 1:], stream):
         read += 1
         if totals:
@@ -276,7 +278,7 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     if chunk:
         _parse_chunk(spec, match, chunk, len(data_numbers) - len(chunk), records, problems, cleaned, today)
     chunk = []
-    account.read = read
+    account.read = read + 1 - table.first_row
     account.data = len(data_numbers)
 
     warnings: list[tuple[int, str, Any, str]] = []
@@ -293,6 +295,8 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
             item["limit"] = _shown_bound(spec.columns[column], reason, today)
         elif reason == V.BAD_CATEGORY and column in spec.columns and spec.columns[column].vocab:
             item.update(_vocabulary_hint(spec, spec.columns[column].vocab))
+            if hint := _code_hint(spec, spec.columns[column], match.headers.get(column)):  # outside its header's codes
+                item.update(reason=BAD_CODE, codes=hint)
         quarantine.append(item)
     account.quarantined = len(bad_rows)
     keep = [i for i in range(len(data_numbers)) if i not in bad_rows] if bad_rows else None
@@ -330,11 +334,27 @@ def _vocabulary_hint(spec: SourceSpec, name: str) -> dict[str, str]:
     return {"vocab": name, "codes": ", ".join(str(code) for code in spec.vocabulary(name)["values"])}
 
 
+BAD_CODE = "bad_code"  # a value outside the coded values of its header (ColumnSpec.codes)
+
+
+def _code_hint(spec: SourceSpec, column: Column, header: str | None) -> str:
+    """The coded values of a header, with the labels of their codes: '1 (Trực tiếp), 2 (…)';
+    "" for a header without codes."""
+    labels = spec.vocabulary(column.vocab)["labels"]
+    return ", ".join(f"{value} ({labels[code]})" for value, code in column.codes_for(header).items()
+                     if not isinstance(code, SetAside))
+
+
 Parsed = tuple[list[Any], list[V.Problem]]
 
 
-def _categories(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
-    return V.parse_categories(cells, spec.vocabulary(column.vocab), spec.labels_for(column.vocab))
+def _categories(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date,
+                header: str | None = None) -> Parsed:
+    """A category column; ``header``: the file's header of it, whose coded values apply
+    (ColumnSpec.codes; a value set aside is quarantined with its reason)."""
+    codes = {value: V.Bad(code.reason) if isinstance(code, SetAside) else code
+             for value, code in column.codes_for(header).items()}
+    return V.parse_categories(cells, spec.vocabulary(column.vocab), spec.labels_for(column.vocab), codes)
 
 
 def _numbers(cells: Sequence[Any], spec: SourceSpec, column: Column, today: _dt.date) -> Parsed:
@@ -374,7 +394,10 @@ def _parse_chunk(spec: SourceSpec, match: HeaderMatch, rows: list[list[Any]], of
         cells, dirty = V.strip_controls(columns[position])
         if dirty:
             cleaned[name] = cleaned.get(name, 0) + dirty
-        parsed, bad = PARSERS[column.type](cells, spec, column, today)
+        if column.codes:  # coded values of the header the file has
+            parsed, bad = _categories(cells, spec, column, today, match.headers.get(name))
+        else:
+            parsed, bad = PARSERS[column.type](cells, spec, column, today)
         problems.extend((offset + index, name, raw, reason) for index, raw, reason in bad)
         if (column.required or column.filled) and None in parsed:
             flagged = {index for index, _, _ in bad}

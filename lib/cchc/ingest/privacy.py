@@ -120,5 +120,8 @@ def personal_in_number(text: str) -> bool:
 
 
 def mask_value(value: object) -> str:
-    """Any raw cell value as text, masked: for the quarantine, warnings and messages."""
+    """Any raw cell value as text, masked: for the quarantine, warnings and messages. A whole
+    number a workbook gives as a float shows as the number written (7, not 7.0)."""
+    if type(value) is float and value.is_integer():
+        value = int(value)
     return "" if value is None else mask(str(value))

@@ -1,4 +1,6 @@
-"""Read a raw export (xlsx, xls, ods or csv) into rows of cells, row 1 being the file's first row.
+"""Read a raw export (xlsx, xls, ods, csv or JSON records) into rows of cells, row 1 being the
+file's first row (of a JSON file: the header is row 0, the keys; record N is row N, see
+cchc.ingest.jsonrecords).
 
 Workbooks are read by calamine, after resource guards: a workbook whose parts inflate out of
 proportion, or whose sheets declare (or whose cells reach) a size out of proportion to the
@@ -24,9 +26,11 @@ from cchc.config.sources import Guards, ingest_rules
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.ingest.cells import EXCEL_ERROR, UNCACHED_FORMULA, Fault
+from cchc.ingest.jsonrecords import SUFFIXES as JSON_SUFFIXES
+from cchc.ingest.jsonrecords import json_rows
 
 WORKBOOKS = (".xlsx", ".xls", ".ods")
-SUPPORTED = (*WORKBOOKS, ".csv")
+SUPPORTED = (*WORKBOOKS, ".csv", *JSON_SUFFIXES)
 FORMAT_NAMES = {".xlsx": "Excel (.xlsx)", ".xls": "Excel 97-2003 (.xls)", ".ods": "OpenDocument (.ods)"}
 DELIMITER_LINES = 20
 CSV_FIELD_LIMIT = 1_000_000   # characters in one csv cell
@@ -38,10 +42,11 @@ class Table:
     """One sheet (or a csv): its rows, streamed by ``iter_rows`` or all at once as ``rows``."""
 
     def __init__(self, rows: list[Row] | None, sheet: str | None,
-                 stream: Callable[[], Iterator[Row]] | None = None) -> None:
+                 stream: Callable[[], Iterator[Row]] | None = None, first_row: int = 1) -> None:
         self._rows = rows
         self._stream = stream
         self.sheet = sheet  # None for csv
+        self.first_row = first_row  # the number of the first row (0: a JSON file's keys)
 
     @property
     def rows(self) -> list[Row]:
@@ -71,6 +76,8 @@ def read_tables(path: Path, display: str, sheet: str | None = None, first_only: 
         return _read_workbook(path, display, sheet, first_only or sheet is not None)
     if suffix == ".csv":
         return [_csv_table(path, display)]
+    if suffix in JSON_SUFFIXES:
+        return [Table(None, None, lambda: json_rows(path, display), first_row=0)]
     raise CchcError("unsupported_format", file=display)
 
 

@@ -28,7 +28,8 @@ from cchc.ingest.absent import missing_entries
 from cchc.ingest.readers import SUPPORTED
 from cchc.ingest.report import render_markdown
 
-PARSER_VERSION = "4"  # 3: error cells, bounds, masking, chunked csv; 4: control characters cleaned
+PARSER_VERSION = "5"  # 3: error cells, bounds, masking, chunked csv; 4: control characters cleaned;
+# 5: JSON records, coded values per header, yyyyMMddHHmmss and ISO 8601 dates
 
 
 @dataclass
