@@ -30,7 +30,7 @@ MARKS = ["Riêngtư", "079188012345", "0987000111", "rieng.tu.bimat", "Bíẩn",
 CHANNELS = {1: "direct", 2: "online", 3: "postal"}
 STATES = {2: "processing", 3: "rejected", 4: "processing", 5: "paused", 6: "paused", 7: "withdrawn",
           8: "paused", 9: "resolved", 10: "resolved"}
-PAYMENTS = {1: "online", 2: "online", 0: "free", None: "free"}
+PAYMENTS = {1: "online", 2: "online", 0: "not_online", None: "free"}
 
 
 def record(n, channel, status, received, due=None, end=None, returned=None, digitized=1, payment=0,
@@ -201,6 +201,25 @@ def test_figures_are_the_counts_planted(tmp_path):
     assert figures["tthc.resolved.total"].value == len(ended)
     digitized = [item for item in counted if item["HoSoCoThanhPhanSoHoa"] in (1, True)]
     assert figures["tthc.rate.digitized"].value == pytest.approx(len(digitized) / len(counted))
+
+
+def test_not_paid_online_pays_when_the_catalogue_gives_its_procedure_a_fee(tmp_path):
+    """DuocThanhToanTrucTuyen 0 is "not paid online": at the counter when the procedure has a
+    fee, nothing to pay when it has none; a procedure the catalogue does not name is in neither."""
+    root = make_root(tmp_path, with_data=False)
+    fee, free, unknown = "1.000001", "1.000002", "9.999999"
+    items = [record(n, 2, 4, 2 + n, due=28) for n in range(1, 7)]
+    for item, (code, payment) in zip(items, [(fee, 1), (fee, 0), (fee, 0), (free, 0), (free, 2), (unknown, 0)],
+                                     strict=True):
+        item.update(MaTTHC=code, DuocThanhToanTrucTuyen=payment)
+    write_json_list(root / RAW / "ho-so.json", items)
+    write_xlsx(root / RAW / "danh-muc.xlsx", [
+        ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Phí, lệ phí"],
+        [fee, "Đăng ký khai sinh", "Hộ tịch", "Có"], [free, "Chứng thực bản sao", "Chứng thực", "Không"]])
+    figures = compute(Layout(root, "xa-thu", "2025-07")).figures
+    paid_online = figures["tthc.rate.online_payment"]
+    # online: the two paid online (1, 2); paying: those two and the two not paid online of a fee procedure
+    assert (paid_online.numerator, paid_online.denominator) == (2, 4)
 
 
 def test_a_code_applies_only_under_its_own_header(tmp_path):

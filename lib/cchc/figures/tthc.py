@@ -69,9 +69,20 @@ def _column(d: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:
     return d[name] if name in d.columns else pd.Series(None, index=d.index, dtype=dtype)
 
 
-def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
+def fees(d: pd.DataFrame, catalogue: pd.DataFrame | None) -> np.ndarray:
+    """Per dossier of ``d``: its procedure has a fee in the catalogue (False when the catalogue,
+    its fee column or the procedure is not there)."""
+    if catalogue is None or "has_fee" not in catalogue.columns or "procedure_code" not in d.columns:
+        return np.zeros(len(d), dtype=bool)
+    paid = set(catalogue.loc[flag(catalogue["has_fee"]).to_numpy(), "procedure_code"].astype(str))
+    return d["procedure_code"].astype(str).isin(paid).to_numpy()
+
+
+def dossier_masks(d: pd.DataFrame, window: Window, fee: np.ndarray | None = None) -> pd.DataFrame:
     """One boolean column per counted set of dossiers; rows are the dossiers of ``d``. Without a
-    channel column, every dossier received in the window is in received.total."""
+    channel column, every dossier received in the window is in received.total. ``fee``: per
+    dossier, its procedure has a fee (``fees``): a dossier not paid online (payment not_online,
+    the national record's 0) pays when it has one."""
     start, cutoff = day(window.start), day(window.cutoff)
     status = values(_column(d, "status"))
     valid = known(status) & (status != "rejected")
@@ -104,7 +115,8 @@ def dossier_masks(d: pd.DataFrame, window: Window) -> pd.DataFrame:
     m["resolved.result_digitized"] = resolved & flag(_column(d, "result_digitized")).to_numpy()
     payment = values(_column(d, "payment"))
     m["payment.online"] = total & (payment == "online")
-    m["payment.paying"] = total & known(payment) & (payment != "free")
+    has_fee = np.zeros(len(d), dtype=bool) if fee is None else fee
+    m["payment.paying"] = total & known(payment) & (payment != "free") & ((payment != "not_online") | has_fee)
     m["interlinked.received"] = total & known(values(_column(d, "interlink_group")))
     m["interlinked.resolved"] = m["interlinked.received"] & resolved
     rating = values(_column(d, "rating"))
@@ -288,7 +300,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
                       else {"dossiers": dossiers})
     counts = [name for name in DOSSIER_COUNTS if name not in left_out]
     rates = {name: rule for name, rule in DOSSIER_RATES.items() if name not in left_out}
-    masks = dossier_masks(dossiers, window)
+    masks = dossier_masks(dossiers, window, fees(dossiers, catalogue))
     values, columns = masks.to_numpy(dtype=bool), list(masks.columns)
     files, names = file_codes(dossiers[SOURCE_FILE])
     figures = emit_table(tally(values, files, len(names)), names, columns, counts, rates,
@@ -377,7 +389,7 @@ def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) 
         return tthc_stats.rows_of(name, tables) if tthc_stats.KIND in tables else None
     spec = definitions(SECTION)
     dossiers = tables["dossiers"]
-    masks = dossier_masks(dossiers, params.window)
+    masks = dossier_masks(dossiers, params.window, fees(dossiers, tables.get("catalogue")))
     counts, rates = DOSSIER_COUNTS, DOSSIER_RATES
     parts = name.split(".")
     if len(parts) > 2 and parts[0] in spec["breakdowns"]:
