@@ -11,6 +11,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from cchc.demo import period as cal
+from cchc.cli import main
 from cchc.demo import plan
 from cchc.demo.communes import generate_communes, plan_communes
 from cchc.demo.shapes import spec
@@ -144,3 +145,27 @@ def test_statistics_are_form_06a_of_the_plan_and_keep_their_identities(city):
         assert values["pending"] == values["not_due"] + values["overdue"]
     assert [int(v) for v in total[2:]] == [sum(int(r[i]) for r in body) for i in range(2, 13)]
     assert int(total[2]) > 0
+
+
+@pytest.mark.slow
+def test_the_batch_and_the_rollup_read_every_shape_and_say_what_each_commune_lacks(city):
+    root, by_shape = city
+    assert main(["batch", "--period", "2025", "--root", str(root), "--workers", "2"]) == 0
+    summary = json.loads((root / "outputs" / "batch-2025.json").read_text(encoding="utf-8"))
+    assert summary["counts"] == {"done": N, "failed": 0, "skipped": 0}
+    assert main(["rollup", "--period", "2025", "--root", str(root)]) == 0
+    city_figures = json.loads((root / "outputs" / "hai-phong" / "2025" / "figures.json").read_text(encoding="utf-8"))
+    figures = city_figures["figures"]
+    # the statistics alone give to_handle; the vendor's list has no channel: no city value for online
+    units = [c.unit for c in plan_communes(N, seed=SEED, per_year=1000)]
+    assert figures["tthc.to_handle"]["value"] == sum(
+        figures[f"communes.{unit}.tthc.to_handle"]["value"] for unit in units)
+    assert "tthc.received.online" not in figures and "tthc.rate.online" not in figures
+    assert f"communes.{by_shape['vendor'].unit}.tthc.received.online" not in figures
+    assert f"communes.{by_shape['national'].unit}.tthc.received.online" in figures
+    html = (root / "outputs" / "hai-phong" / "2025" / "report.html").read_text(encoding="utf-8")
+    table = html[html.index("absent-table"):]
+    table = table[:table.index("</table>")]
+    assert by_shape["vendor"].name in table and "không có cột Hình thức nộp" in table
+    assert by_shape["statistics"].name in table and "chỉ có biểu thống kê 06a" in table
+    assert by_shape["lists"].name not in table
