@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cchc.demo import period as cal
 from cchc.cli import main
+from cchc.demo import period as cal
 from cchc.demo import plan
 from cchc.demo.communes import generate_communes, plan_communes
 from cchc.demo.shapes import spec
