@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from cchc.config.params import DocumentParams, Params
 from cchc.core import fmt
+from cchc.core.period import Period
 from cchc.core.resources import load_yaml
 
 T = TypeVar("T")
@@ -49,15 +50,8 @@ class Document:
 
 
 def period_phrase(period: str) -> str:
-    phrases = load_yaml("report/document.yaml")["period_phrases"]
-    year, _, part = period.partition("-")
-    if not part:
-        return phrases["year"].format(year=year)
-    if part in ("H1", "H2"):
-        return phrases[part].format(year=year)
-    if part.startswith("Q"):
-        return phrases["quarter"].format(year=year, roman=fmt.roman(int(part[1])))
-    return phrases["month"].format(year=year, month=int(part))
+    """'2025-Q3' -> 'quý III năm 2025' (cchc.core.period.Period.phrase)."""
+    return Period.parse(period).phrase
 
 
 def _split_unit_name(name: str, prefixes: list[str]) -> tuple[str, str]:
