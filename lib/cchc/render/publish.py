@@ -15,7 +15,7 @@ from cchc.checks import dumps as checks_json
 from cchc.checks.html import render as checks_html
 from cchc.compute import Computed
 from cchc.config.letter import build_document
-from cchc.core import atomic, jsontext
+from cchc.core import atomic
 from cchc.core import layout as names
 from cchc.core.errors import CchcError, message
 from cchc.core.timing import Stopwatch
@@ -84,8 +84,7 @@ def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, ker
                         shutil.copyfile(staging / names.NOTEBOOK, failed / names.NOTEBOOK)
                         exc.add_note(message("notebook_kept", path=layout.shown(failed / names.NOTEBOOK)))
                 raise
-        built = manifest.build(layout, params, computed.ingest.report, staging, started, clock.report())
-        (staging / names.MANIFEST).write_text(jsontext.dumps(built), encoding="utf-8")
+        manifest.build(layout, params, computed.ingest.report, staging, started, clock.report()).write(staging)
     shutil.rmtree(failed, ignore_errors=True)
     return target
 

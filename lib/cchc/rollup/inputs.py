@@ -15,6 +15,7 @@ from typing import Any
 from cchc.core.hashing import sha256_file
 from cchc.core.layout import FIGURES, MANIFEST, RECONCILIATION_JSON, Layout
 from cchc.core.resources import parse_yaml
+from cchc.render.manifest import Manifest
 from cchc.rollup.errors import RollupError
 
 CITY_FILE = "city.yaml"
@@ -95,9 +96,9 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
     figures_path = folder / FIGURES
     commune.file = layout.shown(figures_path)
     try:
-        manifest = _read_json(folder / MANIFEST)
-        commune.name = str((manifest.get("parameters") or {}).get("unit_name") or unit)
-        recorded = (manifest.get("outputs") or {}).get(FIGURES)
+        manifest = Manifest.read(folder / MANIFEST)
+        commune.name = str((manifest.parameters or {}).get("unit_name") or unit)
+        recorded = (manifest.outputs or {}).get(FIGURES)
         commune.sha256 = sha256_file(figures_path)
         if commune.sha256 != recorded:
             commune.status = "refused"
@@ -122,15 +123,14 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
     return commune
 
 
-def _failed_checks(folder: Path, manifest: dict[str, Any]) -> list[str]:
+def _failed_checks(folder: Path, manifest: Manifest) -> list[str]:
     """Ids of the checks that failed in a run published anyway (--allow-failed-checks): the
     manifest's own list when it has one, else its reconciliation.json (when the manifest names
     it with this hash)."""
-    listed = manifest.get("failed_checks")
-    if isinstance(listed, list):
-        return sorted(str(i) for i in listed)
+    if manifest.failed_checks is not None:
+        return sorted(str(i) for i in manifest.failed_checks)
     path = folder / RECONCILIATION_JSON
-    recorded = (manifest.get("outputs") or {}).get(RECONCILIATION_JSON)
+    recorded = (manifest.outputs or {}).get(RECONCILIATION_JSON)
     if not recorded or not path.is_file() or sha256_file(path) != recorded:
         return []
     return sorted(c["id"] for c in _read_json(path).get("checks", []) if c.get("status_code") == "error")
