@@ -1,6 +1,6 @@
 """A run of one unit and period, as the `cchc run` command does it: compute, then publish.
 
-The kernel and the export worker start first, so that their start-up (Jupyter, matplotlib,
+The kernel and the export worker (cchc.render.worker) start first, so that their start-up (Jupyter, matplotlib,
 nbconvert and the writers' imports) happens on the other core while this process imports pandas and
 papermill (about 1 s, hence the two marked imports in ``run``), ingests and computes.
 """
@@ -62,8 +62,9 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     """Ingest, compute every figure and check, and publish the outputs of one unit and period.
 
     ``kernel`` (a started kernel, kept: see cchc.render.kernel.keep) and ``worker`` (an
-    ExportWorker), when given, are used and left running for the caller's next run (cchc.batch);
-    else the run starts its own and stops them.
+    ExportWorker), when given, are used and left running for the caller's next run; else the run
+    starts its own and stops them. A batch (cchc.batch.worker) gives its kept kernel and no
+    worker: the export then runs in the batch's process.
 
     The run holds the period's lock throughout (another run of the same unit and period waits,
     or with ``wait`` false this one stops; other pairs run in parallel) and first clears what
