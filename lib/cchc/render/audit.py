@@ -146,14 +146,11 @@ def render(computed: Computed, audit: Review) -> tuple[str, str]:
     return html, printed
 
 
-DIFFERS = 'class="review-line differs"'  # a line of the review sheet that differs (audit.html.j2)
-
-
-def summary_line(output_dir: Path, shown: str) -> str | None:
-    """The line ``cchc run`` prints when the review sheet of the published ``output_dir`` lists
-    figures that differ (``shown``: kiem-tra.html as the user reads its path); None otherwise."""
-    path = Path(output_dir) / names.AUDIT_HTML
-    count = path.read_text(encoding="utf-8").count(DIFFERS) if path.is_file() else 0
+def summary_line(review: Review | None, shown: str) -> str | None:
+    """The line ``cchc run`` prints when the review sheet it wrote lists figures that differ
+    (its declared and republished lines: Review.differences; ``shown``: kiem-tra.html as the
+    user reads its path); None otherwise."""
+    count = len(review.differences) if review is not None else 0
     return load_yaml("report/audit.yaml")["review"]["summary"].format(count=count, path=shown) if count else None
 
 

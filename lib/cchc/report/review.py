@@ -49,9 +49,15 @@ class Review:
     previous_report: Published | None = None
 
     @property
+    def differences(self) -> list[Line]:
+        """The lines that differ, declared then republished (the previous period's key figures
+        are context, not differences): the lines kiem-tra.html marks ``differs``."""
+        return [*self.declared, *self.republished]
+
+    @property
     def count(self) -> int:
-        """Lines that differ (the previous period's key figures are context, not differences)."""
-        return len(self.declared) + len(self.republished)
+        """How many lines differ."""
+        return len(self.differences)
 
 
 def _words() -> dict[str, Any]:
