@@ -8,9 +8,12 @@ CchcError('bad_period'). ``str(period)`` gives the text back. The words (``năm 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from cchc.core import fmt
 from cchc.core.errors import CchcError
@@ -21,6 +24,24 @@ Kind = Literal["year", "half", "quarter", "month"]
 _TEXT = re.compile(r"(\d{4})(?:-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?")
 _PARTS = {"year": 1, "half": 2, "quarter": 4, "month": 12}   # parts of a year, by kind
 _MONTHS = {kind: 12 // parts for kind, parts in _PARTS.items()}  # months in one part
+
+
+class PeriodPhrases(BaseModel):
+    """data/report/document.yaml ``period_phrases``: a period in words, by its kind ({year},
+    and {roman} for a quarter, {month} for a month)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: str
+    H1: str   # the halves, as the period's text names them
+    H2: str
+    quarter: str
+    month: str
+
+
+@functools.lru_cache(maxsize=1)
+def phrases() -> PeriodPhrases:
+    return PeriodPhrases.model_validate(load_yaml("report/document.yaml")["period_phrases"])
 
 
 @dataclass(frozen=True)
@@ -80,14 +101,14 @@ class Period:
     def phrase(self) -> str:
         """The period in the report's words: 'năm 2025', '6 tháng đầu năm 2025', 'quý III năm
         2025', 'tháng 7 năm 2025' (data/report/document.yaml ``period_phrases``)."""
-        phrases = load_yaml("report/document.yaml")["period_phrases"]
+        words = phrases()
         if self.kind == "half":
-            return phrases[f"H{self.number}"].format(year=self.year)
+            return (words.H1 if self.number == 1 else words.H2).format(year=self.year)
         if self.kind == "quarter":
-            return phrases["quarter"].format(year=self.year, roman=fmt.roman(self.number))
+            return words.quarter.format(year=self.year, roman=fmt.roman(self.number))
         if self.kind == "month":
-            return phrases["month"].format(year=self.year, month=self.number)
-        return phrases["year"].format(year=self.year)
+            return words.month.format(year=self.year, month=self.number)
+        return words.year.format(year=self.year)
 
 
-__all__ = ["Period"]
+__all__ = ["Period", "PeriodPhrases", "phrases"]
