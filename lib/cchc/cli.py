@@ -163,7 +163,7 @@ def _summary(runlog: log.RunLog, result, root: Path) -> None:
         runlog.warning(words["check_warning"].format(id=check_id), "checks")
     from cchc.render.audit import summary_line  # noqa: PLC0415 (loaded by the run already)
 
-    review = summary_line(result.output_dir, _shown(result.output_dir / AUDIT_HTML, root))
+    review = summary_line(result.review, _shown(result.output_dir / AUDIT_HTML, root))
     if review:  # figures that differ from declared or published ones: for the signer, before signing
         runlog.warning(review, "checks")
     missing, total = result.unfilled

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.config.figures import SECTIONS, figure_definitions
 from cchc.manual import topics
 
 HEADER = """# Figures (chỉ số)
@@ -27,23 +27,21 @@ GROUP_KEYS = ("A group is one name, normalised (NFC, traditional tone placement,
 
 def render() -> str:
     out = [HEADER]
-    for path in sorted((DATA_DIR / "figures").glob("*.yaml")):
-        spec = load_yaml(f"figures/{path.name}")
-        section = spec.get("section", path.stem)
-        out += [f"## `{section}`", "", "| id | nhãn | đơn vị | định nghĩa |", "|---|---|---|---|"]
-        for suffix, meta in spec["figures"].items():
-            out.append(f"| `{section}.{suffix}` | {meta['label']} | {meta['unit']} | {meta['definition']} |")
+    for section in sorted(SECTIONS):  # the files of data/figures/, as validated
+        spec = figure_definitions(section)
+        out += [f"## `{spec.section}`", "", "| id | nhãn | đơn vị | định nghĩa |", "|---|---|---|---|"]
+        for suffix, meta in spec.figures.items():
+            out.append(f"| `{spec.section}.{suffix}` | {meta.label} | {meta.unit} | {meta.definition} |")
         out.append("")
-        for name, rule in spec.get("breakdowns", {}).items():
-            out.append(f"Also by `{rule['column']}`: `{section}.{name}.<slug>.<figure>` for every figure above "
-                       f"computed from dossiers — {rule['definition'].format(definition='…', name='<tên>')}")
+        for name, rule in spec.breakdowns.items():
+            out.append(f"Also by `{rule.column}`: `{spec.section}.{name}.<slug>.<figure>` for every figure above "
+                       f"computed from dossiers — {rule.definition.format(definition='…', name='<tên>')}")
             out.append("")
-        if spec.get("breakdowns"):
+        if spec.breakdowns:
             out += [GROUP_KEYS, ""]
-        if "by_month" in spec:
-            rule = spec["by_month"]
-            ids = ", ".join(f"`{f}`" for f in rule["figures"])
-            out.append(f"Also per calendar month: `{section}.by_month.<yyyy-mm>.<figure>` for {ids}.")
+        if spec.by_month is not None:
+            ids = ", ".join(f"`{f}`" for f in spec.by_month.figures)
+            out.append(f"Also per calendar month: `{spec.section}.by_month.<yyyy-mm>.<figure>` for {ids}.")
             out.append("")
     out += _manual_rows()
     return "\n".join(out).rstrip() + "\n"

@@ -29,8 +29,6 @@ import datetime as dt
 import difflib
 import json
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,13 +41,13 @@ from cchc.config.params import Params, Window
 from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
-from cchc.core.hashing import sha256_file
-from cchc.core.layout import FIGURES, MANIFEST, Layout, find_root, root_of_outputs
+from cchc.core.layout import FIGURES, MANIFEST, Layout
 from cchc.core.resources import load_yaml
 from cchc.figures import section_of
 from cchc.figures.provenance import ROWS, SUM, Selection
 from cchc.figures.registry import Figure
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
+from cchc.replay import ABSENT, RECORDED, PublishedRun
 
 OUTSIDE, INSIDE = "outside", "inside"   # --only: a rate's denominator rows outside / inside its numerator
 TEXT_LIMIT = 200          # rows shown by to_text; the CSV has them all
@@ -246,55 +244,32 @@ def keep_only(explanation: Explanation, only: str | None) -> Explanation:
     return explanation
 
 
-def outputs_root(output_dir: Path) -> Path:
-    """The project root of an outputs folder (as cchc.verify finds it): core.layout.find_root
-    from the outputs folder then the working directory, else the folder above outputs/."""
-    try:
-        return find_root(None, starts=[output_dir, Path.cwd()])
-    except CchcError:
-        return root_of_outputs(output_dir)
-
-
 def explain_published(output_dir: Path, figure_id: str, root: Path | None = None,
                       only: str | None = None) -> Explanation:
     """A published figure explained from its outputs folder: the unit, period and parameters of
     that run (its manifest.json), over the raw files the manifest names, read from ``root``
     (default: the folder above outputs/) — refused when any of them is missing or differs from
-    its hash in the manifest, since the rows would not be the ones counted then."""
+    its hash in the manifest, since the rows would not be the ones counted then
+    (cchc.replay.PublishedRun, its RECORDED inputs)."""
     output_dir = Path(output_dir)
     path = output_dir / MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not all(key in manifest for key in ("unit", "period", "parameters", "raw_files")):
-            raise ValueError(path)
-    except (OSError, ValueError, TypeError):
+        run = PublishedRun.open(output_dir, root)
+    except (OSError, ValueError):
         raise ExplainError("no_manifest", file=path.as_posix()) from None
-    root = Path(root).resolve() if root is not None else outputs_root(output_dir)
-    unit, period = manifest["unit"], manifest["period"]
+    recorded = run.manifest
+    if None in (recorded.unit, recorded.period, recorded.parameters, recorded.raw_files):
+        raise ExplainError("no_manifest", file=path.as_posix())
     with contextlib.suppress(OSError, ValueError, KeyError):  # an unknown id: said before any ingest
         published = json.loads((output_dir / FIGURES).read_text(encoding="utf-8"))["figures"]
         _figure_id(figure_id, list(published))
-    differ = []
-    for name, digest in sorted((manifest.get("raw_files") or {}).items()):
-        there = root / name
-        if not there.is_file():
-            differ.append(say("raw_absent", file=name))
-        elif sha256_file(there) != digest:
-            differ.append(say("raw_differs", file=name))
+    differ = [say("raw_absent" if change == ABSENT else "raw_differs", file=name)
+              for name, change in run.raw_changes().items()]
     if differ:
-        raise ExplainError("raw_changed", folder=output_dir.as_posix(), root=root.as_posix(),
+        raise ExplainError("raw_changed", folder=output_dir.as_posix(), root=run.root.as_posix(),
                            files="; ".join(differ))
-    with tempfile.TemporaryDirectory(prefix="cchc-explain-") as temp:
-        workspace = Path(temp)
-        layout = Layout(workspace, unit, period)
-        for name in manifest["raw_files"]:  # only the files the run read, as it read them
-            (workspace / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / name, workspace / name)
-        layout.raw_dir.mkdir(parents=True, exist_ok=True)
-        layout.period_params.parent.mkdir(parents=True, exist_ok=True)
-        # the run's parameters as its manifest recorded them (JSON is YAML), not today's files
-        layout.period_params.write_text(json.dumps(manifest["parameters"], ensure_ascii=False), encoding="utf-8")
-        explanation = explain(workspace, unit, period, figure_id, only)
+    with run.workspace(RECORDED, prefix="cchc-explain-") as workspace:
+        explanation = explain(workspace, run.unit, run.period, figure_id, only)
     explanation.source = output_dir.as_posix()
     return explanation
 

@@ -1,6 +1,6 @@
 """A run of one unit and period, as the `cchc run` command does it: compute, then publish.
 
-The kernel and the export worker start first, so that their start-up (Jupyter, matplotlib,
+The kernel and the export worker (cchc.render.worker) start first, so that their start-up (Jupyter, matplotlib,
 nbconvert and the writers' imports) happens on the other core while this process imports pandas and
 papermill (about 1 s, hence the two marked imports in ``run``), ingests and computes.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cchc.config.params import Params, load_params
 from cchc.core import atomic, log
@@ -18,6 +19,9 @@ from cchc.ingest.run import IngestResult, list_raw_files, period_lock, writing
 from cchc.render.kernel import start_kernel, stop_kernel
 from cchc.render.manifest import now
 from cchc.render.worker import ExportWorker
+
+if TYPE_CHECKING:  # the review sheet's module loads pandas: after the kernel started
+    from cchc.report.review import Review
 
 
 @dataclass
@@ -31,6 +35,7 @@ class RunResult:
     unfilled: tuple[int, int] = (0, 0)                       # sections without the analyst's prose, of all
     notes: int = 0                                           # of which show only the "no prose" note
     seconds: float = 0.0
+    review: Review | None = None                             # the review sheet of kiem-tra.html (with documents)
 
 
 def unfilled_sections(layout: Layout) -> tuple[int, int]:
@@ -62,8 +67,9 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
     """Ingest, compute every figure and check, and publish the outputs of one unit and period.
 
     ``kernel`` (a started kernel, kept: see cchc.render.kernel.keep) and ``worker`` (an
-    ExportWorker), when given, are used and left running for the caller's next run (cchc.batch);
-    else the run starts its own and stops them.
+    ExportWorker), when given, are used and left running for the caller's next run; else the run
+    starts its own and stops them. A batch (cchc.batch.worker) gives its kept kernel and no
+    worker: the export then runs in the batch's process.
 
     The run holds the period's lock throughout (another run of the same unit and period waits,
     or with ``wait`` false this one stops; other pairs run in parallel) and first clears what
@@ -90,15 +96,16 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
             from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
 
             computed = compute(layout, params, force=force, clock=clock, staged=True)
-            target = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks,
-                             kernel=kernel, worker=worker, started=started, clock=clock,
-                             cell_timeout=cell_timeout)
+            done = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks,
+                           kernel=kernel, worker=worker, started=started, clock=clock,
+                           cell_timeout=cell_timeout)
+            target = done.folder
             return RunResult(params, computed.ingest, target, len(computed.figures),
                              failed_checks=[c.id for c in computed.failed_checks],
                              warning_checks=[c.id for c in computed.checks if c.status == WARNING],
                              unfilled=unfilled_sections(layout) if documents else (0, 0),
                              notes=no_prose_notes(target / HTML),
-                             seconds=clock.report()["total"])
+                             seconds=clock.report()["total"], review=done.review)
         finally:
             if own and worker is not None:
                 worker.close()

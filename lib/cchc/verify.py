@@ -13,21 +13,18 @@ report.ipynb (the executed notebook: cell timings, the workspace path) and manif
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cchc.core import jsontext
-from cchc.core.errors import CchcError
 from cchc.core.hashing import sha256_file as sha256
-from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, REPLACED_FIGURES, Layout, find_root, root_of_outputs
+from cchc.core.layout import FIGURES, MANIFEST, NOTEBOOK, Layout
 from cchc.core.resources import load_yaml
-from cchc.render.manifest import notebook_file, prose_files
-from cchc.report.previous import previous, year_before
+from cchc.render.manifest import Manifest, notebook_file, prose_files
+from cchc.replay import CURRENT, PublishedRun, outputs_root
 from cchc.rollup import KIND as ROLLUP
 from cchc.rollup.audit import audit as audit_rollup
 
@@ -98,39 +95,41 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
     verdict = Verdict(output_dir=output_dir.as_posix(), root=root.as_posix())
     words = load_yaml("verify.yaml")
 
-    manifest = _read_json(resolved / MANIFEST, verdict, words, "manifest_missing", "manifest_unreadable")
-    if manifest is None:
+    path = resolved / MANIFEST
+    if not path.is_file():
+        verdict.errors.append(words["manifest_missing"].format(file=path.as_posix()))
+    else:
+        try:
+            run = PublishedRun.open(output_dir, root)
+        except (OSError, ValueError) as exc:
+            verdict.errors.append(words["manifest_unreadable"].format(file=path.as_posix(), reason=exc))
+        else:
+            _verify(run, verdict, words)
+    if verdict.unit is None:
         verdict.unit, verdict.period = resolved.parent.name, resolved.name
-        return _finish(verdict)
-    unit, period = manifest.get("unit") or resolved.parent.name, manifest.get("period") or resolved.name
-    verdict.unit, verdict.period = unit, period
-    if manifest.get("kind") == ROLLUP:  # a city's roll-up: rebuilt from its communes' published figures
-        for name, found in audit_rollup(resolved, root, manifest).items():
-            getattr(verdict, name).update(found) if name == "checked" else getattr(verdict, name).extend(found)
-        return _finish(verdict)
+    return _finish(verdict)
 
-    raw = Layout(root, unit, period).raw_dir
-    recorded = manifest.get("raw_files") or {}
-    if recorded and not any((root / name).is_file() for name in recorded):
+
+def _verify(run: PublishedRun, verdict: Verdict, words: dict) -> None:
+    manifest, root = run.manifest, run.root
+    verdict.unit, verdict.period = run.unit, run.period
+    if manifest.kind == ROLLUP:  # a city's roll-up: rebuilt from its communes' published figures
+        for name, found in audit_rollup(run.output_dir.resolve(), root, manifest).items():
+            getattr(verdict, name).update(found) if name == "checked" else getattr(verdict, name).extend(found)
+        return
+    if not run.raw_found():
         # the wrong root (a copied outputs folder): say where it looked and suggest --root
+        raw = Layout(root, run.unit, run.period).raw_dir
         verdict.raw_not_found = raw.as_posix()
         verdict.errors.append(words["raw_not_found"].format(folder=raw.as_posix(), root=root.as_posix(),
                                                             output_dir=verdict.output_dir))
-        return _finish(verdict)
-    _check_inputs(root, unit, period, manifest, verdict)
-
-    with tempfile.TemporaryDirectory(prefix="cchc-verify-") as temp:
-        workspace = Path(temp).resolve()
-        _copy_inputs(root, workspace, unit, period)
-        replaced = resolved / REPLACED_FIGURES  # the report this run replaced: its review sheet compared with it
-        if replaced.is_file():
-            target = Layout(workspace, unit, period).outputs_dir / FIGURES
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(replaced, target)
+        return
+    _check_inputs(run, verdict)
+    with run.workspace(CURRENT, prefix="cchc-verify-") as workspace:
         # The re-run is the real command in a fresh process, as the scheduler runs it (and no
         # state of this process — kernels, sockets, caches — can leak into it). Checks that
         # failed at publication fail again; --allow-failed-checks lets the outputs be compared.
-        done = subprocess.run([sys.executable, "-m", "cchc", "run", "--unit", unit, "--period", period,
+        done = subprocess.run([sys.executable, "-m", "cchc", "run", "--unit", run.unit, "--period", run.period,
                                "--root", str(workspace), "--force", "--allow-failed-checks", "--quiet",
                                "--log-format", "json"],
                               capture_output=True, text=True, cwd=workspace)
@@ -138,25 +137,15 @@ def verify(output_dir: Path, root: Path | None = None) -> Verdict:
             reason = _failure(done)
             reason = reason.replace(str(workspace), words.get("temp_dir", "<thư mục tạm>"))
             verdict.errors.append(words["run_failed"].format(reason=reason))
-            return _finish(verdict)
-        rerun_dir = Layout(workspace, unit, period).outputs_dir
-        _compare_figures(resolved, rerun_dir, verdict, words)
-        _compare_outputs(resolved, rerun_dir, manifest, verdict)
+            return
+        rerun_dir = Layout(workspace, run.unit, run.period).outputs_dir
+        published_dir = run.output_dir.resolve()
+        _compare_figures(published_dir, rerun_dir, verdict, words)
+        _compare_outputs(published_dir, rerun_dir, manifest, verdict)
         _compare_environment(manifest, rerun_dir, verdict)
-    return _finish(verdict)
 
 
 # --- steps ---------------------------------------------------------------------------------
-
-def outputs_root(output_dir: Path) -> Path:
-    """The project root of an outputs folder, found as the notebook finds it (core.layout.find_root:
-    $CCHC_ROOT, else the nearest folder holding params/ above the outputs folder, then above the
-    working directory), else the folder above outputs/."""
-    try:
-        return find_root(None, starts=[output_dir, Path.cwd()])
-    except CchcError:
-        return root_of_outputs(output_dir)
-
 
 def _failure(done: subprocess.CompletedProcess) -> str:
     """Why the re-run failed: its first error (its JSON log), else the last line it wrote."""
@@ -194,57 +183,40 @@ def _compare_hashes(recorded: dict[str, str], current: dict[str, str], changed: 
             changed.append({"file": name, "published": before, "current": now})
 
 
-def _check_inputs(root: Path, unit: str, period: str, manifest: dict, verdict: Verdict) -> None:
+def _check_inputs(run: PublishedRun, verdict: Verdict) -> None:
     """Raw files and parameter files of the root against the manifest's hashes."""
-    layout = Layout(root, unit, period)
+    manifest, root = run.manifest, run.root
+    layout = Layout(root, run.unit, run.period)
     folder = layout.raw_dir
-    ignored_by_run = set(manifest.get("ignored_files") or [])
+    ignored_by_run = set(manifest.ignored_files or [])
     current: dict[str, str] = {}
     if folder.is_dir():
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = path.relative_to(folder).as_posix()
             key = layout.shown(path)
-            if key in manifest.get("raw_files", {}):
+            if key in run.raw_files:
                 current[key] = sha256(path)
             elif name in ignored_by_run or path.name.startswith(IGNORED_PREFIXES):
                 verdict.ignored_raw.append(key)
             else:
                 current[key] = sha256(path)
-    _compare_hashes(manifest.get("raw_files") or {}, current, verdict.raw_changed, verdict.raw_added,
-                    verdict.raw_missing)
+    _compare_hashes(run.raw_files, current, verdict.raw_changed, verdict.raw_added, verdict.raw_missing)
 
-    recorded = manifest.get("parameter_files") or {}
+    recorded = manifest.parameter_files or {}
     candidates = {layout.unit_params, layout.period_params}
     candidates |= {root / name for name in recorded}
     params = {layout.shown(p): sha256(p) for p in sorted(candidates) if p.is_file()}
     _compare_hashes(recorded, params, verdict.params_changed, verdict.params_added, verdict.params_missing)
     verdict.checked.update({"raw_files": len(current), "parameter_files": len(params)})
-    if "prose_files" in manifest:  # manifests before the prose was recorded: not compared
-        _compare_hashes(manifest["prose_files"] or {}, prose_files(layout), verdict.prose_changed,
+    if manifest.prose_files is not None:  # manifests before the prose was recorded: not compared
+        _compare_hashes(manifest.prose_files, prose_files(layout), verdict.prose_changed,
                         verdict.prose_added, verdict.prose_missing)
-        verdict.checked["prose_files"] = len(manifest["prose_files"] or {})
-    if manifest.get("notebook"):
-        then, now = manifest["notebook"], notebook_file(layout)
+        verdict.checked["prose_files"] = len(manifest.prose_files)
+    if manifest.notebook:
+        then, now = manifest.notebook, notebook_file(layout)
         if then != now:
-            verdict.notebook_changed.append({"file": now["file"], "published": then.get("sha256"),
-                                             "current": now["sha256"], "published_file": then.get("file")})
-
-
-def _copy_inputs(root: Path, workspace: Path, unit: str, period: str) -> None:
-    """params/<unit>/, data/raw/<unit>/<period>/, when the root has them notebooks/ and the
-    previous period's and the year before's published figures.json."""
-    skip = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-    source, copy = Layout(root, unit, period), Layout(workspace, unit, period)
-    for there, here in ((source.params_dir, copy.params_dir), (source.raw_dir, copy.raw_dir),
-                        (source.notebooks_dir, copy.notebooks_dir)):
-        if there.is_dir():
-            shutil.copytree(there, here, ignore=skip)
-    # The published earlier reports a run reads (the comparison table, the previous-period checks).
-    for found in (previous(source), year_before(source)):
-        if found is not None:
-            target = Layout(workspace, unit, found.period).outputs_dir / FIGURES
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(found.path, target)
+            verdict.notebook_changed.append({"file": now.file, "published": then.sha256,
+                                             "current": now.sha256, "published_file": then.file})
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -281,8 +253,8 @@ def _compare_figures(published_dir: Path, rerun_dir: Path, verdict: Verdict, wor
     verdict.checked["lists"] = len(set(old) | set(new))
 
 
-def _compare_outputs(published_dir: Path, rerun_dir: Path, manifest: dict, verdict: Verdict) -> None:
-    recorded: dict[str, str] = manifest.get("outputs") or {}
+def _compare_outputs(published_dir: Path, rerun_dir: Path, manifest: Manifest, verdict: Verdict) -> None:
+    recorded: dict[str, str] = manifest.outputs or {}
     names = [name for name in sorted(recorded) if name not in EXCLUDED]
     for name in names:
         published = sha256(published_dir / name) if (published_dir / name).is_file() else None
@@ -297,16 +269,16 @@ def _compare_outputs(published_dir: Path, rerun_dir: Path, manifest: dict, verdi
     verdict.rerun_only = sorted(p.name for p in rerun_dir.iterdir() if p.is_file() and p.name not in listed)
 
 
-def _compare_environment(manifest: dict, rerun_dir: Path, verdict: Verdict) -> None:
+def _compare_environment(manifest: Manifest, rerun_dir: Path, verdict: Verdict) -> None:
     """Code commit and package versions, then and now: context for a hash difference."""
     try:
-        current = json.loads((rerun_dir / MANIFEST).read_text(encoding="utf-8"))
+        current = Manifest.read(rerun_dir / MANIFEST)
     except (OSError, ValueError):
         return
-    then, now = manifest.get("code") or {}, current.get("code") or {}
+    then, now = (m.code.model_dump() if m.code else {} for m in (manifest, current))
     if not _same(then, now):
         verdict.environment.append({"name": "code", "published": then, "current": now})
-    then, now = manifest.get("versions") or {}, current.get("versions") or {}
+    then, now = manifest.versions or {}, current.versions or {}
     for name in sorted(set(then) | set(now)):
         if then.get(name) != now.get(name):
             verdict.environment.append({"name": name, "published": then.get(name), "current": now.get(name)})

@@ -2,7 +2,8 @@
 
     units      which units a batch runs (params/<unit>/<period>.yaml; cities skipped) and
                which are up to date (same raw, parameter, prose and code hashes as their manifest)
-    worker     one process's kernel and export worker, kept warm and reused report after report
+    worker     one process's kernel, kept warm and reused report after report; each report
+               exported in that process itself (no export worker beside it)
     local      the batch on this machine: a pool of worker processes (default)
     dask_runner the same tasks on an existing Dask distributed cluster (--scheduler)
     summary    progress lines, the summary table, outputs/batch-<period>.json and .md

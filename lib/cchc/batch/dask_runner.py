@@ -1,7 +1,7 @@
 """The batch on an existing Dask distributed cluster (``--scheduler tcp://HOST:PORT``): one task
-per unit, cchc.batch.worker.produce. Each Dask worker process keeps its kernel and export worker
-warm between tasks (cchc.batch.worker keeps one per thread, for the life of the process), so a
-long-lived cluster pays their start once. The workers must see the same root (same path)."""
+per unit, cchc.batch.worker.produce. Each Dask worker process keeps its kernels warm between
+tasks (cchc.batch.worker keeps one per thread, for the life of the process) and exports each
+report itself, so a long-lived cluster pays their start once. The workers must see the same root (same path)."""
 
 from __future__ import annotations
 

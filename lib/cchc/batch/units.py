@@ -8,7 +8,6 @@ output it lists is still there with its hash.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from cchc.batch.errors import BatchError
@@ -36,18 +35,18 @@ def _hashes(layout: Layout, files: list[Path]) -> dict[str, str]:
 def up_to_date(root: Path, unit: str, period: str) -> bool:
     layout = Layout(root, unit, period)
     try:
-        recorded = json.loads((layout.outputs_dir / MANIFEST).read_text(encoding="utf-8"))
+        recorded = manifest.Manifest.read(layout.outputs_dir / MANIFEST)
     except (OSError, ValueError):
         return False
-    if not isinstance(recorded, dict) or (recorded.get("code") or {}).get("sha256") != manifest.code_sha256():
+    if recorded.code is None or recorded.code.sha256 != manifest.code_sha256():
         return False
     raw = sorted(p for p in layout.raw_dir.rglob("*") if p.is_file()) if layout.raw_dir.is_dir() else []
-    ignored = {layout.shown(layout.raw_dir / name) for name in recorded.get("ignored_files") or []}
+    ignored = {layout.shown(layout.raw_dir / name) for name in recorded.ignored_files or []}
     current_raw = {k: v for k, v in _hashes(layout, raw).items() if k not in ignored}
-    outputs = recorded.get("outputs") or {}
-    return (current_raw == recorded.get("raw_files")
-            and _hashes(layout, [layout.unit_params, layout.period_params]) == recorded.get("parameter_files")
-            and manifest.prose_files(layout) == recorded.get("prose_files")
+    outputs = recorded.outputs or {}
+    return (current_raw == recorded.raw_files
+            and _hashes(layout, [layout.unit_params, layout.period_params]) == recorded.parameter_files
+            and manifest.prose_files(layout) == recorded.prose_files
             and bool(outputs)
             and all(_hashes(layout, [layout.outputs_dir / name]).get(layout.shown(layout.outputs_dir / name)) == sha
                     for name, sha in outputs.items()))

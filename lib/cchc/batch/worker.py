@@ -76,7 +76,7 @@ class ReportWorker:
         templates and fonts."""
         self._kernel_for(Layout(root).notebook().parent, reset=False)
         warm_up(stylesheet())
-        _settle()
+        _set_aside_what_is_kept()
 
     def memory(self) -> int:
         """Bytes of resident memory of this worker and its kernel."""
@@ -161,7 +161,7 @@ class ReportWorker:
             finally:
                 self._close_clients()
                 self._ask_reset()
-                _settle()
+                _set_aside_what_is_kept()
             self.reports += 1
             return Outcome(unit, name, DONE, time.perf_counter() - started, folder=layout.shown(result.output_dir))
         except CchcError as exc:
@@ -175,7 +175,7 @@ class ReportWorker:
         self._stop_kernel()
 
 
-def _settle() -> None:
+def _set_aside_what_is_kept() -> None:
     """Collect the last report's garbage, then leave what survives (modules, templates, fonts,
     caches) out of every later collection (``gc.freeze``): a full collection otherwise walks
     those objects again, about 0,1 s a report."""

@@ -35,6 +35,7 @@ from cchc.config.validation import (
 from cchc.core import fmt
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
+from cchc.core.period import Period
 from cchc.core.resources import SAFE_LOADER
 
 
@@ -47,7 +48,6 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in SAFE_LOADER.yaml_implicit_resolvers.items()}
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|(?:0[1-9]|1[0-2])))?$")
 _UNIT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -58,23 +58,10 @@ class Window:
 
 
 def default_window(period: str) -> Window:
-    """2025 -> the year; 2025-H1/H2 -> halves; 2025-Q1..Q4 -> quarters; 2025-07 -> a month."""
-    found = _PERIOD.match(period)
-    if not found:
-        raise CchcError("bad_period", period=period)
-    year, part = int(found[1]), found[2]
-    if part is None:
-        first, last = 1, 12
-    elif part[0] == "H":
-        first = 1 if part == "H1" else 7
-        last = first + 5
-    elif part[0] == "Q":
-        first = 3 * (int(part[1]) - 1) + 1
-        last = first + 2
-    else:
-        first = last = int(part)
-    end = dt.date(year + (last == 12), last % 12 + 1, 1) - dt.timedelta(days=1)
-    return Window(dt.date(year, first, 1), end)
+    """The days of the period (cchc.core.period.Period): 2025 -> the year; 2025-H1/H2 -> halves;
+    2025-Q1..Q4 -> quarters; 2025-07 -> a month."""
+    days = Period.parse(period)
+    return Window(days.first_day, days.last_day)
 
 
 # -- the model of a parameter file -------------------------------------------------------------

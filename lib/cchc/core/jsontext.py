@@ -28,11 +28,12 @@ _text = json.JSONEncoder(ensure_ascii=False).encode  # a str as JSON text
 
 
 class _Unusual(Exception):
-    """A value the fast path leaves to core.jsontext (a key that is not text)."""
+    """A value the fast path leaves to json.dumps (``_standard``): a key that is not text."""
 
 
 def dumps(value: Any) -> str:
-    """``core._standard(value)``, the same text."""
+    """The text ``json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2, default=str)``
+    and a final newline (``_standard``, which writes what the fast path leaves), the same text."""
     out: list[str] = []
     try:
         _write(value, 0, out)

@@ -11,14 +11,13 @@ masks.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
+from cchc.config.figures import FigureMeta, figure_definitions
 from cchc.config.params import Window
 from cchc.figures.provenance import SUM, Selection, between, day, flag, from_masks, in_window, moments, values
-from cchc.figures.registry import Figure, count, definitions
+from cchc.figures.registry import Figure, count
 from cchc.figures.tthc import emit, file_codes, tally
 from cchc.ingest.parse import SOURCE_FILE
 
@@ -67,7 +66,7 @@ def reception_masks(r: pd.DataFrame, window: Window) -> pd.DataFrame:
 
 
 def reception_figures(r: pd.DataFrame, window: Window, hashes: dict[str, str],
-                      meta: dict[str, Any]) -> list[Figure]:
+                      meta: dict[str, FigureMeta]) -> list[Figure]:
     """Visits (sum of "Số lượt") in the window, in total and by form; sources = rows summed."""
     masks = reception_masks(r, window)
     visits = r[VISITS].fillna(0)
@@ -81,7 +80,7 @@ def reception_figures(r: pd.DataFrame, window: Window, hashes: dict[str, str],
 
 
 def compute(tables: dict[str, pd.DataFrame], window: Window, hashes: dict[str, str]) -> list[Figure]:
-    meta = definitions(SECTION)["figures"]
+    meta = figure_definitions(SECTION).figures
     figures: list[Figure] = []
     if "reception" in tables:
         figures += reception_figures(tables["reception"], window, hashes, meta)

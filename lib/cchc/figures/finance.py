@@ -19,10 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc.config.figures import FigureFile, FigureMeta, figure_definitions
 from cchc.core.resources import load_yaml
 from cchc.core.text import match_key
 from cchc.figures.provenance import Selection, every_row
-from cchc.figures.registry import Figure, definitions
+from cchc.figures.registry import Figure
 from cchc.figures.tthc import file_codes
 from cchc.ingest.cells import category_lookup
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
@@ -73,23 +74,23 @@ def _iso(value: Any) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _figure(figure_id: str, value: Fraction, meta: dict[str, str], sources: list[dict[str, Any]],
+def _figure(figure_id: str, value: Fraction, meta: FigureMeta, sources: list[dict[str, Any]],
             extra: dict[str, Any]) -> Figure:
-    return Figure(id=figure_id, value=_number(value), unit=meta["unit"], label=meta["label"],
-                  definition=meta["definition"], sources=sources, extra=dict(extra))
+    return Figure(id=figure_id, value=_number(value), unit=meta.unit, label=meta.label,
+                  definition=meta.definition, sources=sources, extra=dict(extra))
 
 
-def _rate(figure_id: str, numerator: Fraction, denominator: Fraction, meta: dict[str, str],
+def _rate(figure_id: str, numerator: Fraction, denominator: Fraction, meta: FigureMeta,
           sources: list[dict[str, Any]], extra: dict[str, Any]) -> Figure:
     value = float(numerator / denominator) if denominator else None
-    return Figure(id=figure_id, value=value, unit=meta["unit"], label=meta["label"],
-                  definition=meta["definition"], sources=sources, numerator=_number(numerator),
+    return Figure(id=figure_id, value=value, unit=meta.unit, label=meta.label,
+                  definition=meta.definition, sources=sources, numerator=_number(numerator),
                   denominator=_number(denominator), extra=dict(extra))
 
 
-def budget_figures(budget: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]) -> list[Figure]:
+def budget_figures(budget: pd.DataFrame, spec: FigureFile, hashes: dict[str, str]) -> list[Figure]:
     """finance.revenue.* and finance.spending.*: each from the known line of the latest report."""
-    meta, scales = spec["figures"], spec["money_units"]
+    meta, scales = spec.figures, spec.money_units
     as_of = _budget_as_of(budget)
     figures: list[Figure] = []
     for code, chosen in budget_line_rows(budget).items():
@@ -145,12 +146,12 @@ def _budget_as_of(budget: pd.DataFrame) -> pd.Series:
     return budget["to_date_as_of"].fillna(budget["as_of"])
 
 
-def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: dict[str, str]
+def investment_figures(investment: pd.DataFrame, spec: FigureFile, hashes: dict[str, str]
                        ) -> list[Figure]:
     """finance.investment.*: sums of the project rows (footer totals are not data)."""
     if investment.empty:
         return []
-    meta, scales = spec["figures"], spec["money_units"]
+    meta, scales = spec.figures, spec.money_units
 
     units, sums = investment[UNIT].tolist(), {}
 
@@ -184,7 +185,7 @@ def investment_figures(investment: pd.DataFrame, spec: dict[str, Any], hashes: d
 
 def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, str]) -> list[Figure]:
     """Every finance.* figure whose source table is present (none when it is absent)."""
-    spec = definitions(SECTION)
+    spec = figure_definitions(SECTION)
     figures: list[Figure] = []
     if "budget" in tables:
         figures += budget_figures(tables["budget"], spec, hashes)

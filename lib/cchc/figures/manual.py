@@ -19,10 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from cchc.config.figures import figure_definitions
 from cchc.config.sources import load_spec
 from cchc.figures import tthc_stats
 from cchc.figures.provenance import Selection, every_row, flag, from_masks, values
-from cchc.figures.registry import Figure, definitions, rate
+from cchc.figures.registry import Figure, rate
 from cchc.figures.tthc import emit
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from cchc.manual import topics
@@ -61,7 +62,7 @@ def _row_source(row: dict[str, Any], hashes: dict[str, str]) -> dict[str, Any]:
 def key_value_figures(table: pd.DataFrame, hashes: dict[str, str], unit_name: str | None = None) -> list[Figure]:
     """One figure per entered row, then the rates whose rows are both entered. A known row's
     label is the topics' label naming the unit ``unit_name`` by its kind ("UBND phường")."""
-    spec = definitions(SECTION)
+    spec = figure_definitions(SECTION)
     known = topics.rows(unit_name)
     figures: list[Figure] = []
     entered: dict[str, tuple[int | float, dict[str, Any]]] = {}
@@ -75,10 +76,10 @@ def key_value_figures(table: pd.DataFrame, hashes: dict[str, str], unit_name: st
         unit = meta.unit if meta else (_plain(row["unit"]) or "")
         kind = meta.kind if meta else ("count" if float(row[VALUE]).is_integer() else "number")
         value = _number(row[VALUE], kind)
-        source_text = _plain(row["source"]) or spec["no_source"]
+        source_text = _plain(row["source"]) or spec.no_source
         source = _row_source(row, hashes)
         figure = Figure(id=PREFIX + figure_id, value=value, unit=unit, label=label,
-                        definition=spec["row_definition"].format(label=label, source=source_text),
+                        definition=spec.row_definition.format(label=label, source=source_text),
                         sources=[source], extra={"manual_source": _plain(row["source"]),
                                                  "manual_kind": kind})
         figures.append(figure)
@@ -104,7 +105,7 @@ def task_masks(tasks: pd.DataFrame) -> pd.DataFrame:
 
 
 def task_figures(tasks: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
-    meta = definitions(SECTION)["figures"]
+    meta = figure_definitions(SECTION).figures
     return emit(task_masks(tasks), tasks[SOURCE_FILE], TASK_COUNTS, TASK_RATES, hashes, PREFIX,
                 meta.__getitem__)
 
@@ -115,7 +116,7 @@ def initiative_masks(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def initiative_figures(table: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
-    meta = definitions(SECTION)["figures"]
+    meta = figure_definitions(SECTION).figures
     return emit(initiative_masks(table), table[SOURCE_FILE], INITIATIVE_COUNTS, {}, hashes, PREFIX,
                 meta.__getitem__)
 

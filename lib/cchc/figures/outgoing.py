@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cchc.config.figures import figure_definitions
 from cchc.config.params import Window
 from cchc.config.sources import load_spec
 from cchc.core.text import match_key
 from cchc.figures.provenance import Selection, between, flag, from_masks, known, moments, values
-from cchc.figures.registry import Figure, definitions
+from cchc.figures.registry import Figure
 from cchc.figures.tthc import emit
 from cchc.ingest.cells import category_lookup
 from cchc.ingest.parse import SOURCE_FILE
@@ -76,7 +77,7 @@ def as_of(d: pd.DataFrame, window: Window) -> dt.date | None:
 
 
 def compute(d: pd.DataFrame, window: Window, hashes: dict[str, str]) -> list[Figure]:
-    meta = definitions(SECTION)["figures"]
+    meta = figure_definitions(SECTION).figures
     figures = emit(document_masks(d, window), d[SOURCE_FILE], COUNTS, RATES, hashes, f"{SECTION}.",
                    meta.__getitem__)
     stop = as_of(d, window)

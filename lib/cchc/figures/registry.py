@@ -7,11 +7,12 @@ that shows a number (figures.json, the report, the appendix) reads it from here.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.config.figures import figure_definitions
+from cchc.config.figures import FigureMeta, figure_definitions
 from cchc.config.params import Params, Window
 from cchc.core import jsontext
 from cchc.core.errors import CchcError
@@ -44,18 +45,27 @@ class Figure:
         return data
 
 
-def count(id: str, value: int, meta: dict[str, str], sources: list[dict[str, Any]],
-          **extra: Any) -> Figure:
-    return Figure(id=id, value=int(value), unit=meta["unit"], label=meta["label"],
-                  definition=meta["definition"], sources=sources, extra=extra)
+# What a figure says of itself: its validated definition (data/figures/<section>.yaml), or the
+# words a section builds for it (a breakdown's, a roll-up's) under the keys unit, label, definition.
+Meta = FigureMeta | Mapping[str, str]
 
 
-def rate(id: str, numerator: int, denominator: int, meta: dict[str, str],
+def words(meta: Meta) -> dict[str, str]:
+    """The unit, label and definition of ``meta``, as Figure's fields."""
+    if isinstance(meta, FigureMeta):
+        return {"unit": meta.unit, "label": meta.label, "definition": meta.definition}
+    return {"unit": meta["unit"], "label": meta["label"], "definition": meta["definition"]}
+
+
+def count(id: str, value: int, meta: Meta, sources: list[dict[str, Any]], **extra: Any) -> Figure:
+    return Figure(id=id, value=int(value), **words(meta), sources=sources, extra=extra)
+
+
+def rate(id: str, numerator: int, denominator: int, meta: Meta,
          sources: list[dict[str, Any]], **extra: Any) -> Figure:
     numerator, denominator = int(numerator), int(denominator)
-    return Figure(id=id, value=numerator / denominator if denominator else None, unit=meta["unit"],
-                  label=meta["label"], definition=meta["definition"], sources=sources,
-                  numerator=numerator, denominator=denominator, extra=extra)
+    return Figure(id=id, value=numerator / denominator if denominator else None, **words(meta),
+                  sources=sources, numerator=numerator, denominator=denominator, extra=extra)
 
 
 class FigureSet:
@@ -129,13 +139,15 @@ def assessment_label(code: str | None) -> str:
 
 
 def definitions(section: str) -> dict[str, Any]:
-    """The data file of a section's figure definitions (data/figures/<section>.yaml), as read
-    once its model (cchc.config.figures.FigureFile) has validated it."""
+    """A section's figure definitions (data/figures/<section>.yaml) as parsed, once its model
+    has validated them. The validated model is cchc.config.figures.figure_definitions, which
+    the section modules read; this text remains for the two callers that still subscript it
+    (figures/tthc.py, checks/kinds.py)."""
     figure_definitions(section)
     return load_yaml(f"figures/{section}.yaml")
 
 
-__all__ = ["Figure", "FigureSet", "Window", "count", "rate", "assessment_label", "definitions"]
+__all__ = ["Figure", "FigureSet", "Meta", "Window", "count", "rate", "words", "assessment_label", "definitions"]
 
 
 def load_figures(path) -> FigureSet:

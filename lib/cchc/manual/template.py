@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from cchc.config.letter import period_phrase
+from cchc.config.letter import document_words, period_phrase, window_phrase
 from cchc.config.params import Window, load_params
 from cchc.config.sources import Column, SourceSpec, load_spec
-from cchc.core import atomic, fmt
+from cchc.core import atomic
 from cchc.core.layout import Layout
 from cchc.core.resources import load_yaml
 from cchc.core.xlsx import deterministic_bytes
@@ -54,12 +54,11 @@ def _words() -> dict[str, Any]:
 
 def _titles(unit_name: str, period: str, window: Window, sheet: topics.Sheet, instruction: str) -> list[str]:
     titles = _words()["titles"]
-    window_phrase = load_yaml("report/document.yaml")["window_phrase"].format(
-        start=fmt.date(window.start), cutoff=fmt.date(window.cutoff))
-    agency = load_yaml("report/document.yaml")["agency_parent"]
+    agency = document_words().agency_parent
     return [titles["unit"].format(unit_name_upper=f"{agency} {unit_name.upper()}"),
             titles["workbook"], sheet.title,
-            titles["period"].format(period_phrase=period_phrase(period), window_phrase=window_phrase),
+            titles["period"].format(period_phrase=period_phrase(period),
+                                    window_phrase=window_phrase(window.start, window.cutoff)),
             instruction, ""]
 
 

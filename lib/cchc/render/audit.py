@@ -27,13 +27,12 @@ from cchc.checks.html import environment
 from cchc.checks.html import rows as check_rows
 from cchc.compute import Computed
 from cchc.core import layout as names
-from cchc.core.resources import load_yaml
 from cchc.figures.manual import declared as declared_rows
 from cchc.figures.registry import Figure, FigureSet
 from cchc.manual.periods import previous_period
 from cchc.render import pdf
 from cchc.report.previous import Published, previous
-from cchc.report.review import Review, review, shown
+from cchc.report.review import Review, audit_words, review, shown
 from cchc.report.style import stylesheet
 
 
@@ -125,41 +124,38 @@ def render(computed: Computed, audit: Review) -> tuple[str, str]:
     """kiem-tra.html of a computed period, and the page its PDF is written from: the same
     review sheet and checks (ids may wrap after their dots), the sources compact (see the
     module's docstring)."""
-    words = load_yaml("report/audit.yaml")
+    words = audit_words()
     params = computed.params
     checks: list[Check] = computed.checks
     table = check_rows(checks)
-    items = _items(computed.figures, words["sources"])
+    items = _items(computed.figures, words.sources)
     context = dict(
         words=words, css=stylesheet(), unit_name=params.unit_name, period=params.period,
         previous_period=previous_period(params.period), review=audit, checks=table,
         counts="".join(f"; {label}: {count}" for label, count in summary(checks).items()),
         notable=[c for c in table if c["status_code"] != "pass"],
         passed=[c for c in table if c["status_code"] == "pass"],
-        command=words["sources"]["command"].format(unit=params.unit, period=params.period),
+        command=words.sources["command"].format(unit=params.unit, period=params.period),
         missing=computed.ingest.report.get("missing", []))  # what the raw files lack (cchc.ingest.absent)
     html = environment().get_template("audit.html.j2").render(
-        **context, printed=False, groups=_source_groups(items, words["sources"]), breakdowns=[])
+        **context, printed=False, groups=_source_groups(items, words.sources), breakdowns=[])
     printed = environment(wrap_ids=True).get_template("audit.html.j2").render(
-        **context, printed=True, groups=_source_groups(items, words["sources"], breakdowns=False),
-        breakdowns=breakdown_groups(computed.figures, words["sources"]))
+        **context, printed=True, groups=_source_groups(items, words.sources, breakdowns=False),
+        breakdowns=breakdown_groups(computed.figures, words.sources))
     return html, printed
 
 
-DIFFERS = 'class="review-line differs"'  # a line of the review sheet that differs (audit.html.j2)
-
-
-def summary_line(output_dir: Path, shown: str) -> str | None:
-    """The line ``cchc run`` prints when the review sheet of the published ``output_dir`` lists
-    figures that differ (``shown``: kiem-tra.html as the user reads its path); None otherwise."""
-    path = Path(output_dir) / names.AUDIT_HTML
-    count = path.read_text(encoding="utf-8").count(DIFFERS) if path.is_file() else 0
-    return load_yaml("report/audit.yaml")["review"]["summary"].format(count=count, path=shown) if count else None
+def summary_line(review: Review | None, shown: str) -> str | None:
+    """The line ``cchc run`` prints when the review sheet it wrote lists figures that differ
+    (its declared and republished lines: Review.differences; ``shown``: kiem-tra.html as the
+    user reads its path); None otherwise."""
+    count = len(review.differences) if review is not None else 0
+    return audit_words().review.summary.format(count=count, path=shown) if count else None
 
 
 def write(computed: Computed, folder: Path, audit: Review) -> None:
     """kiem-tra.html and kiem-tra.pdf into ``folder`` (the run's staging folder)."""
     html, printed = render(computed, audit)
     (folder / names.AUDIT_HTML).write_text(html, encoding="utf-8")
-    title = load_yaml("report/audit.yaml")["title"] + " — " + computed.params.unit_name
+    title = audit_words().title + " — " + computed.params.unit_name
     (folder / names.AUDIT_PDF).write_bytes(pdf.pdf(printed, title))

@@ -388,7 +388,7 @@ EVICTIONS = (MAX_AGE + KEEP + 1) // (KEEP + 1) - 1  # the fewest with (1 + EVICT
 _local = threading.local()
 
 
-def _empty() -> typst.Compiler:
+def _ageing_compiler() -> typst.Compiler:
     """A compiler of an empty document (package data only), kept: each compile is one ageing. One
     a thread: a compiler compiles one document at a time (a Dask worker's threads write PDFs at once)."""
     if not hasattr(_local, "empty"):
@@ -397,7 +397,7 @@ def _empty() -> typst.Compiler:
 
 
 def _age(times: int) -> None:
-    empty = _empty()
+    empty = _ageing_compiler()
     for _ in range(times):
         empty.compile(b"")
 

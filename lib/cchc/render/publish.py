@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from cchc.checks import dumps as checks_json
 from cchc.checks.html import render as checks_html
 from cchc.compute import Computed
 from cchc.config.letter import build_document
-from cchc.core import atomic, jsontext
+from cchc.core import atomic
 from cchc.core import layout as names
 from cchc.core.errors import CchcError, message
 from cchc.core.timing import Stopwatch
@@ -28,13 +29,23 @@ from cchc.render.export import export
 from cchc.render.kernel import stop_kernel
 from cchc.report.previous import published
 from cchc.report.prose import check_prose
+from cchc.report.review import Review
 from cchc.report.style import stylesheet
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What ``publish`` wrote: the outputs folder, and the review sheet of kiem-tra.html (None
+    without the documents), whose lines that differ the run's summary counts."""
+
+    folder: Path
+    review: Review | None = None
 
 
 def publish(computed: Computed, documents: bool = True, allow_failed_checks: bool = False, kernel=None,
             worker=None, started: str | None = None, clock: Stopwatch | None = None,
-            cell_timeout: int | None = None) -> Path:
-    """Write every output of ``computed`` and return the outputs folder.
+            cell_timeout: int | None = None) -> Publication:
+    """Write every output of ``computed``; return the outputs folder and the review sheet.
 
     A failed check (status lỗi) publishes nothing unless ``allow_failed_checks`` (then every
     page carries a banner naming it); the reconciliation files go to the failed folder.
@@ -45,16 +56,16 @@ def publish(computed: Computed, documents: bool = True, allow_failed_checks: boo
     layout = computed.layout
     try:
         with atomic.write_errors(layout.outputs_dir.parent, layout.shown):
-            target = _publish(computed, documents, allow_failed_checks, kernel, worker, started, clock,
-                              cell_timeout)
+            done = _publish(computed, documents, allow_failed_checks, kernel, worker, started, clock,
+                            cell_timeout)
             computed.ingest.publish()  # staged processed data go in with the outputs, never before
     finally:
         computed.ingest.discard()  # still staged: the run failed, the processed data stay as they were
-    return target
+    return done
 
 
 def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, kernel, worker, started: str,
-             clock: Stopwatch, cell_timeout: int | None) -> Path:
+             clock: Stopwatch, cell_timeout: int | None) -> Publication:
     layout, params = computed.layout, computed.params
     if documents:  # every prose file is valid before anything runs: the error names file and line
         check_prose(layout, computed.figures)
@@ -67,6 +78,7 @@ def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, ker
                         ids=", ".join(c.id for c in failed_checks[:10]),
                         path=layout.shown(failed / names.RECONCILIATION_HTML))
     before = published(layout) if documents else None  # this period as published before: replaced below
+    review = None
     with atomic.staged_dir(target) as staging:
         (staging / names.FIGURES).write_text(computed.figures.dumps(params), encoding="utf-8")
         _write_reconciliation(staging, computed)
@@ -75,7 +87,7 @@ def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, ker
         if documents:
             try:
                 banner = [c.id for c in failed_checks] or None
-                render_documents(computed, staging, kernel=kernel, worker=worker, banner=banner, clock=clock,
+                review = render_documents(computed, staging, kernel=kernel, worker=worker, banner=banner, clock=clock,
                                  cell_timeout=cell_timeout, before=before)
             except Exception as exc:
                 if (staging / names.NOTEBOOK).is_file():  # keep the failed run log for inspection
@@ -84,10 +96,9 @@ def _publish(computed: Computed, documents: bool, allow_failed_checks: bool, ker
                         shutil.copyfile(staging / names.NOTEBOOK, failed / names.NOTEBOOK)
                         exc.add_note(message("notebook_kept", path=layout.shown(failed / names.NOTEBOOK)))
                 raise
-        built = manifest.build(layout, params, computed.ingest.report, staging, started, clock.report())
-        (staging / names.MANIFEST).write_text(jsontext.dumps(built), encoding="utf-8")
+        manifest.build(layout, params, computed.ingest.report, staging, started, clock.report()).write(staging)
     shutil.rmtree(failed, ignore_errors=True)
-    return target
+    return Publication(target, review)
 
 
 def _write_reconciliation(folder: Path, computed: Computed) -> None:
@@ -98,11 +109,12 @@ def _write_reconciliation(folder: Path, computed: Computed) -> None:
 
 def render_documents(computed: Computed, staging: Path, kernel=None, worker=None,
                      banner: list[str] | None = None, clock: Stopwatch | None = None,
-                     cell_timeout: int | None = None, before=None) -> None:
+                     cell_timeout: int | None = None, before=None) -> Review:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
     export it (in ``worker`` when given) while this process writes the Excel appendix and the
     companion document kiem-tra.html/.pdf, which need no notebook (``before``: this period's
-    report as published before the run, cchc.report.previous.Published). ``clock`` is told each phase."""
+    report as published before the run, cchc.report.previous.Published). ``clock`` is told each
+    phase. Returns the review sheet written into kiem-tra.html."""
     clock = clock or Stopwatch()
     layout, params = computed.layout, computed.params
     notebook = layout.notebook()
@@ -123,25 +135,28 @@ def render_documents(computed: Computed, staging: Path, kernel=None, worker=None
         with clock.phase("xlsx"):
             write_appendix(computed, staging / names.XLSX)
         with clock.phase("audit"):
-            write_audit(computed, staging, before)
+            review = write_audit(computed, staging, before)
         seconds = exported.result()
     else:
         seconds = export(*arguments)
         with clock.phase("xlsx"):
             write_appendix(computed, staging / names.XLSX)
         with clock.phase("audit"):
-            write_audit(computed, staging, before)
+            review = write_audit(computed, staging, before)
     for name, value in seconds.items():
         clock.add(name, value)
+    return review
 
 
-def write_audit(computed: Computed, staging: Path, before) -> None:
-    """The companion document; when figures changed since this period was published before,
-    that figures.json is kept beside the new one so the review sheet can be re-run by verify."""
+def write_audit(computed: Computed, staging: Path, before) -> Review:
+    """The companion document, and its review sheet returned; when figures changed since this
+    period was published before, that figures.json is kept beside the new one so the review
+    sheet can be re-run by verify."""
     review = audit.build_review(computed, before)
     audit.write(computed, staging, review)
     if review.republished:
         shutil.copyfile(before.path, staging / names.REPLACED_FIGURES)
+    return review
 
 
 def write_appendix(computed: Computed, xlsx: Path) -> None:

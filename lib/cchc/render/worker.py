@@ -96,7 +96,7 @@ class ExportWorker:
                 return Reply(self, args)
             except OSError:  # the worker died: export here
                 self.close()
-        return Reply(None, args, _here(args))
+        return Reply(None, args, _export_in_this_process(args))
 
     def reply(self, args: tuple) -> Any:
         """The worker's answer to the export ``args`` sent last (what ``Reply.result`` waits for)."""
@@ -104,7 +104,7 @@ class ExportWorker:
             return _receive(self._process.stdout)  # the seconds, or the error raised there
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died: export here
             self.close()
-            return _here(args)
+            return _export_in_this_process(args)
 
     def close(self) -> None:
         process, self._process = self._process, None
@@ -123,7 +123,9 @@ class ExportWorker:
             process.kill()
 
 
-def _here(args: tuple) -> Any:
+def _export_in_this_process(args: tuple) -> Any:
+    """The export done here, when there is no worker or it died: its answer as the worker's
+    (the seconds, or the error raised, which Reply.result raises)."""
     try:
         return _export(*args)
     except Exception as exc:  # raised by Reply.result(), as from the worker

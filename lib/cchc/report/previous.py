@@ -17,8 +17,8 @@ from pathlib import Path
 
 from cchc.core.hashing import sha256_file
 from cchc.core.layout import FIGURES, Layout
+from cchc.core.period import Period
 from cchc.figures.registry import FigureSet, load_figures
-from cchc.manual.periods import previous_period
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,12 @@ def published(layout: Layout) -> Published | None:
 
 
 def previous(layout: Layout) -> Published | None:
-    return published(layout.at(previous_period(layout.period)))
+    return published(layout.at(str(Period.parse(layout.period).previous)))
 
 
 def year_before_period(period: str) -> str:
-    """'2025' -> '2024', '2025-H2' -> '2024-H2', '2025-03' -> '2024-03'."""
-    year, dash, part = period.partition("-")
-    return f"{int(year) - 1}{dash}{part}"
+    """'2025' -> '2024', '2025-H2' -> '2024-H2', '2025-03' -> '2024-03' (Period.year_before)."""
+    return str(Period.parse(period).year_before)
 
 
 def year_before(layout: Layout) -> Published | None:

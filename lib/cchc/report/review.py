@@ -21,8 +21,8 @@ from typing import Any
 
 from cchc.checks import PASS, Check
 from cchc.config.checks import load_checks
+from cchc.config.validation import Model, load_data
 from cchc.core import fmt
-from cchc.core.resources import load_yaml
 from cchc.figures.registry import Figure, FigureSet
 from cchc.report.previous import Published
 
@@ -49,13 +49,57 @@ class Review:
     previous_report: Published | None = None
 
     @property
+    def differences(self) -> list[Line]:
+        """The lines that differ, declared then republished (the previous period's key figures
+        are context, not differences): the lines kiem-tra.html marks ``differs``."""
+        return [*self.declared, *self.republished]
+
+    @property
     def count(self) -> int:
-        """Lines that differ (the previous period's key figures are context, not differences)."""
-        return len(self.declared) + len(self.republished)
+        """How many lines differ."""
+        return len(self.differences)
 
 
-def _words() -> dict[str, Any]:
-    return load_yaml("report/audit.yaml")["review"]
+class ReviewWords(Model):
+    """data/report/audit.yaml ``review``: the review sheet's words."""
+
+    title: str
+    intro: str
+    declared: str
+    republished: str
+    previous: str                # {period}
+    none_declared: str
+    none_republished: str
+    none_previous: str           # {period}
+    columns: dict[str, str]      # label, value, other, change, source, why
+    declared_source: str         # {body}, {document}
+    published_source: str        # {file}, {sha256}
+    unknown_figure: str
+    why_rate: str                # {value}, {numerator}, {denominator}, {definition}
+    why_count: str               # {value}, {unit}, {definition}
+    points: str                  # {sign}, {value}
+    summary: str                 # {count}, {path}
+    key_figures: list[str]       # put beside the previous period's published report
+
+
+class AuditWords(Model):
+    """data/report/audit.yaml: the words of the companion document kiem-tra.html/.pdf (its
+    reconciliation and sources parts as read: cchc.render.audit)."""
+
+    title: str
+    subtitle: str                # {unit_name}, {period}
+    review: ReviewWords
+    reconciliation: dict[str, str]
+    sources: dict[str, Any]
+
+
+def audit_words() -> AuditWords:
+    """data/report/audit.yaml, validated once."""
+    return load_data("report/audit.yaml", AuditWords)
+
+
+def _words() -> ReviewWords:
+    return audit_words().review
 
 
 def shown(figure: Figure) -> str:
@@ -72,12 +116,12 @@ def _shown(kind: type, value: int | float, rate: bool) -> str:
     return fmt.percent(value) if rate else fmt.amount(value)
 
 
-def why(figure: Figure, words: dict[str, Any] | None = None) -> str:
+def why(figure: Figure, words: ReviewWords | None = None) -> str:
     words = words or _words()
     if figure.is_rate and figure.numerator is not None:
-        return words["why_rate"].format(value=shown(figure), numerator=fmt.amount(figure.numerator),
+        return words.why_rate.format(value=shown(figure), numerator=fmt.amount(figure.numerator),
                                         denominator=fmt.amount(figure.denominator), definition=figure.definition)
-    return words["why_count"].format(value=shown(figure), unit=figure.unit, definition=figure.definition)
+    return words.why_count.format(value=shown(figure), unit=figure.unit, definition=figure.definition)
 
 
 def _declared_value(item: dict[str, Any]) -> str:
@@ -92,7 +136,7 @@ def _declared_value(item: dict[str, Any]) -> str:
 
 
 def declared_lines(figures: FigureSet, checks: list[Check], declared: list[dict[str, Any]],
-                   words: dict[str, Any] | None = None) -> list[Line]:
+                   words: ReviewWords | None = None) -> list[Line]:
     """A line for each declared figure whose ``declared`` check did not pass (``declared``: the
     rows of cchc.figures.manual.declared, in the order the checks number them)."""
     words = words or _words()
@@ -103,36 +147,36 @@ def declared_lines(figures: FigureSet, checks: list[Check], declared: list[dict[
             continue
         item = declared[int(check.id.rsplit("#", 1)[1]) - 1]
         figure_id = item["figure_id"] or ""
-        source = words["declared_source"].format(body=item.get("body") or "", document=item.get("document") or "")
+        source = words.declared_source.format(body=item.get("body") or "", document=item.get("document") or "")
         if figure_id in figures:
             figure = figures[figure_id]
             lines.append(Line(figure_id, figure.label, shown(figure), _declared_value(item), source,
                               why(figure, words), _change(figure, item.get("comparable"), words)))
         else:
             lines.append(Line(figure_id, item.get("label") or figure_id, fmt.MISSING, _declared_value(item),
-                              source, words["unknown_figure"]))
+                              source, words.unknown_figure))
     return lines
 
 
-def _change(figure: Figure, old: Any, words: dict[str, Any]) -> str:
+def _change(figure: Figure, old: Any, words: ReviewWords) -> str:
     if not isinstance(old, int | float) or not isinstance(figure.value, int | float):
         return ""
     delta = figure.value - old
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     if figure.is_rate:
-        return words["points"].format(sign=sign, value=fmt.decimal(abs(delta) * 100, 2))
+        return words.points.format(sign=sign, value=fmt.decimal(abs(delta) * 100, 2))
     text = sign + fmt.amount(abs(delta))
     return text + (f" ({sign}{fmt.percent(abs(delta) / abs(old))})" if old else "")
 
 
-def _against(figure: Figure, old: Figure, report: Published, words: dict[str, Any]) -> Line:
-    source = words["published_source"].format(file=report.shown, sha256=report.sha256)
+def _against(figure: Figure, old: Figure, report: Published, words: ReviewWords) -> Line:
+    source = words.published_source.format(file=report.shown, sha256=report.sha256)
     return Line(figure.id, figure.label, shown(figure), shown(old), source, why(figure, words),
                 _change(figure, old.value, words))
 
 
 def republished_lines(figures: FigureSet, before: Published | None,
-                      words: dict[str, Any] | None = None) -> list[Line]:
+                      words: ReviewWords | None = None) -> list[Line]:
     """Every figure of both reports whose value, numerator or denominator changed."""
     if before is None:
         return []
@@ -143,12 +187,12 @@ def republished_lines(figures: FigureSet, before: Published | None,
 
 
 def previous_lines(figures: FigureSet, report: Published | None,
-                   words: dict[str, Any] | None = None) -> list[Line]:
+                   words: ReviewWords | None = None) -> list[Line]:
     """The key figures beside the previous period's published report."""
     if report is None:
         return []
     words = words or _words()
-    return [_against(figures[i], report.figures[i], report, words) for i in words["key_figures"]
+    return [_against(figures[i], report.figures[i], report, words) for i in words.key_figures
             if i in figures and i in report.figures]
 
 

@@ -14,19 +14,20 @@ from typing import Any
 from cchc.core import layout as names
 from cchc.core.errors import CchcError
 from cchc.core.hashing import sha256_bytes, sha256_file
+from cchc.render.manifest import Manifest
 from cchc.rollup.build import OUTPUTS, build
 from cchc.rollup.errors import words
 
 FIELDS = ("value", "numerator", "denominator", "rank", "change", "previous")
 
 
-def audit(output_dir: Path, root: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def audit(output_dir: Path, root: Path, manifest: Manifest) -> dict[str, Any]:
     text = words()["verify"]
     found: dict[str, Any] = {"errors": [], "figures_changed": [], "figures_only_published": [],
                              "figures_only_recomputed": [], "outputs_vs_manifest": [], "outputs_vs_rerun": [],
                              "checked": {}}
-    recorded = {**(manifest.get("figure_files") or {}), **(manifest.get("previous_files") or {}),
-                **(manifest.get("parameter_files") or {})}
+    recorded = {**(manifest.figure_files or {}), **(manifest.previous_files or {}),
+                **(manifest.parameter_files or {})}
     for name, published in sorted(recorded.items()):
         path = root / name
         if not path.is_file():
@@ -35,11 +36,11 @@ def audit(output_dir: Path, root: Path, manifest: dict[str, Any]) -> dict[str, A
             found["errors"].append(text["input_changed"].format(file=name, published=published,
                                                                 current=sha256_file(path)))
     try:
-        built = build(root, str(manifest.get("period")), str(manifest.get("unit")))
+        built = build(root, str(manifest.period), str(manifest.unit))
     except CchcError as exc:
         found["errors"].append(text["rebuild_failed"].format(reason=exc))
         return found
-    outputs = manifest.get("outputs") or {}
+    outputs = manifest.outputs or {}
     for name in OUTPUTS:
         path = output_dir / name
         published = sha256_file(path) if path.is_file() else None
@@ -49,7 +50,7 @@ def audit(output_dir: Path, root: Path, manifest: dict[str, Any]) -> dict[str, A
         if published != rebuilt:
             found["outputs_vs_rerun"].append({"file": name, "published": published, "recomputed": rebuilt})
     _figures(output_dir / names.FIGURES, json.loads(built.files[names.FIGURES]), found)
-    parameters = len(manifest.get("parameter_files") or {})
+    parameters = len(manifest.parameter_files or {})
     found["checked"] = {"raw_files": len(recorded) - parameters, "parameter_files": parameters,
                         "figures": len(json.loads(built.files[names.FIGURES])["figures"]), "lists": 0,
                         "outputs": list(OUTPUTS)}

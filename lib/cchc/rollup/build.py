@@ -8,7 +8,6 @@ the outputs folder whole; ``cchc verify`` calls ``build`` again to compare (cchc
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,12 +104,9 @@ def publish(root: Path, period: str, city: str | None = None) -> tuple[Path, Bui
         for name in OUTPUTS:
             (staging / name).write_bytes(built.files[name])
         outputs = {name: sha256_file(staging / name) for name in OUTPUTS}
-        record = {
-            "kind": KIND, "unit": built.city.id, "period": built.period, **inputs(root, built),
-            "code": manifest.code_version(), "versions": manifest.versions(),
-            "command": " ".join(["cchc", *sys.argv[1:]]) if sys.argv and sys.argv[0].endswith("cchc") else None,
-            "outputs": outputs, "started": started, "finished": manifest.now()}
-        (staging / names.MANIFEST).write_text(jsontext.dumps(record), encoding="utf-8")
+        manifest.Manifest(kind=KIND, unit=built.city.id, period=built.period, **inputs(root, built),
+                          code=manifest.code_version(), versions=manifest.versions(), command=manifest.command(),
+                          outputs=outputs, started=started, finished=manifest.now()).write(staging)
     return layout.outputs_dir, built
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from cchc.core.hashing import sha256_file
 from cchc.core.layout import FIGURES, INGEST_REPORT_JSON, MANIFEST, RECONCILIATION_JSON, Layout
 from cchc.core.resources import parse_yaml
+from cchc.render.manifest import Manifest
 from cchc.rollup.errors import RollupError
 
 CITY_FILE = "city.yaml"
@@ -98,9 +99,9 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
     figures_path = folder / FIGURES
     commune.file = layout.shown(figures_path)
     try:
-        manifest = _read_json(folder / MANIFEST)
-        commune.name = str((manifest.get("parameters") or {}).get("unit_name") or unit)
-        recorded = (manifest.get("outputs") or {}).get(FIGURES)
+        manifest = Manifest.read(folder / MANIFEST)
+        commune.name = str((manifest.parameters or {}).get("unit_name") or unit)
+        recorded = (manifest.outputs or {}).get(FIGURES)
         commune.sha256 = sha256_file(figures_path)
         if commune.sha256 != recorded:
             commune.status = "refused"
@@ -112,11 +113,12 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
             commune.detail = {"unit": str(data.get("unit")), "period": str(data.get("period"))}
             return commune
         failed = _failed_checks(folder, manifest)
+        missing = _missing(folder, manifest)
     except (OSError, ValueError, AttributeError) as exc:
         commune.status, commune.detail = "unreadable", {"reason": type(exc).__name__}
         return commune
     commune.data = data
-    commune.missing = _missing(folder, manifest)
+    commune.missing = missing
     if failed:
         commune.status, commune.detail = "failed_checks", {"ids": ", ".join(failed[:5])}
     elif layout.failed_dir.is_dir():  # published, then a later run of the period failed
@@ -126,29 +128,28 @@ def read_commune(root: Path, unit: str, period: str) -> Commune:
     return commune
 
 
-def _published(folder: Path, manifest: dict[str, Any], name: str) -> Any:
+def _published(folder: Path, manifest: Manifest, name: str) -> Any:
     """A JSON output of the commune's run, when its manifest names it with this SHA-256; else None."""
     path = folder / name
-    recorded = (manifest.get("outputs") or {}).get(name)
+    recorded = (manifest.outputs or {}).get(name)
     if not recorded or not path.is_file() or sha256_file(path) != recorded:
         return None
     return _read_json(path)
 
 
-def _missing(folder: Path, manifest: dict[str, Any]) -> list[str] | None:
+def _missing(folder: Path, manifest: Manifest) -> list[str] | None:
     report = _published(folder, manifest, INGEST_REPORT_JSON)
     if not isinstance(report, dict):
         return None
     return [str(entry.get("text", "")) for entry in report.get("missing") or [] if isinstance(entry, dict)]
 
 
-def _failed_checks(folder: Path, manifest: dict[str, Any]) -> list[str]:
+def _failed_checks(folder: Path, manifest: Manifest) -> list[str]:
     """Ids of the checks that failed in a run published anyway (--allow-failed-checks): the
     manifest's own list when it has one, else its reconciliation.json (when the manifest names
     it with this hash)."""
-    listed = manifest.get("failed_checks")
-    if isinstance(listed, list):
-        return sorted(str(i) for i in listed)
+    if manifest.failed_checks is not None:
+        return sorted(str(i) for i in manifest.failed_checks)
     checks = _published(folder, manifest, RECONCILIATION_JSON)
     if checks is None:
         return []
