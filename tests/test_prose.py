@@ -6,9 +6,10 @@ import re
 
 import pytest
 
+from cchc.config.figures import figure_definitions
 from cchc.core.errors import CchcError
 from cchc.core.resources import load_yaml
-from cchc.figures.registry import FigureSet, count, definitions, rate
+from cchc.figures.registry import FigureSet, count, rate
 from cchc.report.numbers import Numbers
 from cchc.report.prose import (
     ProseError,
@@ -243,7 +244,7 @@ def test_neutral_templates_pass_the_check_with_all_figures():
             if figure not in figures:
                 is_rate = bool(function) or ".rate." in figure
                 figures.add(rate(figure, 1, 2, meta(figure), []) if is_rate else count(figure, 1, meta(figure), []))
-    defined = {f"tthc.{key}" for key in definitions("tthc")["figures"]}
+    defined = {f"tthc.{key}" for key in figure_definitions("tthc").figures}
     assert set(figures.ids()) <= defined  # no typo in a template's figure id
     numbers = Numbers(figures)
     for section, templates in load_yaml("prose.yaml")["neutral"].items():

@@ -34,13 +34,13 @@ from cchc.config.checks import (
     WithinWholeCheck,
     ZeroInTextCheck,
 )
+from cchc.config.figures import figure_definitions
 from cchc.core import fmt
 from cchc.core.errors import message
 from cchc.core.layout import FIGURES, Layout
 from cchc.core.resources import DATA_DIR
 from cchc.core.text import letters_key, match_key, slug
 from cchc.figures.manual import declared as declared_rows
-from cchc.figures.registry import definitions
 from cchc.figures.tthc import group_key, grouping
 from cchc.manual.periods import previous_period
 
@@ -209,7 +209,7 @@ def lookalike_names(spec: LookalikeNamesCheck, ctx: Context) -> list[Check]:
     dossiers = ctx.tables.get("dossiers")
     if dossiers is None:
         return []
-    column = definitions("tthc")["breakdowns"][spec.breakdown]["column"]
+    column = figure_definitions("tthc").breakdowns[spec.breakdown].column
     if column not in dossiers.columns:  # absent from every file: no breakdown
         return []
     codes, order, names = grouping(dossiers[column])

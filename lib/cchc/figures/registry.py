@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cchc.config.figures import FigureMeta, figure_definitions
+from cchc.config.figures import FigureMeta
 from cchc.config.params import Params, Window
 from cchc.core import jsontext
 from cchc.core.errors import CchcError
@@ -138,16 +138,7 @@ def assessment_label(code: str | None) -> str:
     return "" if code is None else load_yaml("targets.yaml")["assessment"][code]
 
 
-def definitions(section: str) -> dict[str, Any]:
-    """A section's figure definitions (data/figures/<section>.yaml) as parsed, once its model
-    has validated them. The validated model is cchc.config.figures.figure_definitions, which
-    the section modules read; this text remains for the two callers that still subscript it
-    (figures/tthc.py, checks/kinds.py)."""
-    figure_definitions(section)
-    return load_yaml(f"figures/{section}.yaml")
-
-
-__all__ = ["Figure", "FigureSet", "Meta", "Window", "count", "rate", "words", "assessment_label", "definitions"]
+__all__ = ["Figure", "FigureSet", "Meta", "Window", "count", "rate", "words", "assessment_label"]
 
 
 def load_figures(path) -> FigureSet:

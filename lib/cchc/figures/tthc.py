@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cchc.config.figures import figure_definitions
+from cchc.config.figures import Breakdown, FigureMeta, figure_definitions
 from cchc.config.params import Window
 from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import load_yaml
@@ -30,7 +30,7 @@ from cchc.figures.provenance import (
     moments,
     values,
 )
-from cchc.figures.registry import Figure, count, definitions, rate
+from cchc.figures.registry import Figure, count, rate
 from cchc.ingest.parse import SOURCE_FILE
 
 SECTION = "tthc"
@@ -160,22 +160,21 @@ def absent_ids(tables: dict[str, pd.DataFrame]) -> set[str]:
     return {f"{SECTION}.{name}" for name in absent(tables)}
 
 
-def _definitions(meta: dict[str, Any], dossiers: pd.DataFrame) -> dict[str, Any]:
+def _definitions(dossiers: pd.DataFrame) -> dict[str, FigureMeta]:
     """The figures' labels and definitions, a definition replaced by its ``definition_without``
     a column the dossiers lack."""
-    out = dict(meta)
-    for name, figure in figure_definitions(SECTION).figures.items():
+    out = dict(figure_definitions(SECTION).figures)
+    for name, figure in out.items():
         for column, definition in figure.definition_without.items():
             if column not in dossiers.columns:
-                out[name] = {**out[name], "definition": definition}
+                out[name] = out[name].model_copy(update={"definition": definition})
     return out
 
 
-def _breakdowns(dossiers: pd.DataFrame) -> dict[str, Any]:
+def _breakdowns(dossiers: pd.DataFrame) -> dict[str, Breakdown]:
     """The breakdowns of data/figures/tthc.yaml whose columns the dossiers have."""
-    rules = figure_definitions(SECTION).breakdowns
-    return {name: rule for name, rule in definitions(SECTION)["breakdowns"].items()
-            if all(need in dossiers.columns for need in rules[name].needs)}
+    return {name: rule for name, rule in figure_definitions(SECTION).breakdowns.items()
+            if all(need in dossiers.columns for need in rule.needs)}
 
 
 def file_codes(files: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -294,8 +293,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
             hashes: dict[str, str]) -> list[Figure]:
     """Every tthc.* figure: overall, by field and by agency, and the catalogue totals; those
     whose source or columns are absent (``absent``) left out."""
-    spec = definitions(SECTION)
-    meta = _definitions(spec["figures"], dossiers)
+    meta = _definitions(dossiers)
     left_out = absent({"dossiers": dossiers, "catalogue": catalogue} if catalogue is not None
                       else {"dossiers": dossiers})
     counts = [name for name in DOSSIER_COUNTS if name not in left_out]
@@ -306,7 +304,7 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
     figures = emit_table(tally(values, files, len(names)), names, columns, counts, rates,
                          hashes, "tthc.", meta.__getitem__)
     for breakdown, rule in _breakdowns(dossiers).items():
-        codes, order, shown = grouping(dossiers[rule["column"]])
+        codes, order, shown = grouping(dossiers[rule.column])
         per_group = tally(values, np.where(files >= 0, codes * len(names) + files, -1),
                           len(order) * len(names)).reshape(len(order), len(names), len(columns))
         for position, group in enumerate(order):
@@ -314,19 +312,19 @@ def compute(dossiers: pd.DataFrame, catalogue: pd.DataFrame | None, window: Wind
 
             def describe(key: str, name: str = name) -> dict[str, str]:
                 base = meta[key]
-                return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], name=name),
-                        "definition": rule["definition"].format(definition=base["definition"], name=name)}
+                return {"unit": base.unit, "label": rule.label.format(label=base.label, name=name),
+                        "definition": rule.definition.format(definition=base.definition, name=name)}
 
             group_figures = emit_table(per_group[position], names, columns, counts,
                                        rates, hashes, f"tthc.{breakdown}.{group}.", describe)
             for figure in group_figures:
                 figure.extra.update({"breakdown": breakdown, "group": name})
             figures += group_figures
-    figures += _by_month(masks, dossiers, (files, names), hashes, {**spec, "figures": meta}, left_out)
+    figures += _by_month(masks, dossiers, (files, names), hashes, meta, left_out)
     return figures + _catalogue(catalogue, hashes, meta, left_out)
 
 
-def _catalogue(catalogue: pd.DataFrame | None, hashes: dict[str, str], meta: dict[str, Any],
+def _catalogue(catalogue: pd.DataFrame | None, hashes: dict[str, str], meta: dict[str, FigureMeta],
                left_out: set[str]) -> list[Figure]:
     """The catalogue's figures (none without it)."""
     if catalogue is None:
@@ -338,12 +336,13 @@ def _catalogue(catalogue: pd.DataFrame | None, hashes: dict[str, str], meta: dic
 
 
 def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarray, list[str]],
-              hashes: dict[str, str], spec: dict[str, Any], left_out: set[str] = frozenset()) -> list[Figure]:
+              hashes: dict[str, str], meta: dict[str, FigureMeta], left_out: set[str] = frozenset()
+              ) -> list[Figure]:
     """Received dossiers per calendar month: tthc.by_month.<yyyy-mm>.received.<channel>."""
-    rule, meta = spec["by_month"], spec["figures"]
+    rule = figure_definitions(SECTION).by_month
     codes, months = _month_codes(dossiers["received_at"])
     file_code, names = files
-    counted = [name for name in rule["figures"] if name not in left_out]
+    counted = [name for name in rule.figures if name not in left_out]
     per_month = tally(masks[counted].to_numpy(dtype=bool),
                       np.where((codes >= 0) & (file_code >= 0), codes * len(names) + file_code, -1),
                       len(months) * len(names)).reshape(len(months), len(names), len(counted))
@@ -358,8 +357,8 @@ def _by_month(masks: pd.DataFrame, dossiers: pd.DataFrame, files: tuple[np.ndarr
 
         def describe(key: str, shown: str = shown) -> dict[str, str]:
             base = meta[key]
-            return {"unit": base["unit"], "label": rule["label"].format(label=base["label"], month=shown),
-                    "definition": rule["definition"].format(definition=base["definition"], month=shown)}
+            return {"unit": base.unit, "label": rule.label.format(label=base.label, month=shown),
+                    "definition": rule.definition.format(definition=base.definition, month=shown)}
 
         group = emit_table(per_month[i], names, counted, counted, {}, hashes, f"tthc.by_month.{month}.", describe)
         for figure in group:
@@ -372,7 +371,8 @@ def compute_section(tables: dict[str, pd.DataFrame], params, hashes: dict[str, s
     """From the dossier list; without one, from the statistics of form 06a (cchc.figures.tthc_stats)."""
     if "dossiers" not in tables:
         figures = tthc_stats.compute(tables[tthc_stats.KIND], hashes) if tthc_stats.KIND in tables else []
-        return figures + _catalogue(tables.get("catalogue"), hashes, definitions(SECTION)["figures"], absent(tables))
+        return figures + _catalogue(tables.get("catalogue"), hashes, figure_definitions(SECTION).figures,
+                                    absent(tables))
     return compute(tables["dossiers"], tables.get("catalogue"), params.window, hashes)
 
 
@@ -387,18 +387,18 @@ def rows_of(name: str, figure: Figure, tables: dict[str, pd.DataFrame], params) 
                           CATALOGUE_RATES)
     if "dossiers" not in tables:
         return tthc_stats.rows_of(name, tables) if tthc_stats.KIND in tables else None
-    spec = definitions(SECTION)
+    spec = figure_definitions(SECTION)
     dossiers = tables["dossiers"]
     masks = dossier_masks(dossiers, params.window, fees(dossiers, tables.get("catalogue")))
     counts, rates = DOSSIER_COUNTS, DOSSIER_RATES
     parts = name.split(".")
-    if len(parts) > 2 and parts[0] in spec["breakdowns"]:
+    if len(parts) > 2 and parts[0] in spec.breakdowns:
         if parts[0] not in _breakdowns(dossiers):
             return None
-        rows = group_rows(dossiers[spec["breakdowns"][parts[0]]["column"]])[0] == parts[1]
+        rows = group_rows(dossiers[spec.breakdowns[parts[0]].column])[0] == parts[1]
         masks, name = masks[rows], ".".join(parts[2:])
     elif len(parts) > 2 and parts[0] == "by_month":
-        counts, rates = spec["by_month"]["figures"], {}
+        counts, rates = spec.by_month.figures, {}
         masks, name = masks[_months(dossiers) == parts[1]], ".".join(parts[2:])
     return from_masks("dossiers", masks, name, counts, rates, rule_columns())
 

@@ -21,7 +21,7 @@ from cchc.core.errors import message
 from cchc.core.text import slug
 from cchc.figures import tthc  # the section's module (its groups); imported by it in turn
 from cchc.figures.provenance import SUM, Selection
-from cchc.figures.registry import Figure, count, definitions, rate
+from cchc.figures.registry import Figure, count, rate
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
 KIND = "tthc_stats"
@@ -91,16 +91,16 @@ def _figures(rows: pd.DataFrame, kept: dict[str, Declared], prefix: str, describ
 
 def compute(stats: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
     """The TTHC figures the table holds, for the unit (its field rows summed) and by field."""
-    meta = definitions(tthc.SECTION)
-    labels = meta["figures"]
+    meta = figure_definitions(tthc.SECTION)
+    labels = meta.figures
     kept = held(stats)
 
     def base(name: str) -> dict[str, str]:
-        return {"unit": labels[name]["unit"], "label": labels[name]["label"], "definition": kept[name].definition}
+        return {"unit": labels[name].unit, "label": labels[name].label, "definition": kept[name].definition}
 
     fields = stats[field_rows(stats)]
     figures = _figures(fields, kept, "tthc.", base, hashes)
-    rule = meta["breakdowns"]["by_field"]
+    rule = meta.breakdowns["by_field"]
     if not len(fields):
         return figures
     codes, order, shown = tthc.grouping(fields["field"])
@@ -109,8 +109,8 @@ def compute(stats: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
 
         def describe(key: str, name: str = name) -> dict[str, str]:
             item = base(key)
-            return {"unit": item["unit"], "label": rule["label"].format(label=item["label"], name=name),
-                    "definition": rule["definition"].format(definition=item["definition"], name=name)}
+            return {"unit": item["unit"], "label": rule.label.format(label=item["label"], name=name),
+                    "definition": rule.definition.format(definition=item["definition"], name=name)}
 
         group_figures = _figures(fields[codes == position], kept, f"tthc.by_field.{group}.", describe, hashes)
         for figure in group_figures:
@@ -153,7 +153,7 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     left_out = tthc.absent({"dossiers": dossiers})
     has_fields = "field" in dossiers.columns
     ids = tthc.group_ids({tthc.group_key(n) for n in dossiers["field"].dropna().unique()}) if has_fields else {}
-    labels = definitions(tthc.SECTION)["figures"]
+    labels = figure_definitions(tthc.SECTION).figures
     body = message("stats_declared_body")
     totals = (~field_rows(stats)).tolist()
     out = []
@@ -178,8 +178,8 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
             where = message("stats_declared_document", file=row[SOURCE_FILE].rsplit("/", 1)[-1],
                             row=int(row[SOURCE_ROW]), number=numbers[column],
                             header=spec.columns[column].header, field=row["field"])
-            out.append({"figure_id": prefix + name, "label": labels[name]["label"], "value": value,
-                        "unit": labels[name]["unit"], "body": body, "document": where, "note": None,
+            out.append({"figure_id": prefix + name, "label": labels[name].label, "value": value,
+                        "unit": labels[name].unit, "body": body, "document": where, "note": None,
                         SOURCE_FILE: row[SOURCE_FILE], SOURCE_SHEET: row[SOURCE_SHEET],
                         SOURCE_ROW: int(row[SOURCE_ROW]), "is_percent": False, "comparable": value})
     return out

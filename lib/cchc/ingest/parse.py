@@ -16,7 +16,7 @@ from typing import Any
 
 from cchc.config.sources import Column, SetAside, SourceSpec, date_bound
 from cchc.core import fmt
-from cchc.core.errors import CchcError
+from cchc.core.errors import CchcError, UnrecognisedFile
 from cchc.core.text import match_key
 from cchc.ingest import cells as V
 from cchc.ingest.headers import HEADER_SCAN_ROWS, HeaderMatch, find_header, header_keys
@@ -162,9 +162,7 @@ def parse_workbook(path: Path, display: str, sha256: str, spec: SourceSpec | Non
     for table in tables[1:]:
         try:
             parsed.append(parse_table(table, display, sha256, None, specs))
-        except CchcError as exc:
-            if exc.name != "unrecognised_file":
-                raise
+        except UnrecognisedFile:
             ignored.append(table.sheet)
     return parsed, ignored
 
