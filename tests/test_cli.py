@@ -78,7 +78,7 @@ def _bad(root, *args):
 def test_missing_required_column(tmp_path):
     root = make_root(tmp_path)
     # Only the key and the received date are required (raw-exports.md §7): another missing
-    # column takes away its figures (tests/test_vendor_list.py).
+    # column takes away its figures (tests/ingest/test_vendor_list.py).
     header = [h for h in DOSSIER_HEADER if h != "Ngày tiếp nhận"]
     write_xlsx(root / "data/raw/xa-thu/2025-07/ho-so-thieu.xlsx", [header, ["1", "HS100"]])
     message = _bad(root)

@@ -9,7 +9,7 @@ the text, are written by a json.JSONEncoder without indent (the json module's C 
 has one) whose item separator carries the newline and the indentation of their depth; the others
 are walked here, in the order and with the value rules of the pure-Python encoder. Anything
 unusual (a key that is not text, a circular value) goes to ``json.dumps`` itself.
-tests/test_jsontext.py compares both texts.
+tests/core/test_jsontext.py compares both texts.
 """
 
 from __future__ import annotations

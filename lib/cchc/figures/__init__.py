@@ -41,7 +41,7 @@ def load_tables(processed: Path, report: dict) -> dict:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """``pd.read_parquet(path)``, the same frame (tests/test_provenance.py), read by the Parquet
+    """``pd.read_parquet(path)``, the same frame (tests/figures/test_provenance.py), read by the Parquet
     file's own reader in one thread: half the CPU of pyarrow's dataset reader for these small
     files."""
     table = pq.ParquetFile(path).read(use_threads=False, use_pandas_metadata=True)

@@ -231,7 +231,7 @@ def test_chart_png_encoding_reads_back_as_its_pixels():
 
 FRESH = """
 import base64, json, sys
-sys.path.insert(0, sys.argv[1])
+sys.path[:0] = sys.argv[1:3]  # this test's folder, and the tests' (conftest, programs)
 from test_charts_tables import HALF_YEAR, other_figures
 from cchc.report import charts
 print(json.dumps([base64.b64encode(draw(other_figures(), HALF_YEAR)).decode()
@@ -254,7 +254,7 @@ def test_chart_after_another_commune_is_the_chart_of_a_fresh_process_and_of_matp
     warm = [draw(other_figures(), HALF_YEAR) for draw in draws]
     assert warm != [draw(monthly_figures(), HALF_YEAR) for draw in draws]
     assert warm == [draw(other_figures(), HALF_YEAR) for draw in draws]
-    done = subprocess.run([sys.executable, "-c", FRESH, str(Path(__file__).parent)], capture_output=True,
+    done = subprocess.run([sys.executable, "-c", FRESH, str(Path(__file__).parent), str(Path(__file__).parents[1])], capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert warm == [base64.b64decode(png) for png in json.loads(done.stdout)]

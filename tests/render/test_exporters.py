@@ -13,7 +13,6 @@ import docx as python_docx
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-
 from test_writers import page
 
 from programs import pdftotext

@@ -20,7 +20,7 @@ import pytest
 try:
     import cchc.demo  # noqa: F401
 except ImportError:  # not installed: use the source tree
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lib"))
 
 import yaml
 from python_calamine import CalamineWorkbook
