@@ -23,7 +23,7 @@ from cchc.figures import compute_all
 from cchc.figures.tthc import DOSSIER_RATES, absent
 from cchc.ingest.run import ingest
 
-from conftest import REPO, make_root
+from conftest import REPO, make_root, run_cli
 
 UNIT, PERIOD = "xa-thu", "2025-07"
 RAW = "data/raw/xa-thu/2025-07/"
@@ -257,3 +257,16 @@ def test_every_demo_figure_of_the_other_sections(tmp_path_factory):
     revenue = ex.explain_figure(figures["finance.revenue.to_date"], tables, params)
     text = ex.to_text(revenue)
     assert "Thực hiện lũy kế" in text and "triệu đồng" in text
+
+
+def test_an_absent_figure_is_explained_by_what_the_raw_files_lack(tmp_path):
+    """A figure the files do not allow (here: no Đánh giá column) is not 'unknown': explain says
+    it is absent and why, in the ingest report's words; a mistyped id is still unknown."""
+    root = make_root(tmp_path)
+    done = run_cli("explain", "--root", str(root), "--unit", "xa-thu", "--period", "2025-07",
+                   "tthc.rate.satisfaction")
+    assert done.returncode != 0
+    assert "không tính được từ dữ liệu gốc" in done.stderr and "không có cột Đánh giá" in done.stderr
+    assert "Không có chỉ số" not in done.stderr
+    typo = run_cli("explain", "--root", str(root), "--unit", "xa-thu", "--period", "2025-07", "tthc.rate.satisfied")
+    assert typo.returncode != 0 and "Không có chỉ số 'tthc.rate.satisfied'" in typo.stderr

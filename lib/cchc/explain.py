@@ -37,11 +37,12 @@ import numpy as np
 import pandas as pd
 
 from cchc.compute import compute
+from cchc.config.figures import figure_definitions
 from cchc.config.params import Params, Window
 from cchc.config.sources import load_spec
 from cchc.core import fmt
 from cchc.core.errors import CchcError
-from cchc.core.layout import FIGURES, MANIFEST, Layout
+from cchc.core.layout import FIGURES, INGEST_REPORT_JSON, MANIFEST, Layout
 from cchc.core.resources import load_yaml
 from cchc.figures import section_of
 from cchc.figures.provenance import ROWS, SUM, Selection
@@ -209,20 +210,47 @@ def explain(root: Path, unit: str, period: str, figure_id: str, only: str | None
     (cached when the raw files are unchanged). An unknown id is an error suggesting the
     closest ids. ``only``: see ``keep_only``."""
     computed = compute(Layout(root, unit, period))
-    return keep_only(explain_figure(_figure(computed.figures, figure_id), computed.tables, computed.params), only)
+    figure = _figure(computed.figures, figure_id, computed.ingest.report.get("missing", []))
+    return keep_only(explain_figure(figure, computed.tables, computed.params), only)
 
 
-def _figure(figures, figure_id: str) -> Figure:
+def _figure(figures, figure_id: str, missing: list[dict[str, Any]]) -> Figure:
     if figure_id in figures:
         return figures[figure_id]
-    _figure_id(figure_id, [figure.id for figure in figures])
+    _figure_id(figure_id, [figure.id for figure in figures], missing)
     raise AssertionError(figure_id)
 
 
-def _figure_id(figure_id: str, ids: list[str]) -> None:
-    """Nothing when ``figure_id`` is one of ``ids``; else an error naming the closest ids."""
+def _needs(figure_id: str) -> tuple[str, list[str]] | None:
+    """The source kind and the columns a figure of data/figures/<section>.yaml counts from; None
+    for an id no section defines."""
+    section, _, name = figure_id.partition(".")
+    try:
+        spec = figure_definitions(section)
+    except (CchcError, OSError, KeyError, ValueError):
+        return None
+    meta = spec.figures.get(name)
+    return None if meta is None else (meta.source or spec.source or "", list(meta.needs))
+
+
+def _why(missing: list[dict[str, Any]], source: str, needs: list[str]) -> str:
+    """What the raw files lack that the figure needs (its source, a column it counts from), in
+    the ingest report's words; all that they lack when none of it names the figure's."""
+    own = [entry for entry in missing
+           if entry.get("kind") == source and (entry.get("column") is None or entry.get("column") in needs)]
+    chosen = own or missing
+    return "; ".join(str(entry.get("text", "")) for entry in chosen) or say("absent_why_unknown")
+
+
+def _figure_id(figure_id: str, ids: list[str], missing: list[dict[str, Any]] | None) -> None:
+    """Nothing when ``figure_id`` is one of ``ids``. Else, for a figure the raw files do not allow
+    (raw-exports.md §7: a source or a column absent), an error saying what they lack
+    (``missing``: the ingest report's entries); for any other id, an error naming the closest."""
     if figure_id in ids:
         return
+    needs = _needs(figure_id)
+    if needs is not None:
+        raise ExplainError("absent_figure", figure=figure_id, why=_why(missing or [], *needs))
     close = difflib.get_close_matches(figure_id, ids, n=3, cutoff=0.6)
     hint = say("did_you_mean", close=", ".join(close)) if close else ""
     raise ExplainError("unknown_figure", figure=figure_id, hint=hint)
@@ -262,7 +290,7 @@ def explain_published(output_dir: Path, figure_id: str, root: Path | None = None
         raise ExplainError("no_manifest", file=path.as_posix())
     with contextlib.suppress(OSError, ValueError, KeyError):  # an unknown id: said before any ingest
         published = json.loads((output_dir / FIGURES).read_text(encoding="utf-8"))["figures"]
-        _figure_id(figure_id, list(published))
+        _figure_id(figure_id, list(published), _published_missing(output_dir))
     differ = [say("raw_absent" if change == ABSENT else "raw_differs", file=name)
               for name, change in run.raw_changes().items()]
     if differ:
@@ -272,6 +300,14 @@ def explain_published(output_dir: Path, figure_id: str, root: Path | None = None
         explanation = explain(workspace, run.unit, run.period, figure_id, only)
     explanation.source = output_dir.as_posix()
     return explanation
+
+
+def _published_missing(output_dir: Path) -> list[dict[str, Any]] | None:
+    """What the raw files lacked, from the run's ingest-report.json (None when it cannot be read)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        report = json.loads((output_dir / INGEST_REPORT_JSON).read_text(encoding="utf-8"))
+        return [entry for entry in report.get("missing", []) if isinstance(entry, dict)]
+    return None
 
 
 # ---------------------------------------------------------------------------
