@@ -30,7 +30,7 @@ MARKS = ["Riêngtư", "079188012345", "0987000111", "rieng.tu.bimat", "Bíẩn",
 CHANNELS = {1: "direct", 2: "online", 3: "postal"}
 STATES = {2: "processing", 3: "rejected", 4: "processing", 5: "paused", 6: "paused", 7: "withdrawn",
           8: "paused", 9: "resolved", 10: "resolved"}
-PAYMENTS = {1: "online", 2: "online", 0: "not_online", None: "free"}
+PAYMENTS = {1: "online", 2: "online", 0: "not_online", None: "not_online"}
 
 
 def record(n, channel, status, received, due=None, end=None, returned=None, digitized=1, payment=0,
@@ -208,9 +208,9 @@ def test_not_paid_online_pays_when_the_catalogue_gives_its_procedure_a_fee(tmp_p
     fee, nothing to pay when it has none; a procedure the catalogue does not name is in neither."""
     root = make_root(tmp_path, with_data=False)
     fee, free, unknown = "1.000001", "1.000002", "9.999999"
-    items = [record(n, 2, 4, 2 + n, due=28) for n in range(1, 7)]
-    for item, (code, payment) in zip(items, [(fee, 1), (fee, 0), (fee, 0), (free, 0), (free, 2), (unknown, 0)],
-                                     strict=True):
+    items = [record(n, 2, 4, 2 + n, due=28) for n in range(1, 8)]
+    payments = [(fee, 1), (fee, 0), (fee, 0), (free, 0), (free, 2), (unknown, 0), (fee, None)]
+    for item, (code, payment) in zip(items, payments, strict=True):
         item.update(MaTTHC=code, DuocThanhToanTrucTuyen=payment)
     write_json_list(root / RAW / "ho-so.json", items)
     write_xlsx(root / RAW / "danh-muc.xlsx", [
@@ -218,8 +218,9 @@ def test_not_paid_online_pays_when_the_catalogue_gives_its_procedure_a_fee(tmp_p
         [fee, "Đăng ký khai sinh", "Hộ tịch", "Có"], [free, "Chứng thực bản sao", "Chứng thực", "Không"]])
     figures = compute(Layout(root, "xa-thu", "2025-07")).figures
     paid_online = figures["tthc.rate.online_payment"]
-    # online: the two paid online (1, 2); paying: those two and the two not paid online of a fee procedure
-    assert (paid_online.numerator, paid_online.denominator) == (2, 4)
+    # online: the two paid online (1, 2); paying: those two and the three not paid online (0, or
+    # empty) of a fee procedure
+    assert (paid_online.numerator, paid_online.denominator) == (2, 5)
 
 
 def test_a_code_applies_only_under_its_own_header(tmp_path):

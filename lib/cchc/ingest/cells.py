@@ -444,11 +444,12 @@ def parse_categories(cells: Sequence[Any], vocabulary: dict[str, Any],
                      extra: dict[str, list[str]] | None = None, codes: dict[str, Any] | None = None
                      ) -> tuple[list[Any], list[Problem]]:
     """Categories; ``codes``: the coded values of the file's header (value's match key -> code,
-    or a Bad: the row is set aside), before the vocabulary's labels."""
+    or a Bad: the row is set aside), before the vocabulary's labels; its "" is the code of an
+    empty cell under that header (else the vocabulary's ``empty``)."""
     lookup = category_lookup(vocabulary, extra)
     if codes:
         lookup.update(codes)
-    empty = vocabulary.get("empty")
+    empty = (codes or {}).get("", vocabulary.get("empty"))
 
     def convert(cell: Any) -> Any:
         if is_empty(cell):
