@@ -188,6 +188,17 @@ def test_quarantined_records_are_named_by_file_record_column_value(national_root
     assert date["row"] == row("H12.34-2507-0015")
 
 
+def test_cchc_sources_lists_a_code_outside_its_header(national_root):
+    root, name = national_root
+    _ingest(root)
+    done = run_cli("sources", "--root", str(root), "--unit", "xa-thu", "--period", "2025-07", "--json")
+    assert done.returncode == 0, done.stderr
+    [entry] = [item for item in json.loads(done.stdout)["files"] if item["file"].endswith(name)]
+    assert entry["bad_codes"] == [{"column": "KenhThucHien", "value": "7", "count": 1}]
+    text = run_cli("sources", "--root", str(root), "--unit", "xa-thu", "--period", "2025-07").stdout
+    assert "Mã không có trong danh sách mã của cột" in text and "cột 'KenhThucHien': '7' — 1 dòng" in text
+
+
 def test_figures_are_the_counts_planted(tmp_path):
     root = make_root(tmp_path, with_data=False)
     write_json_list(root / RAW / "ho-so.json", records())

@@ -14,13 +14,17 @@ from cchc.config.sources import SourceSpec
 from cchc.core import fmt
 from cchc.core.resources import load_yaml
 from cchc.ingest.cells import BAD_CATEGORY
+from cchc.ingest.parse import BAD_CODE
 
 
 def describe(report: dict[str, Any], specs: dict[str, SourceSpec]) -> dict[str, Any]:
     """The ingest report's facts about each file, one entry per file (and sheet)."""
     unknown: Counter[tuple[str, Any, str, str, str]] = Counter()
     vocabs: dict[tuple[str, Any, str], str] = {}
+    coded: Counter[tuple[str, Any, str, str]] = Counter()
     for item in report["quarantine"]["items"]:
+        if item["reason"] == BAD_CODE:
+            coded[(item["file"], item.get("sheet"), item["column"], str(item["value"]))] += 1
         if item["reason"] == BAD_CATEGORY:
             unknown[(item["file"], item.get("sheet"), item["column"], str(item["value"]))] += 1
             vocabs[(item["file"], item.get("sheet"), item["column"])] = item.get("vocab", "")
@@ -43,6 +47,9 @@ def describe(report: dict[str, Any], specs: dict[str, SourceSpec]) -> dict[str, 
                                 "vocab": vocabs[(file, sheet, column)]}
                                for (file, sheet, column, value), count in sorted(unknown.items())
                                if (file, sheet) == here],
+            # values outside the coded values of their header (KenhThucHien 7): no parameter adds them
+            "bad_codes": [{"column": column, "value": value, "count": count}
+                          for (file, sheet, column, value), count in sorted(coded.items()) if (file, sheet) == here],
         })
     return {"unit": report["unit"], "period": report["period"], "files": files,
             "ignored_files": list(report.get("ignored_files", [])),
@@ -83,6 +90,10 @@ def to_text(description: dict[str, Any]) -> str:
             lines += [say["unknown_value"].format(column=item["column"], value=item["value"],
                                                   count=fmt.integer(item["count"]))
                       for item in entry["unknown_values"] if item["vocab"] == vocab]
+        if entry["bad_codes"]:
+            lines.append(say["bad_codes"])
+            lines += [say["unknown_value"].format(column=item["column"], value=item["value"],
+                                                  count=fmt.integer(item["count"])) for item in entry["bad_codes"]]
         lines.append("")
     lines += [say["ignored_file"].format(file=file)
               for file in description["ignored_files"]]
