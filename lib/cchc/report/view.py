@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from cchc.checks import load as load_checks
-from cchc.compute import Computed, compute
 from cchc.config.letter import Document, build_document
 from cchc.config.params import Params, load_params
 from cchc.core import fmt
@@ -30,6 +29,9 @@ from cchc.report.numbers import Numbers
 from cchc.report.outline import outline, parts
 from cchc.report.prose import ProseText, read_prose, render_prose, section_prose
 from cchc.report.style import stylesheet
+
+if TYPE_CHECKING:
+    from cchc.compute import Computed
 
 
 class Html(str):
@@ -92,6 +94,10 @@ class Report:
         starts = notebook.working_dirs()
         root = find_root(root, starts)
         if not figures_file:
+            # the computing layers (pandas) load only for a notebook run by hand: the kernel of a
+            # run reads figures.json
+            from cchc.compute import compute  # noqa: PLC0415
+
             layout = Layout(root, unit, period)
             computed = compute(layout, load_params(root, unit, period, overrides))
             notebook.enforce_policy(computed, output_dir and starts[0] / output_dir, allow_failed_checks)
