@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cchc.checks import dumps as checks_json
@@ -24,7 +25,6 @@ from cchc.forms.tthc import tthc_forms
 from cchc.forms.xlsx import write_workbook
 from cchc.render import audit, manifest
 from cchc.render.execute import execute
-from cchc.render.export import export
 from cchc.render.kernel import stop_kernel
 from cchc.report.previous import published
 from cchc.report.prose import check_prose
@@ -100,39 +100,53 @@ def render_documents(computed: Computed, staging: Path, kernel=None, worker=None
                      banner: list[str] | None = None, clock: Stopwatch | None = None,
                      cell_timeout: int | None = None, before=None) -> None:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
-    export it (in ``worker`` when given) while this process writes the Excel appendix and the
-    companion document kiem-tra.html/.pdf, which need no notebook (``before``: this period's
-    report as published before the run, cchc.report.previous.Published). ``clock`` is told each phase."""
+    export it (in ``worker`` when given). The Excel appendix and the companion document
+    kiem-tra.html/.pdf, which need no notebook (``before``: this period's report as published
+    before the run, cchc.report.previous.Published), are written in a thread of this process
+    meanwhile: this process only waits for the kernel while the notebook runs, and for the
+    worker while it exports. ``clock`` is told each phase (those of the thread when it is done)."""
     clock = clock or Stopwatch()
     layout, params = computed.layout, computed.params
     notebook = layout.notebook()
     document = build_document(params)
     executed = staging / names.NOTEBOOK
-    try:
-        with clock.phase("notebook"):
-            execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(layout.root),
-                                         "figures_file": str(staging / names.FIGURES)},
-                    cwd=notebook.parent, kernel=kernel, cell_timeout=cell_timeout)
-    finally:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-appendix") as pool:
+        side = pool.submit(_side_documents, computed, staging, before)
+        try:
+            with clock.phase("notebook"):
+                execute(notebook, executed, {"unit": params.unit, "period": params.period,
+                                             "root": str(layout.root), "figures_file": str(staging / names.FIGURES)},
+                        cwd=notebook.parent, kernel=kernel, cell_timeout=cell_timeout)
+        except BaseException:
+            stop_kernel(kernel)
+            side.cancel()
+            raise
+        title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
+        arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF,
+                     staging / names.DOCX, banner)
+        exported = worker.export(*arguments) if worker is not None else None  # the worker starts now
         stop_kernel(kernel)
-    title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
-    arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF, staging / names.DOCX,
-                 banner)
-    if worker is not None:
-        exported = worker.export(*arguments)
-        with clock.phase("xlsx"):
-            write_appendix(computed, staging / names.XLSX)
-        with clock.phase("audit"):
-            write_audit(computed, staging, before)
-        seconds = exported.result()
-    else:
-        seconds = export(*arguments)
-        with clock.phase("xlsx"):
-            write_appendix(computed, staging / names.XLSX)
-        with clock.phase("audit"):
-            write_audit(computed, staging, before)
+        seconds = exported.result() if exported is not None else _export_here(*arguments)
+        for name, value in side.result().items():
+            clock.add(name, value)
     for name, value in seconds.items():
         clock.add(name, value)
+
+
+def _side_documents(computed: Computed, staging: Path, before) -> dict[str, float]:
+    """The Excel appendix and the companion document; the seconds of each."""
+    clock = Stopwatch()
+    with clock.phase("xlsx"):
+        write_appendix(computed, staging / names.XLSX)
+    with clock.phase("audit"):
+        write_audit(computed, staging, before)
+    return clock.seconds
+
+
+def _export_here(*arguments) -> dict[str, float]:
+    from cchc.render.export import export  # noqa: PLC0415 (the writers: only when no worker exports)
+
+    return export(*arguments)
 
 
 def write_audit(computed: Computed, staging: Path, before) -> None:
