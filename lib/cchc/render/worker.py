@@ -20,6 +20,7 @@ returns on the end of its stdin (the run's end of the pipe closes when the run e
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -153,13 +154,17 @@ def _serve() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # prints of any library go to stderr, never into a reply
     requests = sys.stdin.buffer
-    from cchc.render.export import warm_up  # noqa: PLC0415 (the writers: see above)
-    from cchc.report.style import stylesheet  # noqa: PLC0415
-
+    gc.disable()  # the imports and the warm-up without the cyclic GC, then frozen (as cchc.pipeline)
     try:
+        from cchc.render.export import warm_up  # noqa: PLC0415 (the writers: see above)
+        from cchc.report.style import stylesheet  # noqa: PLC0415
+
         warm_up(stylesheet())
     except Exception:  # the export itself will raise the error, in the run's terms
         pass
+    finally:
+        gc.freeze()
+        gc.enable()
     while True:
         try:
             args = _receive(requests)
