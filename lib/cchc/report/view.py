@@ -17,8 +17,8 @@ from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.layout import RECONCILIATION_JSON, Layout, find_root
 from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.figures.groups import group_key
 from cchc.figures.registry import FigureSet, load_figures
-from cchc.figures.tthc import group_key
 from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
@@ -330,7 +330,7 @@ class Report:
     def vertical_agencies(self) -> list[dict[str, str]]:
         """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
         every agency but the one with the most dossiers to handle (the unit's own). A name of the
-        parameter is an agency's name normalised, case aside (cchc.figures.tthc.group_key)."""
+        parameter is an agency's name normalised, case aside (cchc.figures.groups.group_key)."""
         agencies = groups(self.figures, "by_agency")
         named = self.params.vertical_agencies
         if named is not None:
