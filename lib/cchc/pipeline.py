@@ -1,13 +1,19 @@
 """A run of one unit and period, as the `cchc run` command does it: compute, then publish.
 
-The kernel and the export worker (cchc.render.worker) start first, so that their start-up (Jupyter, matplotlib,
-nbconvert and the writers' imports) happens on the other core while this process imports pandas and
-papermill (about 1 s, hence the two marked imports in ``run``), ingests and computes.
+The kernel starts first, so that its start-up (Jupyter, matplotlib, cchc.report) happens on the
+other core while this process imports pandas and papermill (about 0,7 s, hence the marked imports
+in ``run``); the export worker (nbconvert and the writers) starts right after those imports, while
+this process ingests, computes and runs the notebook, which leaves it about 1 s to be ready.
+Started with the kernel, it took CPU from those imports, on the path of the run, for a start it
+has time for anyway (6 alternating pairs of warm runs of the demo: median 3,40 s -> 3,08 s).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +59,30 @@ def unfilled_sections(layout: Layout) -> tuple[int, int]:
     return missing, len(leaves)
 
 
+_FROZEN: list[bool] = []  # once a process: see _imports
+
+
+@contextlib.contextmanager
+def _imports() -> Iterator[None]:
+    """The run's heavy imports (pandas, pyarrow, papermill, pydantic's models), without the
+    cyclic garbage collector, which would walk the new modules again and again (they are no
+    garbage), then left out of every later collection (``gc.freeze``), the interpreter's last one
+    at exit included: about 0,25 s of GC in a warm run of the demo. Once a process: what a process
+    that runs report after report makes later is collected as usual."""
+    if _FROZEN:
+        yield
+        return
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        _FROZEN.append(True)
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 NO_PROSE_NOTE = re.compile(r"""<p class=["']no-prose["']""")  # report.view.Report._prose_or_note
 
 
@@ -90,11 +120,12 @@ def run(root: Path, unit: str, period: str, force: bool = False, documents: bool
         try:
             if documents and own:
                 kernel = start_kernel(layout.notebook().parent)
+            with _imports():
+                from cchc.checks.base import WARNING  # noqa: PLC0415 (pandas: loads while the kernel boots)
+                from cchc.compute import compute  # noqa: PLC0415 (pandas: loads while the kernel boots)
+                from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
+            if documents and own:
                 worker = ExportWorker()
-            from cchc.checks.base import WARNING  # noqa: PLC0415 (pandas: loads while the kernel boots)
-            from cchc.compute import compute  # noqa: PLC0415 (pandas: loads while the kernel boots)
-            from cchc.render.publish import publish  # noqa: PLC0415 (papermill, likewise)
-
             computed = compute(layout, params, force=force, clock=clock, staged=True)
             done = publish(computed, documents=documents, allow_failed_checks=allow_failed_checks,
                            kernel=kernel, worker=worker, started=started, clock=clock,

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from cchc.checks.base import ERROR, PASS, WARNING, Check, Context, status_label
-from cchc.checks.kinds import KINDS
 from cchc.config.checks import load_checks
 from cchc.core import jsontext
 
@@ -20,6 +19,10 @@ __all__ = ["PASS", "WARNING", "ERROR", "Check", "Context", "status_label", "run_
 
 
 def run_checks(context: Context) -> list[Check]:
+    # the kinds (pandas) load here, where checks run: not in the kernel or the export worker, which
+    # only read checks written by a run (load, dumps, summary)
+    from cchc.checks.kinds import KINDS  # noqa: PLC0415
+
     out: list[Check] = []
     for spec in load_checks().checks:
         out += KINDS[spec.kind](spec, context)

@@ -8,11 +8,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.writer.excel import ExcelWriter
-from openpyxl.xml.functions import tostring
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+# openpyxl (0,15 s of imports, numpy with it) loads where a workbook is written: not in the export
+# worker, whose Word file needs only zip_parts.
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 _SHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
@@ -34,6 +37,8 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
     ``normal_font``: the font of the Normal style (font 0 of the file's style sheet), which
     openpyxl's API does not set: Excel measures column widths in digits of that font, and empty
     cells show in it."""
+    from openpyxl.writer.excel import ExcelWriter  # noqa: PLC0415 (openpyxl: see above)
+
     book.properties.creator = "cchc"
     book.properties.lastModifiedBy = None
     book.properties.created = stamp
@@ -54,6 +59,8 @@ def deterministic_bytes(book: Workbook, stamp: dt.datetime = FIXED_TIME,
 
 def _with_normal_font(styles: bytes, font: Font) -> bytes:
     """The style sheet with its first font (the Normal style's) replaced by ``font``."""
+    from openpyxl.xml.functions import tostring  # noqa: PLC0415 (openpyxl: see above)
+
     text = styles.decode("utf-8")
     found = _FIRST_FONT.search(text)
     if found is None:

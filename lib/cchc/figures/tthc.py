@@ -17,8 +17,9 @@ from cchc.config.figures import Breakdown, FigureMeta, figure_definitions
 from cchc.config.params import Window
 from cchc.core.hashing import sha256_bytes
 from cchc.core.resources import load_yaml
-from cchc.core.text import match_key, normalize, slug
+from cchc.core.text import normalize, slug
 from cchc.figures import tthc_stats  # the statistics of form 06a, when they stand alone
+from cchc.figures.groups import group_key
 from cchc.figures.provenance import (
     Selection,
     between,
@@ -218,14 +219,6 @@ def emit_table(table: np.ndarray, names: list[str], columns: list[str], counts: 
     out += [rate(prefix + name, totals[column[num]], totals[column[den]], describe(name), sources(den))
             for name, (num, den) in rates.items()]
     return out
-
-
-def group_key(name: object) -> str:
-    """What a group of a breakdown (by field, by agency) is: its name normalised (NFC, traditional
-    tone placement, spaces collapsed; the ingest already gives such text) and compared without
-    case (core.text.match_key). Rows, the parameters ``agencies`` and ``vertical_agencies`` and the
-    checks are matched to groups by it; two names with different keys are two groups."""
-    return match_key(str(name))
 
 
 def group_ids(keys: Iterable[str]) -> dict[str, str]:

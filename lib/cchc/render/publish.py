@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,6 @@ from cchc.forms.tthc import tthc_forms
 from cchc.forms.xlsx import write_workbook
 from cchc.render import audit, manifest
 from cchc.render.execute import execute
-from cchc.render.export import export
 from cchc.render.kernel import stop_kernel
 from cchc.report.previous import published
 from cchc.report.prose import check_prose
@@ -111,41 +111,56 @@ def render_documents(computed: Computed, staging: Path, kernel=None, worker=None
                      banner: list[str] | None = None, clock: Stopwatch | None = None,
                      cell_timeout: int | None = None, before=None) -> Review:
     """Execute the notebook (on ``kernel`` when given, stopped as soon as it is done), then
-    export it (in ``worker`` when given) while this process writes the Excel appendix and the
-    companion document kiem-tra.html/.pdf, which need no notebook (``before``: this period's
-    report as published before the run, cchc.report.previous.Published). ``clock`` is told each
-    phase. Returns the review sheet written into kiem-tra.html."""
+    export it (in ``worker`` when given). The Excel appendix and the companion document
+    kiem-tra.html/.pdf, which need no notebook (``before``: this period's report as published
+    before the run, cchc.report.previous.Published), are written in a thread of this process
+    meanwhile: this process only waits for the kernel while the notebook runs, and for the
+    worker while it exports. ``clock`` is told each phase (those of the thread when it is done).
+    Returns the review sheet written into kiem-tra.html."""
     clock = clock or Stopwatch()
     layout, params = computed.layout, computed.params
     notebook = layout.notebook()
     document = build_document(params)
     executed = staging / names.NOTEBOOK
-    try:
-        with clock.phase("notebook"):
-            execute(notebook, executed, {"unit": params.unit, "period": params.period, "root": str(layout.root),
-                                         "figures_file": str(staging / names.FIGURES)},
-                    cwd=notebook.parent, kernel=kernel, cell_timeout=cell_timeout)
-    finally:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cchc-appendix") as pool:
+        side = pool.submit(_side_documents, computed, staging, before)
+        try:
+            with clock.phase("notebook"):
+                execute(notebook, executed, {"unit": params.unit, "period": params.period,
+                                             "root": str(layout.root), "figures_file": str(staging / names.FIGURES)},
+                        cwd=notebook.parent, kernel=kernel, cell_timeout=cell_timeout)
+        except BaseException:
+            stop_kernel(kernel)
+            side.cancel()
+            raise
+        title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
+        arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF,
+                     staging / names.DOCX, banner)
+        exported = worker.export(*arguments) if worker is not None else None  # the worker starts now
         stop_kernel(kernel)
-    title = " ".join([document.title.capitalize(), *document.subject, "—", params.unit_name])
-    arguments = (executed, title, stylesheet(), staging / names.HTML, staging / names.PDF, staging / names.DOCX,
-                 banner)
-    if worker is not None:
-        exported = worker.export(*arguments)
-        with clock.phase("xlsx"):
-            write_appendix(computed, staging / names.XLSX)
-        with clock.phase("audit"):
-            review = write_audit(computed, staging, before)
-        seconds = exported.result()
-    else:
-        seconds = export(*arguments)
-        with clock.phase("xlsx"):
-            write_appendix(computed, staging / names.XLSX)
-        with clock.phase("audit"):
-            review = write_audit(computed, staging, before)
+        seconds = exported.result() if exported is not None else _export_here(*arguments)
+        side_seconds, review = side.result()
+        for name, value in side_seconds.items():
+            clock.add(name, value)
     for name, value in seconds.items():
         clock.add(name, value)
     return review
+
+
+def _side_documents(computed: Computed, staging: Path, before) -> tuple[dict[str, float], Review]:
+    """The Excel appendix and the companion document: the seconds of each, and the review sheet."""
+    clock = Stopwatch()
+    with clock.phase("xlsx"):
+        write_appendix(computed, staging / names.XLSX)
+    with clock.phase("audit"):
+        review = write_audit(computed, staging, before)
+    return clock.seconds, review
+
+
+def _export_here(*arguments) -> dict[str, float]:
+    from cchc.render.export import export  # noqa: PLC0415 (the writers: only when no worker exports)
+
+    return export(*arguments)
 
 
 def write_audit(computed: Computed, staging: Path, before) -> Review:

@@ -20,6 +20,7 @@ returns on the end of its stdin (the run's end of the pipe closes when the run e
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -32,8 +33,10 @@ from typing import Any, BinaryIO
 
 from cchc.core.errors import CchcError
 from cchc.core.layout import PACKAGE_DIR
-from cchc.render.export import export, warm_up
-from cchc.report.style import stylesheet
+
+# The writers (cchc.render.export: python-docx, Typst, nbformat; 0,3 s of imports) load in the
+# worker, or here only when the export falls back to this process: a run starts its kernel right
+# after importing this module, and starts it sooner without them.
 
 _LENGTH = struct.Struct(">Q")
 PARENT_ENV = "CCHC_EXPORT_PARENT"  # the run's pid, as the worker's parent
@@ -55,6 +58,8 @@ def _receive(stream: BinaryIO) -> Any:
 
 def _export(executed: str, title: str, css: str, html_path: str, pdf_path: str, docx_path: str,
             banner: list[str] | None = None) -> dict[str, float]:
+    from cchc.render.export import export  # noqa: PLC0415 (the writers: see above)
+
     return export(Path(executed), title, css, Path(html_path), Path(pdf_path), Path(docx_path), banner)
 
 
@@ -151,10 +156,17 @@ def _serve() -> None:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # prints of any library go to stderr, never into a reply
     requests = sys.stdin.buffer
+    gc.disable()  # the imports and the warm-up without the cyclic GC, then frozen (as cchc.pipeline)
     try:
+        from cchc.render.export import warm_up  # noqa: PLC0415 (the writers: see above)
+        from cchc.report.style import stylesheet  # noqa: PLC0415
+
         warm_up(stylesheet())
     except Exception:  # the export itself will raise the error, in the run's terms
         pass
+    finally:
+        gc.freeze()
+        gc.enable()
     while True:
         try:
             args = _receive(requests)

@@ -12,16 +12,18 @@ import contextlib
 import difflib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cchc.checks import dumps as checks_json
 from cchc.checks.html import render as checks_html
-from cchc.compute import Computed
 from cchc.config.params import ParamsFile
 from cchc.core import layout as names
 from cchc.core.errors import CchcError, message
 from cchc.core.layout import Layout
 from cchc.core.resources import load_yaml
+
+if TYPE_CHECKING:
+    from cchc.compute import Computed  # (pandas) only a type here
 
 # What the run needs besides the period parameters (ParamsFile's fields, None: from the files).
 RUN_PARAMETERS = ("unit", "period", "root", "figures_file", "allow_failed_checks", "output_dir")

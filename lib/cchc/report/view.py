@@ -5,21 +5,20 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup, escape
 
 from cchc.checks import load as load_checks
-from cchc.compute import Computed, compute
 from cchc.config.letter import Document, build_document
 from cchc.config.params import Params, load_params
 from cchc.core import fmt
 from cchc.core.errors import CchcError
 from cchc.core.layout import RECONCILIATION_JSON, Layout, find_root
 from cchc.core.resources import DATA_DIR, load_yaml
+from cchc.figures.groups import group_key
 from cchc.figures.registry import FigureSet, load_figures
-from cchc.figures.tthc import group_key
 from cchc.forms.html import render_form
 from cchc.forms.indicators import indicator_forms
 from cchc.forms.tthc import groups, tthc_forms
@@ -30,6 +29,9 @@ from cchc.report.numbers import Numbers
 from cchc.report.outline import outline, parts
 from cchc.report.prose import ProseText, read_prose, render_prose, section_prose
 from cchc.report.style import stylesheet
+
+if TYPE_CHECKING:
+    from cchc.compute import Computed
 
 
 class Html(str):
@@ -92,6 +94,10 @@ class Report:
         starts = notebook.working_dirs()
         root = find_root(root, starts)
         if not figures_file:
+            # the computing layers (pandas) load only for a notebook run by hand: the kernel of a
+            # run reads figures.json
+            from cchc.compute import compute  # noqa: PLC0415
+
             layout = Layout(root, unit, period)
             computed = compute(layout, load_params(root, unit, period, overrides))
             notebook.enforce_policy(computed, output_dir and starts[0] / output_dir, allow_failed_checks)
@@ -324,7 +330,7 @@ class Report:
     def vertical_agencies(self) -> list[dict[str, str]]:
         """Agencies reported as vertical (ngành dọc): the parameter `vertical_agencies`, else
         every agency but the one with the most dossiers to handle (the unit's own). A name of the
-        parameter is an agency's name normalised, case aside (cchc.figures.tthc.group_key)."""
+        parameter is an agency's name normalised, case aside (cchc.figures.groups.group_key)."""
         agencies = groups(self.figures, "by_agency")
         named = self.params.vertical_agencies
         if named is not None:
