@@ -137,6 +137,24 @@ def test_alone_the_statistics_are_the_figures_and_form_06a(alone):
     assert (on_time.numerator, on_time.denominator) == (sums[5] + sums[6], sums[4])
 
 
+def test_a_total_row_standing_above_the_fields_keeps_them(tmp_path):
+    """Some systems put "Tổng cộng" first: the field rows under it are still data, the signature
+    block under them still its footer."""
+    root = make_root(tmp_path, with_data=False)
+    rows = stats_rows()
+    total_at = next(i for i, row in enumerate(rows) if row and row[0] == "Tổng cộng")
+    total = rows.pop(total_at)
+    rows.insert(FIRST_DATA_ROW - 1, total)
+    write_stats(root / RAW / NAME, rows)
+    computed = compute(Layout(root, UNIT, PERIOD))
+    assert not computed.failed_checks, [c.id for c in computed.failed_checks]
+    [entry] = computed.ingest.report["files"]
+    assert entry["account"]["data"] == len(FIELDS) + 1 and entry["account"]["footer"] == 1
+    sums = [sum(f[k] for f in FIELDS) for k in range(1, 12)]
+    assert [computed.figures[f"tthc.{leaf}"].value for leaf in LEAVES] == sums
+    assert sorted(form_rows(computed)) == sorted([name for name, *_ in FIELDS] + ["Tổng cộng"])
+
+
 def test_alone_what_it_cannot_hold_is_absent_and_said(alone):
     computed = compute(Layout(alone, UNIT, PERIOD))
     written = json.loads(computed.figures.dumps(computed.params))["figures"]

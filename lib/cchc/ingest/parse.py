@@ -122,6 +122,20 @@ def _is_footer(row: list[Any], key: Any) -> bool:
     return False
 
 
+_NUMBER_TEXT = re.compile(r"^\s*-?[\d.,]+\s*$")
+
+
+def _holds_numbers(row: list[Any], key_index: int) -> bool:
+    """Whether a row has a number beside its key and its first cell (a row of a table, not a
+    line of the signature block under it)."""
+    for index, cell in enumerate(row):
+        if index in (0, key_index) or isinstance(cell, bool):
+            continue
+        if isinstance(cell, int | float) or (isinstance(cell, str) and _NUMBER_TEXT.match(cell)):
+            return True
+    return False
+
+
 def _labelled(row: list[Any], key_index: int) -> list[Any]:
     """A total row kept as a row: its label ("Tổng cộng", wherever it stands) in the key column."""
     if key_index < len(row) and not V.is_empty(row[key_index]):
@@ -230,8 +244,9 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
     cleaned: dict[str, int] = {}  # canonical column -> cells cleaned of control characters
     data_numbers = array("q")  # the Excel row of each data row
     footer: dict[str, Any] | None = None
-    # A source that keeps its total row (``totals``): the data rows that are total rows; the rows
-    # after the first one are its signature block, footer rows.
+    # A source that keeps its total row (``totals``): the data rows that are total rows; after the
+    # first one, a row without a number is its signature block (footer rows), a row with numbers
+    # is data still (a total standing above the rows).
     totals = array("q") if spec.totals else None
     chunk: list[list[Any]] = []
     # The number of the row before the first data row: rows are numbered from table.first_row
@@ -242,9 +257,11 @@ def parse_table(table: Table, display: str, sha256: str, spec: SourceSpec | None
         if totals:
             if all(V.is_empty(cell) for cell in row):
                 account.blank += 1
-            else:
+                continue
+            if not _holds_numbers(row, key_index):   # the signature block under the table
                 account.footer += 1
-            continue
+                continue
+            # a row of numbers after a total row: the total stood first (some systems put it on top)
         key = row[key_index] if key_index < len(row) else None
         first = row[0] if row else None
         # The common data row needs no test of every cell: a key, and another first cell, both
