@@ -17,7 +17,7 @@ under its id. Counts are integers; rates (unit `%`) are fractions with numerator
 """
 
 GROUP_KEYS = ("A group is one name, normalised (NFC, traditional tone placement, spaces collapsed) and "
-              "compared without case (`cchc.figures.tthc.group_key`): names that differ otherwise are "
+              "compared without case (`cchc.figures.groups.group_key`): names that differ otherwise are "
               "two groups, two rows of form 06a. `<slug>` is the name in ASCII, lower case, hyphenated "
               "(`ho-tich`); names that share a slug (they differ only by diacritics or punctuation) and "
               "names without letters or digits take `<slug>-<8 hex digits>` instead, the start of the "

@@ -34,7 +34,8 @@ from cchc.compute import compute
 from cchc.config.letter import build_document
 from cchc.core.layout import Layout
 from cchc.core.text import letters_key, slug
-from cchc.figures.tthc import group_ids, group_key, group_rows
+from cchc.figures.breakdowns import group_ids, group_rows
+from cchc.figures.groups import group_key
 from cchc.forms.tthc import form_06a, groups
 from cchc.forms.xlsx import workbook_bytes
 from cchc.report.view import Report

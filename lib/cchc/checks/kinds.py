@@ -40,8 +40,9 @@ from cchc.core.errors import message
 from cchc.core.layout import FIGURES, Layout
 from cchc.core.resources import DATA_DIR
 from cchc.core.text import letters_key, match_key, slug
+from cchc.figures.breakdowns import grouping
+from cchc.figures.groups import group_key
 from cchc.figures.manual import declared as declared_rows
-from cchc.figures.tthc import group_key, grouping
 from cchc.manual.periods import previous_period
 
 

@@ -24,7 +24,7 @@ from cchc.config.sources import load_spec
 from cchc.figures import tthc_stats
 from cchc.figures.provenance import Selection, every_row, flag, from_masks, values
 from cchc.figures.registry import Figure, rate
-from cchc.figures.tthc import emit
+from cchc.figures.tthc import absent, emit
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 from cchc.manual import topics
 
@@ -197,8 +197,9 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
     unit, body, document, note, where each row comes from; ``is_percent`` when the unit is '%'
     and ``comparable``, the value in the registry's terms (a fraction for '%'). Then, beside a
     dossier list, every cell of the statistics of form 06a (cchc.figures.tthc_stats.declared)."""
+    stats = tthc_stats.declared(tables, absent({"dossiers": tables["dossiers"]}) if "dossiers" in tables else set())
     if "manual_declared" not in tables:
-        return tthc_stats.declared(tables)
+        return stats
     out = _records(tables["manual_declared"], ["figure_id", "label", "value", "unit", "body", "document", "note"])
     for item in out:
         value = item["value"]
@@ -206,4 +207,4 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
             value = item["value"] = int(value)
         item["is_percent"] = (item["unit"] or "").strip() == "%"
         item["comparable"] = None if value is None else (value / 100 if item["is_percent"] else value)
-    return out + tthc_stats.declared(tables)
+    return out + stats

@@ -19,12 +19,14 @@ from cchc.config.figures import figure_definitions
 from cchc.config.sources import Declared, source_file
 from cchc.core.errors import message
 from cchc.core.text import slug
-from cchc.figures import tthc  # the section's module (its groups); imported by it in turn
+from cchc.figures.breakdowns import group_ids, group_rows, grouping
+from cchc.figures.groups import group_key
 from cchc.figures.provenance import SUM, Selection
 from cchc.figures.registry import Figure, count, rate
 from cchc.ingest.parse import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET
 
 KIND = "tthc_stats"
+SECTION = "tthc"   # the figures it holds are the TTHC section's (data/figures/tthc.yaml)
 
 
 def _declares() -> dict[str, Declared]:
@@ -54,7 +56,7 @@ def held(stats: pd.DataFrame) -> dict[str, Declared]:
 def absent(stats: pd.DataFrame) -> set[str]:
     """The dossier figures of data/figures/tthc.yaml the table does not hold (its catalogue
     figures are the catalogue's business: cchc.figures.tthc.absent)."""
-    spec = figure_definitions(tthc.SECTION)
+    spec = figure_definitions(SECTION)
     kept = held(stats)
     return {name for name, meta in spec.figures.items()
             if (meta.source or spec.source) == "dossiers" and name not in kept}
@@ -91,7 +93,7 @@ def _figures(rows: pd.DataFrame, kept: dict[str, Declared], prefix: str, describ
 
 def compute(stats: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
     """The TTHC figures the table holds, for the unit (its field rows summed) and by field."""
-    meta = figure_definitions(tthc.SECTION)
+    meta = figure_definitions(SECTION)
     labels = meta.figures
     kept = held(stats)
 
@@ -103,7 +105,7 @@ def compute(stats: pd.DataFrame, hashes: dict[str, str]) -> list[Figure]:
     rule = meta.breakdowns["by_field"]
     if not len(fields):
         return figures
-    codes, order, shown = tthc.grouping(fields["field"])
+    codes, order, shown = grouping(fields["field"])
     for position, group in enumerate(order):
         name = shown[group]
 
@@ -126,7 +128,7 @@ def rows_of(name: str, tables: dict[str, pd.DataFrame]) -> Selection | None:
     rows = field_rows(stats)
     parts = name.split(".")
     if parts[0] == "by_field" and len(parts) > 2:
-        groups = tthc.group_rows(stats.loc[rows, "field"])[0].reindex(stats.index)
+        groups = group_rows(stats.loc[rows, "field"])[0].reindex(stats.index)
         rows, name = rows & (groups == parts[1]).fillna(False).astype(bool), ".".join(parts[2:])
     item = held(stats).get(name)
     if item is None:
@@ -139,21 +141,21 @@ def rows_of(name: str, tables: dict[str, pd.DataFrame]) -> Selection | None:
                      summed={"numerator": "+".join(item.numerator), "denominator": "+".join(item.denominator)})
 
 
-def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
+def declared(tables: dict[str, pd.DataFrame], left_out: set[str] = frozenset()) -> list[dict[str, Any]]:
     """Beside a dossier list: every cell of the statistics as a figure the system declares, in
     the items of cchc.figures.manual.declared (figure_id, label, value, unit, body, document …):
     a field's row against tthc.by_field.<group>.<x>, the total row against tthc.<x>. Cells of a
     figure the list cannot give (its columns absent) are left out, and so are zeros of a field
-    the list does not have (nothing to differ)."""
+    the list does not have (nothing to differ). ``left_out``: the figures the list cannot give
+    (cchc.figures.tthc.absent of the list alone)."""
     if KIND not in tables or "dossiers" not in tables:
         return []
     stats, dossiers = tables[KIND], tables["dossiers"]
     spec = source_file(KIND)
     numbers = {name: column.number for name, column in spec.numbered.columns.items()}
-    left_out = tthc.absent({"dossiers": dossiers})
     has_fields = "field" in dossiers.columns
-    ids = tthc.group_ids({tthc.group_key(n) for n in dossiers["field"].dropna().unique()}) if has_fields else {}
-    labels = figure_definitions(tthc.SECTION).figures
+    ids = group_ids({group_key(n) for n in dossiers["field"].dropna().unique()}) if has_fields else {}
+    labels = figure_definitions(SECTION).figures
     body = message("stats_declared_body")
     totals = (~field_rows(stats)).tolist()
     out = []
@@ -163,7 +165,7 @@ def declared(tables: dict[str, pd.DataFrame]) -> list[dict[str, Any]]:
         elif not has_fields or row["field"] is None or row["field"] is pd.NA:
             continue
         else:
-            key = tthc.group_key(row["field"])
+            key = group_key(row["field"])
             prefix = f"tthc.by_field.{ids.get(key) or slug(key)}."
         for name, item in _declares().items():
             if len(item.columns) != 1 or name in left_out or item.columns[0] not in stats.columns:
