@@ -234,6 +234,15 @@ def test_not_paid_online_pays_when_the_catalogue_gives_its_procedure_a_fee(tmp_p
     assert (paid_online.numerator, paid_online.denominator) == (2, 5)
 
 
+def test_a_refused_record_without_a_received_date_is_set_aside_not_a_fault(tmp_path):
+    root = make_root(tmp_path, with_data=False)
+    refused = record(2, 2, 3, None)                # TrangThaiHoSo 3, no NgayTiepNhan
+    missing = record(3, 2, 4, None)                # being processed, no NgayTiepNhan: a fault
+    write_json_list(root / RAW / "ho-so.json", [record(1, 2, 4, 2, due=20), refused, missing])
+    reasons = {item["row"]: item["reason"] for item in _ingest(root).report["quarantine"]["items"]}
+    assert reasons == {2: "rejected_not_received", 3: "missing_value"}
+
+
 def test_a_code_applies_only_under_its_own_header(tmp_path):
     root = make_root(tmp_path, with_data=False)
     header = ["Mã hồ sơ", "Ngày tiếp nhận", "Hình thức nộp", "Trạng thái", "Thanh toán"]

@@ -17,8 +17,13 @@ OPEN = ("processing", "paused")
 
 
 def _dossiers(records: dict[str, list[Any]], problems: list[Issue], warnings: list[Issue]) -> None:
-    already_bad = {index for index, *_ in problems}
     status, received, resolved = records["status"], records["received_at"], records["resolved_at"]
+    # A dossier refused at the door has no received date (the national record's TrangThaiHoSo 3
+    # without NgayTiepNhan): set aside as never received, not a fault of the file.
+    for position, (index, column, raw, reason) in enumerate(problems):
+        if column == "received_at" and reason == "missing_value" and status[index] == "rejected":
+            problems[position] = (index, column, raw, "rejected_not_received")
+    already_bad = {index for index, *_ in problems}
     for index, state in enumerate(status):
         if index in already_bad:
             continue

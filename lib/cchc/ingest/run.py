@@ -28,10 +28,11 @@ from cchc.ingest.absent import missing_entries
 from cchc.ingest.readers import SUPPORTED
 from cchc.ingest.report import render_markdown
 
-PARSER_VERSION = "8"  # 3: error cells, bounds, masking, chunked csv; 4: control characters cleaned;
+PARSER_VERSION = "9"  # 3: error cells, bounds, masking, chunked csv; 4: control characters cleaned;
 # 5: JSON records, coded values per header, yyyyMMddHHmmss and ISO 8601 dates; 6: numbered
 # headers under merged levels and a kept total row (the statistics of form 06a); 7: the code of an
-# empty cell under a coded header; 8: the rows of numbers after a total row standing first
+# empty cell under a coded header; 8: the rows of numbers after a total row standing first; 9: a
+# rejected dossier without a received date set aside as never received
 
 
 @dataclass
