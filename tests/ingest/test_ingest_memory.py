@@ -57,6 +57,17 @@ def _peak_rss(root: Path) -> int:
     return result["maxrss_kib"] * 1024
 
 
+def _assert_under_target(small: Path, big: Path, size: int, benchmark: str) -> None:
+    """The peak RSS of the ingest of ``big`` under TARGET times its ``size`` bytes of raw files,
+    the interpreter's own (the ingest of ``small``) a small part of it."""
+    floor = _peak_rss(small)
+    peak = _peak_rss(big)
+    assert floor < 0.25 * peak, f"the interpreter's {floor / 1e6:.0f} MB is not small beside {peak / 1e6:.0f} MB"
+    ratio = peak / size
+    assert ratio < TARGET, (f"peak RSS {peak / 1e6:.0f} MB = {ratio:.2f}x the {size / 1e6:.0f} MB of raw files "
+                            f"(target < {TARGET:.0f}x; {benchmark})")
+
+
 @pytest.mark.slow
 def test_ingest_peak_memory_stays_under_three_times_the_raw_files(tmp_path):
     files = generator.ensure_exports(ROWS, generator.DEFAULT_SEED, folder=tmp_path / "exports",
@@ -67,12 +78,7 @@ def test_ingest_peak_memory_stays_under_three_times_the_raw_files(tmp_path):
                                            log=lambda _: None, csv_only=True)
     small = _root(tmp_path / "small", small_files.dossiers_csv, small_files.catalogue_csv)
 
-    floor = _peak_rss(small)
-    peak = _peak_rss(big)
-    assert floor < 0.25 * peak, f"the interpreter's {floor / 1e6:.0f} MB is not small beside {peak / 1e6:.0f} MB"
-    ratio = peak / size
-    assert ratio < TARGET, (f"peak RSS {peak / 1e6:.0f} MB = {ratio:.2f}x the {size / 1e6:.0f} MB of raw files "
-                            f"(target < {TARGET:.0f}x; benchmarks/bench_ingest.py --memory measures it at 1.000.000 rows)")
+    _assert_under_target(small, big, size, "benchmarks/bench_ingest.py --memory measures it at 1.000.000 rows")
 
 
 @pytest.mark.slow
@@ -88,9 +94,4 @@ def test_ingest_of_national_records_stays_under_three_times_the_raw_files(tmp_pa
                                                    log=lambda _: None)
     small = _root(tmp_path / "small", small_records, catalogue.catalogue_csv)
 
-    floor = _peak_rss(small)
-    peak = _peak_rss(big)
-    assert floor < 0.25 * peak, f"the interpreter's {floor / 1e6:.0f} MB is not small beside {peak / 1e6:.0f} MB"
-    ratio = peak / size
-    assert ratio < TARGET, (f"peak RSS {peak / 1e6:.0f} MB = {ratio:.2f}x the {size / 1e6:.0f} MB of JSON "
-                            f"(target < {TARGET:.0f}x; bench_ingest.py --memory --format json measures 1.000.000)")
+    _assert_under_target(small, big, size, "bench_ingest.py --memory --format json measures 1.000.000 records")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 
 from cchc.core import atomic, fmt
 from cchc.core.xlsx import deterministic_bytes
@@ -22,11 +22,9 @@ from cchc.core.xlsx import deterministic_bytes
 from . import period as cal
 from .dossier import Dossier
 from .naming import UnitName, words
-from .writers import FIXED_TIMESTAMP, append_sheet
+from .writers import BOLD, FIXED_TIMESTAMP, append_sheet
 
-SHAPES = ("lists", "vendor", "national", "statistics")
 LIST_SHAPE = "lists"
-BOLD = Font(bold=True)
 CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
